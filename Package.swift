@@ -1,0 +1,70 @@
+// swift-tools-version: 6.2
+import PackageDescription
+
+/// Strict settings applied to every Swift target.
+let strictSettings: [SwiftSetting] = [
+    .enableUpcomingFeature("ExistentialAny"),
+    .enableUpcomingFeature("InternalImportsByDefault"),
+    .enableUpcomingFeature("MemberImportVisibility"),
+    .enableUpcomingFeature("NonisolatedNonsendingByDefault"),
+    .treatAllWarnings(as: .error),
+]
+
+let package = Package(
+    name: "muster",
+    platforms: [.macOS(.v15)],
+    products: [
+        .executable(name: "muster", targets: ["muster"])
+    ],
+    targets: [
+        // C libraries, one system-library target each.
+        .systemLibrary(name: "CSQLite", providers: [.apt(["libsqlite3-dev"])]),
+        .systemLibrary(name: "CYAML", providers: [.apt(["libyaml-dev"])]),
+        .systemLibrary(name: "CCrypto", providers: [.apt(["libssl-dev"])]),
+
+        // Values shared by every module.
+        .target(name: "MusterModel"),
+        // Thin wrappers, the only importers of their C library.
+        .target(name: "MusterStorage", dependencies: ["CSQLite"]),
+        .target(name: "MusterYAML", dependencies: ["CYAML", "MusterModel"]),
+        // The pipeline: lake and telemetry feed signals -> correlation -> investigation.
+        .target(name: "MusterLake", dependencies: ["MusterModel", "MusterStorage", "MusterYAML"]),
+        .target(name: "MusterTelemetry", dependencies: ["MusterModel"]),
+        .target(name: "MusterSignals", dependencies: ["MusterModel", "CCrypto"]),
+        .target(name: "MusterCorrelation", dependencies: ["MusterModel", "MusterLake"]),
+        .target(
+            name: "MusterInvestigation",
+            dependencies: ["MusterModel", "MusterLake", "MusterTelemetry", "MusterYAML"]),
+        .target(
+            name: "MusterReplay",
+            dependencies: [
+                "MusterModel", "MusterYAML", "MusterLake", "MusterTelemetry", "MusterSignals",
+                "MusterCorrelation", "MusterInvestigation",
+            ]),
+        .target(
+            name: "MusterCLI",
+            dependencies: [
+                "MusterModel", "MusterStorage", "MusterLake", "MusterTelemetry", "MusterSignals", "MusterReplay",
+                "MusterInvestigation", "MusterCorrelation", "MusterYAML",
+            ]),
+        .executableTarget(name: "muster", dependencies: ["MusterCLI"]),
+
+        .testTarget(name: "MusterModelTests", dependencies: ["MusterModel"]),
+        .testTarget(name: "MusterStorageTests", dependencies: ["MusterStorage"]),
+        .testTarget(name: "MusterYAMLTests", dependencies: ["MusterYAML"]),
+        .testTarget(name: "MusterLakeTests", dependencies: ["MusterLake", "MusterModel", "MusterStorage"]),
+        .testTarget(name: "MusterTelemetryTests", dependencies: ["MusterTelemetry", "MusterModel"]),
+        .testTarget(name: "MusterSignalsTests", dependencies: ["MusterSignals", "MusterModel"]),
+        .testTarget(
+            name: "MusterCorrelationTests", dependencies: ["MusterCorrelation", "MusterLake", "MusterModel"]),
+        .testTarget(
+            name: "MusterInvestigationTests",
+            dependencies: ["MusterInvestigation", "MusterLake", "MusterTelemetry", "MusterModel"]),
+        .testTarget(name: "MusterReplayTests", dependencies: ["MusterReplay", "MusterModel"]),
+        .testTarget(name: "MusterCLITests", dependencies: ["MusterCLI"]),
+    ]
+)
+
+for target in package.targets where target.type != .system {
+    target.swiftSettings = (target.swiftSettings ?? []) + strictSettings
+}
