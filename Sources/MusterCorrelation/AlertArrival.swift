@@ -1,0 +1,26 @@
+import Foundation
+public import MusterModel
+
+/// One normalized alert as it reaches the correlator, with what the pipeline already knows of it.
+public struct AlertArrival: Sendable {
+    public var alert: Alert
+    /// The lake entity it maps to; nil when unmapped (it is kept, in an incident of its own).
+    public var entity: EntityRef?
+    /// The scenario event id or delivery id that carried it.
+    public var eventID: String
+    /// Trouble of the alerting entity and its upstreams at arrival, from the metric probe.
+    public var trouble: [EntityRef: Trouble]
+    /// Signal types of the alerting entity that are anomalous at arrival.
+    public var symptoms: Set<SignalType>
+
+    public init(
+        alert: Alert, entity: EntityRef?, eventID: String, trouble: [EntityRef: Trouble] = [:],
+        symptoms: Set<SignalType> = []
+    ) {
+        self.alert = alert
+        self.entity = entity
+        self.eventID = eventID
+        self.trouble = trouble
+        self.symptoms = symptoms
+    }
+}

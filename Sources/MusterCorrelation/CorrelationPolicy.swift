@@ -1,0 +1,23 @@
+public import Foundation
+
+/// Tunables of the correlator; the defaults are what the engine ships with, a skill file may override them.
+public struct CorrelationPolicy: Sendable {
+    /// A link score at or above this joins an alert to an incident.
+    public var joinThreshold = 0.45
+    /// Alerts whose onsets are this close get the full time weight.
+    public var closeOnset: TimeInterval = 10 * 60
+    /// Beyond this onset gap, topology alone no longer joins.
+    public var farOnset: TimeInterval = 60 * 60
+    /// The same alert of the same entity reopens a resolved incident within this window.
+    public var reopenWindow: TimeInterval = 30 * 60
+    /// How deep the correlator looks upstream of an alerting entity.
+    public var upstreamDepth = 3
+    /// An entity that this share of the catalog depends on is a hub: weak evidence unless it shows trouble.
+    public var hubShare = 0.3
+    /// A deploy or change this recent on an upstream makes it a suspect.
+    public var recentChange: TimeInterval = 3 * 3600
+    /// An alert of the same name on the same entity from another source within this window is the same alert.
+    public var crossSourceWindow: TimeInterval = 15 * 60
+
+    public init() {}
+}

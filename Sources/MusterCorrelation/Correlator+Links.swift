@@ -1,0 +1,144 @@
+import Foundation
+import MusterLake
+import MusterModel
+
+/// The evidence that ties an alert to an incident, already weighted.
+struct Link {
+    var score: Double
+    var reason: String
+}
+
+extension Correlator {
+    /// Weight of an upstream as a shared cause: the trouble it shows, dampened when it is a hub.
+    func causeWeight(of ref: EntityRef, trouble: Trouble?, alerting: Bool, recentlyChanged: Bool, fanIn: Double)
+        -> (weight: Double, words: String)
+    {
+        var weight: Double
+        var words: String
+        switch trouble {
+        case .anomalous(let reason):
+            weight = 1.0
+            words = reason
+        case _ where alerting:
+            weight = 0.9
+            words = "alerting"
+        case _ where recentlyChanged:
+            weight = 0.6
+            words = "recently deployed or changed"
+        case .loadShift(let reason):
+            weight = 0.6
+            words = reason
+        case .healthy:
+            weight = 0.15
+            words = "its signals are normal"
+        case .unknown, nil:
+            weight = 0.5
+            words = "no signals to check"
+        }
+        if fanIn >= policy.hubShare && weight < 0.9 {
+            weight *= 0.4
+            words += "; a hub (\(Int((fanIn * 100).rounded()))% of the catalog depends on it)"
+        }
+        return (weight, words)
+    }
+
+    static func decay(_ distance: Int) -> Double { 1 / (1 + 0.35 * Double(max(0, distance - 1))) }
+
+    static func hops(_ distance: Int) -> String { distance == 1 ? "1 hop" : "\(distance) hops" }
+
+    func timeFactor(gap: TimeInterval, sameEntity: Bool) -> Double {
+        let close = sameEntity ? policy.reopenWindow : policy.closeOnset
+        if gap <= close { return 1 }
+        if gap >= policy.farOnset { return 0 }
+        return 1 - (gap - close) / (policy.farOnset - close)
+    }
+
+    /// The strongest evidence that `arrival` (on `entity`) shares a cause with `incident`, or nil if none.
+    func link(_ arrival: AlertArrival, entity: EntityRef, to incident: IncidentRecord) -> Link? {
+        let now = arrival.alert.receivedAt
+        let upstreams = lake.dependencies(of: entity, depth: policy.upstreamDepth, asOf: nil)
+        let alerting = Set(incidents.values.filter(\.isOpen).flatMap(\.entities))
+        var candidates: [Link] = []
+
+        if incident.entities.contains(entity) {
+            candidates.append(Link(score: 1, reason: "same entity \(entity)"))
+        }
+        for hit in upstreams where incident.entities.contains(hit.ref) {
+            candidates.append(
+                Link(score: Self.decay(hit.distance), reason: "\(entity) depends on alerting \(hit.ref) (\(Self.hops(hit.distance)))"))
+        }
+        if let below = incident.upstreams[entity] {
+            candidates.append(
+                Link(score: Self.decay(below.distance), reason: "alerting \(below.via) depends on \(entity) (\(Self.hops(below.distance)))"))
+        }
+        var sharedCauses: Set<EntityRef> = []
+        for hit in upstreams {
+            guard let theirs = incident.upstreams[hit.ref] else { continue }
+            sharedCauses.insert(hit.ref)
+            let fanIn = fanInShareUncached(hit.ref)
+            let cause = causeWeight(
+                of: hit.ref, trouble: arrival.trouble[hit.ref], alerting: alerting.contains(hit.ref),
+                recentlyChanged: recentlyChanged(hit.ref, now: now), fanIn: fanIn)
+            let score = cause.weight * Self.decay(hit.distance) * Self.decay(theirs.distance)
+            candidates.append(
+                Link(
+                    score: score,
+                    reason: "shares \(hit.ref) (\(Self.hops(hit.distance))) with \(theirs.via); \(hit.ref): \(cause.words)"))
+        }
+        if let org = sharedTenant(arrival.alert, incident) {
+            candidates.append(Link(score: 0.5, reason: "same tenant label \(org)"))
+        }
+        guard var best = candidates.max(by: { $0.score < $1.score }) else { return nil }
+
+        let gap = incident.onsets.map { abs($0.timeIntervalSince(arrival.alert.startedAt)) }.min() ?? 0
+        let sameEntity = best.reason.hasPrefix("same entity")
+        best.score *= timeFactor(gap: gap, sameEntity: sameEntity)
+        if !arrival.symptoms.isEmpty && best.score < 1 {
+            let theirs = incident.symptoms.values.reduce(into: Set<SignalType>()) { $0.formUnion($1) }
+            if let common = arrival.symptoms.intersection(theirs).sorted(by: { $0.rawValue < $1.rawValue }).first {
+                best.score = min(1, best.score + 0.15)
+                best.reason += "; same symptom (\(common.rawValue))"
+            }
+        }
+        if case .healthy = arrival.trouble[entity] {
+            best.score *= 0.6
+            best.reason += "; \(entity)'s own signals are normal"
+        }
+        // An alert explained by a troubled upstream the incident does not share belongs elsewhere.
+        if !sameEntity {
+            let alternative = upstreams.filter { hit in
+                !sharedCauses.contains(hit.ref) && !incident.entities.contains(hit.ref)
+                    && (arrival.trouble[hit.ref]?.isAnomalous == true || alerting.contains(hit.ref))
+            }.map { Self.decay($0.distance) }.max() ?? 0
+            if alternative >= best.score + 0.25 { return nil }
+        }
+        best.reason += "; onset \(Self.gapWords(gap)) apart"
+        return best
+    }
+
+    static func gapWords(_ gap: TimeInterval) -> String {
+        gap < 120 ? "\(Int(gap.rounded())) s" : DurationText.format(gap)
+    }
+
+    func recentlyChanged(_ ref: EntityRef, now: Date) -> Bool {
+        let from = now.addingTimeInterval(-policy.recentChange)
+        return !lake.deployments(on: [ref], from: from, to: now).isEmpty
+            || !lake.changes(on: [ref], from: from, to: now).isEmpty
+    }
+
+    func fanInShareUncached(_ ref: EntityRef) -> Double {
+        let total = max(1, lake.entities(ofKind: "service").count + lake.entities(ofKind: "resource").count)
+        return Double(lake.dependents(of: ref, depth: nil, asOf: nil).count) / Double(total)
+    }
+
+    /// A tenant label (`org`, `customer`, `tenant`, `account`) with the same value on the alert and the incident.
+    func sharedTenant(_ alert: Alert, _ incident: IncidentRecord) -> String? {
+        for label in ["org", "customer", "tenant", "account"] {
+            guard let value = alert.labels[label] else { continue }
+            for key in incident.alertKeys where alerts[key]?.alert.labels[label] == value {
+                return "\(label)=\(value)"
+            }
+        }
+        return nil
+    }
+}

@@ -1,0 +1,213 @@
+import Foundation
+public import MusterLake
+public import MusterModel
+
+/// Groups alerts into incidents, one per cause, and records why each alert joined.
+///
+/// Pure and incremental: the pipeline feeds it one `AlertArrival` at a time on its own clock and
+/// owns the value; nothing here reads a clock, a metric store or the network. Evidence for a join is
+/// the catalog (same entity, one alerting entity depending on another, a shared upstream weighted by
+/// distance and by the trouble it shows, shared orgs) scaled by how close the onsets are. Hubs that a
+/// large share of the catalog depends on count only when they show trouble.
+public struct Correlator: Sendable {
+    public private(set) var incidents: [IncidentID: IncidentRecord] = [:]
+    public private(set) var alerts: [String: TrackedAlert] = [:]
+    public let policy: CorrelationPolicy
+    let lake: any LakeReader
+    private var nextNumber = 1
+    /// Secondary dedup keys (PagerDuty incident id) to the primary key.
+    private var aliases: [String: String] = [:]
+
+    public init(lake: any LakeReader, policy: CorrelationPolicy = CorrelationPolicy()) {
+        self.lake = lake
+        self.policy = policy
+    }
+
+    /// Open incidents and resolved ones, in order of opening; merged ones are folded into their target.
+    public var visibleIncidents: [IncidentRecord] {
+        incidents.values.filter { $0.status != .merged }.sorted { $0.id < $1.id }
+    }
+
+    /// The alerts of an incident, in order of arrival.
+    public func alerts(of incident: IncidentID) -> [TrackedAlert] {
+        incidents[incident]?.alertKeys.compactMap { alerts[$0] } ?? []
+    }
+
+    /// Takes one alert delivery and says what became of it.
+    public mutating func ingest(_ arrival: AlertArrival) -> CorrelationDecision {
+        let now = arrival.alert.receivedAt
+        if let key = existingKey(for: arrival), var tracked = alerts[key] {
+            return update(&tracked, with: arrival, now: now)
+        }
+        let key = arrival.alert.dedupKey
+        var best: (id: IncidentID, link: Link)?
+        var bridged: [(IncidentID, Link)] = []
+        if let entity = arrival.entity {
+            for incident in incidents.values where isCandidate(incident, now: now) {
+                guard let link = link(arrival, entity: entity, to: incident) else { continue }
+                if link.score >= policy.joinThreshold {
+                    bridged.append((incident.id, link))
+                    if best == nil || link.score > best!.link.score
+                        || (link.score == best!.link.score && incident.id < best!.id)
+                    {
+                        best = (incident.id, link)
+                    }
+                }
+            }
+        }
+        guard let best else {
+            let id = open(arrival, key: key, now: now)
+            return CorrelationDecision(outcome: .opened, incident: id, reasons: [openingReason(arrival)])
+        }
+        var outcome = CorrelationDecision.Outcome.joined
+        if incidents[best.id]?.status == .resolved {
+            incidents[best.id]?.status = .open
+            incidents[best.id]?.resolvedAt = nil
+            incidents[best.id]?.log.append((now, "reopened by \(arrival.eventID): \(best.link.reason)"))
+            outcome = .reopened
+        }
+        let reason = "joined \(best.id): \(best.link.reason)"
+        attach(arrival, key: key, to: best.id, reasons: [reason])
+        var merged: [IncidentID] = []
+        for (other, link) in bridged where other != best.id && incidents[other]?.isOpen == true {
+            merge(other, into: best.id, at: now, reason: "merged into \(best.id) by \(arrival.eventID): \(link.reason)")
+            merged.append(other)
+        }
+        return CorrelationDecision(outcome: outcome, incident: best.id, merged: merged, reasons: [reason])
+    }
+
+    // MARK: - Dedup and lifecycle
+
+    private func existingKey(for arrival: AlertArrival) -> String? {
+        let alert = arrival.alert
+        if alerts[alert.dedupKey] != nil { return alert.dedupKey }
+        if let alias = aliases[aliasKey(alert)] { return alias }
+        // The same alert through another source: same entity, its name in the other's title.
+        guard let entity = arrival.entity else { return nil }
+        for tracked in alerts.values where tracked.entity == entity && tracked.alert.source != alert.source
+            && tracked.alert.status != .resolved
+            && abs(tracked.alert.startedAt.timeIntervalSince(alert.startedAt)) <= policy.crossSourceWindow
+        {
+            let names = [tracked.alert.name, alert.name]
+            if alert.title.contains(names[0]) || tracked.alert.title.contains(names[1]) { return tracked.key }
+        }
+        return nil
+    }
+
+    private func aliasKey(_ alert: Alert) -> String { "\(alert.source.rawValue):\(alert.sourceID)" }
+
+    private mutating func update(_ tracked: inout TrackedAlert, with arrival: AlertArrival, now: Date)
+        -> CorrelationDecision
+    {
+        let wasResolved = tracked.alert.status == .resolved
+        var incomingAlert = arrival.alert
+        if incomingAlert.source != tracked.alert.source && incomingAlert.status == .firing {
+            incomingAlert.status = tracked.alert.status == .resolved ? .firing : tracked.alert.status
+        }
+        var incident = tracked.incident
+        while let target = incidents[incident]?.mergedInto { incident = target }
+        tracked.incident = incident
+        tracked.alert = incomingAlert
+        tracked.alert.startedAt = min(tracked.alert.startedAt, arrival.alert.startedAt)
+        tracked.events.append(arrival.eventID)
+        alerts[tracked.key] = tracked
+        aliases[aliasKey(arrival.alert)] = tracked.key
+        incidents[incident]?.events.append(arrival.eventID)
+        var outcome = CorrelationDecision.Outcome.updated
+        var reason = "updated \(tracked.key): \(arrival.alert.status.rawValue) from \(arrival.alert.source.rawValue)"
+        if arrival.alert.status == .firing, wasResolved, incidents[incident]?.status == .resolved {
+            let resolvedAt = incidents[incident]?.resolvedAt ?? now
+            if now.timeIntervalSince(resolvedAt) <= policy.reopenWindow {
+                incidents[incident]?.status = .open
+                incidents[incident]?.resolvedAt = nil
+                incidents[incident]?.log.append((now, "reopened: \(tracked.key) fired again"))
+                outcome = .reopened
+                reason = "reopened \(incident): \(tracked.key) fired again within \(DurationText.format(policy.reopenWindow))"
+            }
+        }
+        resolveIfDone(incident, now: now)
+        return CorrelationDecision(outcome: outcome, incident: incident, reasons: [reason])
+    }
+
+    private mutating func resolveIfDone(_ id: IncidentID, now: Date) {
+        guard let incident = incidents[id], incident.isOpen else { return }
+        let allResolved = incident.alertKeys.allSatisfy { alerts[$0]?.alert.status == .resolved }
+        if allResolved {
+            incidents[id]?.status = .resolved
+            incidents[id]?.resolvedAt = now
+            incidents[id]?.log.append((now, "resolved: all \(incident.alertKeys.count) alerts resolved"))
+        }
+    }
+
+    private func isCandidate(_ incident: IncidentRecord, now: Date) -> Bool {
+        switch incident.status {
+        case .open: return true
+        case .merged: return false
+        case .resolved:
+            guard let resolvedAt = incident.resolvedAt else { return false }
+            return now.timeIntervalSince(resolvedAt) <= policy.reopenWindow
+        }
+    }
+
+    private mutating func open(_ arrival: AlertArrival, key: String, now: Date) -> IncidentID {
+        let id = IncidentID(nextNumber)
+        nextNumber += 1
+        incidents[id] = IncidentRecord(id: id, at: now, onset: arrival.alert.startedAt)
+        attach(arrival, key: key, to: id, reasons: [])
+        return id
+    }
+
+    private func openingReason(_ arrival: AlertArrival) -> String {
+        guard let entity = arrival.entity else {
+            return "opened: unmapped alert (no catalog entity matches its labels), kept on its own"
+        }
+        return "opened: no open incident shares a cause with \(entity)"
+    }
+
+    private mutating func attach(_ arrival: AlertArrival, key: String, to id: IncidentID, reasons: [String]) {
+        let tracked = TrackedAlert(
+            key: key, alert: arrival.alert, entity: arrival.entity, incident: id, events: [arrival.eventID],
+            reasons: reasons, symptoms: arrival.symptoms)
+        alerts[key] = tracked
+        aliases[aliasKey(arrival.alert)] = key
+        guard var incident = incidents[id] else { return }
+        incident.alertKeys.append(key)
+        incident.events.append(arrival.eventID)
+        incident.onsets.append(arrival.alert.startedAt)
+        incident.firstOnset = min(incident.firstOnset, arrival.alert.startedAt)
+        if let entity = arrival.entity {
+            if !incident.entities.contains(entity) { incident.entities.append(entity) }
+            incident.symptoms[entity, default: []].formUnion(arrival.symptoms)
+            for hit in lake.dependencies(of: entity, depth: policy.upstreamDepth, asOf: nil) {
+                if let known = incident.upstreams[hit.ref], known.distance <= hit.distance { continue }
+                incident.upstreams[hit.ref] = (hit.distance, entity)
+            }
+        }
+        incidents[id] = incident
+        if arrival.alert.status == .resolved { resolveIfDone(id, now: arrival.alert.receivedAt) }
+    }
+
+    private mutating func merge(_ source: IncidentID, into target: IncidentID, at now: Date, reason: String) {
+        guard let from = incidents[source], var into = incidents[target] else { return }
+        for key in from.alertKeys {
+            alerts[key]?.incident = target
+            alerts[key]?.reasons.append(reason)
+            into.alertKeys.append(key)
+        }
+        for entity in from.entities where !into.entities.contains(entity) { into.entities.append(entity) }
+        into.events += from.events
+        into.onsets += from.onsets
+        into.firstOnset = min(into.firstOnset, from.firstOnset)
+        into.openedAt = min(into.openedAt, from.openedAt)
+        for (ref, value) in from.upstreams {
+            if let known = into.upstreams[ref], known.distance <= value.distance { continue }
+            into.upstreams[ref] = value
+        }
+        for (ref, symptoms) in from.symptoms { into.symptoms[ref, default: []].formUnion(symptoms) }
+        into.log.append((now, reason))
+        incidents[target] = into
+        incidents[source]?.status = .merged
+        incidents[source]?.mergedInto = target
+        incidents[source]?.log.append((now, reason))
+    }
+}

@@ -1,0 +1,70 @@
+import Foundation
+import MusterLake
+import MusterModel
+import MusterTelemetry
+
+/// Judges the actions people took during an incident from the metrics after them.
+///
+/// An action helped when, `judgeAfter` later, the worst symptom it should have touched is at most
+/// half as far from its baseline as just before it. Otherwise it lands in `avoid` with the numbers.
+struct ActionJudge {
+    let context: InvestigationContext
+
+    func judge() -> (avoid: [AvoidAdvice], tried: [String]) {
+        let facts = context.facts
+        let examined = Set(facts.alerting).union(context.upstreams.keys)
+        let from = context.symptomOnset.addingTimeInterval(-30 * 60)
+        let actions = context.lake.actions(on: examined, from: from, to: facts.now)
+        var avoid: [AvoidAdvice] = []
+        var tried: [String] = []
+        for action in actions {
+            let label = "\(action.name) of \(action.target) at \(Timestamp.clockTime(action.at))"
+            let judgedAt = action.at.addingTimeInterval(context.playbook.judgeAfter)
+            guard judgedAt <= facts.now else {
+                tried.append("\(label): too early to judge")
+                continue
+            }
+            guard let verdict = effect(of: action, until: judgedAt) else {
+                tried.append("\(label): no symptom signal to judge it by")
+                continue
+            }
+            if verdict.helped {
+                tried.append("\(label) helped: \(verdict.words)")
+            } else {
+                avoid.append(AvoidAdvice(action: action.name, target: action.target, at: action.at, reason: "\(label) did not help: \(verdict.words)"))
+                tried.append("\(label) did not help: \(verdict.words)")
+            }
+        }
+        return (avoid, tried)
+    }
+
+    /// The symptom signals an action on `target` should move: its own faults, else those below it.
+    private func symptoms(for target: EntityRef) -> [SignalAssessment] {
+        let own = context.faults(of: target)
+        if !own.isEmpty { return own }
+        let below = context.facts.alerting.filter { context.upstreams[target]?.below.contains($0) ?? false }
+        let faults = below.flatMap { context.faults(of: $0) }
+        return faults.isEmpty ? context.facts.alerting.flatMap { context.faults(of: $0) } : faults
+    }
+
+    private func effect(of action: ActionRecord, until judgedAt: Date) -> (helped: Bool, words: String)? {
+        guard let symptom = symptoms(for: action.target).first else { return nil }
+        let samples = context.samples[symptom.entity]?[symptom.signal.name] ?? []
+        let before = samples.filter { $0.time <= action.at && $0.time > action.at.addingTimeInterval(-180) }.map(\.value)
+        let early = samples.filter { $0.time > action.at && $0.time <= action.at.addingTimeInterval(180) }.map(\.value)
+        let after = samples.filter { $0.time > judgedAt.addingTimeInterval(-180) && $0.time <= judgedAt }.map(\.value)
+        guard let pre = SeriesMath.median(before), let post = SeriesMath.median(after) else { return nil }
+        let base = symptom.baseline
+        let worse: (Double) -> Double = symptom.signal.type == .health ? { base - $0 } : { $0 - base }
+        let devPre = worse(pre)
+        let devPost = worse(post)
+        let name = "\(symptom.signal.name) of \(symptom.entity)"
+        var words = "\(name) \(SignalAssessment.format(pre)) -> \(SignalAssessment.format(post)) \(DurationText.format(context.playbook.judgeAfter)) later"
+        if let dip = early.map(worse).min(), devPre > 0, dip < devPre * 0.97, devPost > dip {
+            let percent = Int(((devPre - dip) / devPre * 100).rounded())
+            words += " (dipped \(percent)% at first, then resumed)"
+        }
+        let helped = devPre > 0 && devPost <= 0.5 * devPre
+        return (helped, words)
+    }
+}

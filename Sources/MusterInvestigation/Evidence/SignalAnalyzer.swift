@@ -1,0 +1,108 @@
+public import Foundation
+public import MusterModel
+public import MusterTelemetry
+
+/// Assesses signals against a robust baseline and finds the onset of a sustained change.
+///
+/// A sample is anomalous when it lies beyond the baseline median, in the worse direction, by more
+/// than `sigmas` robust standard deviations (1.4826 x MAD) and by more than `relativeChange` of the
+/// median. `health` signals are anomalous below 0.5. `load` counts in both directions and needs a
+/// `loadRatio` change. An onset is the first of `sustain` consecutive anomalous samples, so a brief
+/// blip that recovers is not an onset; reads never look past the instant assessed.
+public struct SignalAnalyzer: Sendable {
+    public var sigmas = 5.0
+    public var relativeChange = 0.3
+    public var loadRatio = 2.0
+    public var sustain = 3
+    /// Baseline window: this long, ending `baselineGap` before the incident's reference instant.
+    public var baselineSpan: TimeInterval = 3 * 3600
+    public var baselineGap: TimeInterval = 30 * 60
+    /// How far before the reference an onset may lie and still belong to the incident.
+    public var lookBack: TimeInterval = 2 * 3600
+
+    public init() {}
+
+    /// Assesses `signal` of `entity` for an incident whose first alert started at `reference`, reading up to `now`.
+    public func assess(
+        _ signal: SignalSpec, of entity: EntityRef, reference: Date, now: Date, source: any MetricSource
+    ) async -> SignalAssessment? {
+        let from = reference.addingTimeInterval(-(baselineSpan + baselineGap))
+        guard let samples = try? await source.values(of: signal, from: from, to: now), !samples.isEmpty else {
+            return nil
+        }
+        return assess(samples.filter { $0.time <= now }, signal: signal, entity: entity, reference: reference)
+    }
+
+    /// Assesses samples already read (time-ordered, none after the instant assessed).
+    public func assess(_ samples: [Sample], signal: SignalSpec, entity: EntityRef, reference: Date)
+        -> SignalAssessment?
+    {
+        guard !samples.isEmpty else { return nil }
+        let baselineEnd = reference.addingTimeInterval(-baselineGap)
+        var baselineSamples = samples.filter { $0.time < baselineEnd }
+        if baselineSamples.count < 5 {
+            baselineSamples = Array(samples.filter { $0.time < reference }.prefix(max(1, samples.count / 2)))
+        }
+        guard let baseline = Baseline(samples: baselineSamples) else { return nil }
+        let recent = samples.suffix(3).map(\.value).sorted()
+        let current = recent[recent.count / 2]
+        let windowStart = reference.addingTimeInterval(-lookBack)
+        let window = samples.filter { $0.time >= windowStart }
+        let flags = window.map { isAnomalous($0.value, baseline: baseline, type: signal.type) }
+        var onsetIndex: Int?
+        var index = 0
+        while index < flags.count {
+            if flags[index] {
+                let end = min(flags.count, index + sustain)
+                let run = flags[index..<end]
+                let reachesNow = end == flags.count
+                if run.allSatisfy({ $0 }) && (run.count == sustain || reachesNow && run.count >= 2) {
+                    onsetIndex = index
+                    break
+                }
+            }
+            index += 1
+        }
+        var assessment = SignalAssessment(
+            entity: entity, signal: signal, baseline: baseline.median, current: current, peak: current, onset: nil,
+            recoveredAt: nil, strength: 0)
+        guard let onsetIndex else { return assessment }
+        let run = window[onsetIndex...]
+        let worse = run.map { deviation($0.value, baseline: baseline.median, type: signal.type) }
+        let peakOffset = worse.indices.max { worse[$0] < worse[$1] } ?? worse.startIndex
+        assessment.onset = window[onsetIndex].time
+        assessment.peak = run[run.startIndex + (peakOffset - worse.startIndex)].value
+        let scale = max(baseline.sigma, 0.05 * abs(baseline.median), 1e-9)
+        assessment.strength = (worse.max() ?? 0) / scale
+        let tail = flags.suffix(sustain)
+        if tail.count == sustain, tail.allSatisfy({ !$0 }) {
+            let lastBad = flags.lastIndex(of: true) ?? onsetIndex
+            assessment.recoveredAt = window[min(window.count - 1, lastBad + 1)].time
+        }
+        return assessment
+    }
+
+    /// Deviation in the worse direction (positive = worse; for load, the size of the change).
+    func deviation(_ value: Double, baseline: Double, type: SignalType) -> Double {
+        switch type {
+        case .health: return baseline - value
+        case .load: return abs(value - baseline)
+        default: return value - baseline
+        }
+    }
+
+    func isAnomalous(_ value: Double, baseline: Baseline, type: SignalType) -> Bool {
+        switch type {
+        case .health:
+            return baseline.median >= 0.5 && value < 0.5
+        case .load:
+            let median = baseline.median
+            let ratioOK = median <= 0 ? value > 0 : (value / median >= loadRatio || value / median <= 1 / loadRatio)
+            return ratioOK && abs(value - median) > sigmas * baseline.sigma
+        default:
+            let median = baseline.median
+            let delta = value - median
+            return delta > sigmas * baseline.sigma && delta > relativeChange * abs(median) && delta > 1e-9
+        }
+    }
+}

@@ -1,0 +1,58 @@
+public import Foundation
+public import MusterModel
+
+/// How one signal of one entity behaved around an incident: baseline, now, the sustained onset.
+public struct SignalAssessment: Hashable, Sendable {
+    public var entity: EntityRef
+    public var signal: SignalSpec
+    /// Median of the baseline window.
+    public var baseline: Double
+    /// Median of the last few samples up to the instant assessed.
+    public var current: Double
+    /// The worst value of the sustained anomalous run (the largest for load).
+    public var peak: Double
+    /// Start of the first sustained anomalous run in the incident window; nil when there is none.
+    public var onset: Date?
+    /// When the run ended, if the signal is back to normal by the instant assessed.
+    public var recoveredAt: Date?
+    /// Worse-direction deviation at the peak, in robust sigmas (floored).
+    public var strength: Double
+
+    /// A sustained anomaly in the worse direction (for `load`: an increase or a drop).
+    public var isAnomalous: Bool { onset != nil }
+
+    /// For `load`: peak over baseline.
+    public var ratio: Double { baseline == 0 ? (peak == 0 ? 1 : .infinity) : peak / baseline }
+
+    /// One line a person can check: `errors (http_requests_errors_ratio) 0.002 -> 0.41 since 17:27`.
+    public var summary: String {
+        let name = "\(signal.name) (\(signal.metric)\(signal.isRate ? " rate" : ""))"
+        guard let onset else { return "\(name) normal at \(Self.format(current)) (baseline \(Self.format(baseline)))" }
+        var text = "\(name) \(Self.format(baseline)) -> \(Self.format(peak)) since \(Timestamp.clockTime(onset))"
+        if signal.type == .load, baseline > 0 { text += " (\(Self.format(ratio))x)" }
+        if let recoveredAt { text += ", back to normal at \(Timestamp.clockTime(recoveredAt))" }
+        return text
+    }
+
+    /// Compact number formatting for evidence lines.
+    public static func format(_ value: Double) -> String {
+        let magnitude = abs(value)
+        if magnitude >= 1_000_000 { return trimmed(value / 1_000_000, digits: 2) + "M" }
+        if magnitude >= 10_000 { return trimmed(value / 1000, digits: 1) + "k" }
+        if magnitude >= 100 { return String(Int(value.rounded())) }
+        if magnitude >= 1 { return trimmed(value, digits: 2) }
+        if magnitude == 0 { return "0" }
+        return trimmed(value, digits: 4)
+    }
+
+    private static func trimmed(_ value: Double, digits: Int) -> String {
+        var scale = 1.0
+        for _ in 0..<digits { scale *= 10 }
+        let rounded = (value * scale).rounded() / scale
+        var text = "\(rounded)"
+        if text.contains("e") { return "\(value)" }
+        while text.contains("."), text.hasSuffix("0") { text.removeLast() }
+        if text.hasSuffix(".") { text.removeLast() }
+        return text
+    }
+}

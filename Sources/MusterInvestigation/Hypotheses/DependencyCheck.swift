@@ -1,0 +1,60 @@
+import Foundation
+import MusterLake
+import MusterModel
+import MusterTelemetry
+
+/// A failing upstream: its signals turned bad before (or with) the alerting entities' did.
+///
+/// Infrastructure when the upstream's `properties.type` names a cluster, node, broker, host or zone.
+/// An upstream whose failure lines up with its own deploy or change is left to those checks.
+struct DependencyCheck: HypothesisCheck {
+    let kind = RootCauseKind.dependency
+
+    func evaluate(_ context: InvestigationContext) async throws -> [Hypothesis] {
+        var results: [Hypothesis] = []
+        let candidates = Set(context.upstreams.keys)
+        for ref in candidates {
+            let faults = context.faults(of: ref)
+            guard let first = faults.first, let onset = first.onset else { continue }
+            let covered = context.covered(by: ref).subtracting([ref])
+            guard !covered.isEmpty else { continue }
+            let coverage = Double(covered.count) / Double(context.alertingCount)
+            let belowOnset = covered.compactMap { context.faultOnset(of: $0) }.min() ?? context.facts.firstOnset
+            let lead = belowOnset.timeIntervalSince(onset)
+            var evidence = faults.prefix(3).map { Evidence("\(ref): \($0.summary)") }
+            evidence.append(Evidence("\(context.coverageWords(covered)) depend on it: \(covered.sorted().map(\.description).joined(separator: ", "))"))
+            var score = 0.35 + 0.35 * coverage + min(0.1, first.strength / 200)
+            if lead >= -60 {
+                score += 0.15
+                evidence.append(Evidence("it turned bad \(DurationText.format(max(0, lead))) before the services below it"))
+            } else {
+                score -= 0.1
+                evidence.append(Evidence("it turned bad \(DurationText.format(-lead)) after the services below it", against: true))
+            }
+            let distance = context.upstreams[ref]?.distance ?? 1
+            score -= 0.05 * Double(distance - 1)
+            if distance > 1 { evidence.append(Evidence("the path runs through \(distance - 1) silent hop(s)")) }
+            let window = (onset.addingTimeInterval(-context.playbook.alignmentWindow), onset.addingTimeInterval(60))
+            let deploys = context.lake.deployments(on: [ref], from: window.0, to: window.1)
+            let changes = context.lake.changes(on: [ref], from: window.0, to: window.1)
+            if let deploy = deploys.last {
+                score *= 0.6
+                evidence.append(Evidence("deployed \(deploy.version ?? "") \(InvestigationContext.gap(deploy.at, onset)) before it failed: the deploy explains it", against: true))
+            } else if let change = changes.last {
+                score *= 0.6
+                evidence.append(Evidence("changed (\(change.summary)) \(InvestigationContext.gap(change.at, onset)) before it failed: the change explains it", against: true))
+            } else {
+                evidence.append(Evidence("no deploy or change on it before it failed"))
+            }
+            let type = context.lake.entity(ref, asOf: nil)?.type?.lowercased() ?? ""
+            let isInfrastructure = context.playbook.infrastructureTypes.contains { type.contains($0) }
+            let kind: RootCauseKind = isInfrastructure ? .infrastructure : .dependency
+            results.append(
+                Hypothesis(
+                    kind: kind, entity: ref, confidence: score,
+                    summary: "\(context.title(ref)) is failing (\(first.signal.name)) and \(context.coverageWords(covered)) depend on it",
+                    evidence: evidence))
+        }
+        return results
+    }
+}

@@ -1,0 +1,124 @@
+import Foundation
+import MusterLake
+import MusterModel
+import MusterTelemetry
+
+/// A load increase on an alerting entity, an upstream, or a producer beside the alerting consumers
+/// on a shared resource, attributed through breakdown labels to orgs and then to customers.
+struct TrafficSpikeCheck: HypothesisCheck {
+    let kind = RootCauseKind.trafficSpike
+
+    func evaluate(_ context: InvestigationContext) async throws -> [Hypothesis] {
+        var results: [Hypothesis] = []
+        let symptoms = context.symptomOnset
+        for (ref, assessments) in context.assessments {
+            for load in assessments where load.signal.type == .load && load.isAnomalous {
+                guard let onset = load.onset, load.ratio >= context.playbook.spikeRatio,
+                    onset <= symptoms.addingTimeInterval(120)
+                else { continue }
+                if let hypothesis = try await judge(load, of: ref, onset: onset, context: context) {
+                    results.append(hypothesis)
+                }
+            }
+        }
+        return results
+    }
+
+    private func judge(_ load: SignalAssessment, of ref: EntityRef, onset: Date, context: InvestigationContext)
+        async throws -> Hypothesis?
+    {
+        var covered = context.covered(by: ref)
+        var relation = "upstream of"
+        if let shared = context.siblings[ref] {
+            covered.formUnion(context.upstreams[shared]?.below ?? [])
+            relation = "writing to \(shared), which is shared with"
+        }
+        let isSelf = context.facts.alerting.contains(ref)
+        guard !covered.isEmpty else { return nil }
+        let coverage = Double(covered.count) / Double(context.alertingCount)
+        var evidence = [
+            Evidence("\(ref): \(load.summary)"),
+            Evidence("\(ref) is \(isSelf && covered.count == 1 ? "the alerting entity" : "\(relation) \(context.coverageWords(covered))")"),
+        ]
+        let lead = context.symptomOnset.timeIntervalSince(onset)
+        evidence.append(Evidence("the load rose \(DurationText.format(max(0, lead))) before the first symptom"))
+        var entity = ref
+        var share = 0.0
+        var customers: [EntityRef] = []
+        if let attribution = try await attribute(load, context: context) {
+            entity = attribution.entity
+            share = attribution.share
+            customers = attribution.customers
+            evidence.append(contentsOf: attribution.evidence)
+        } else if load.signal.breakdown == nil {
+            evidence.append(Evidence("\(load.signal.name) has no breakdown label: the source cannot be named", against: true))
+        }
+        var score = 0.45 + 0.25 * coverage + 0.15 * min(1, log10(max(1, load.ratio))) + 0.1 * share
+        if isSelf && load.signal.breakdown == nil {
+            score *= 0.7
+            evidence.append(Evidence("the load is the alerting entity's own throughput, which may be a consequence", against: true))
+        }
+        let faultsHere = context.faults(of: ref)
+        if !isSelf, let fault = faultsHere.first {
+            evidence.append(Evidence("\(ref) itself is also failing (\(fault.signal.name))", against: true))
+            score -= 0.1
+        }
+        let who = entity == ref ? context.title(ref) : "\(context.title(entity)) (\(entity))"
+        return Hypothesis(
+            kind: .trafficSpike, entity: entity, confidence: score,
+            summary: "traffic spike from \(who): \(load.signal.name) \(SignalAssessment.format(load.ratio))x its baseline",
+            evidence: evidence, customers: customers)
+    }
+
+    private struct Attribution {
+        var entity: EntityRef
+        var share: Double
+        var customers: [EntityRef]
+        var evidence: [Evidence]
+    }
+
+    /// Splits the increase by the breakdown label and names the org or customer behind most of it.
+    private func attribute(_ load: SignalAssessment, context: InvestigationContext) async throws -> Attribution? {
+        guard let label = load.signal.breakdown, let onset = load.onset else { return nil }
+        let kind = load.signal.breakdownKind ?? label
+        let from = onset.addingTimeInterval(-2 * 3600)
+        let groups = try await context.metrics.breakdown(of: load.signal, from: from, to: context.facts.now)
+        var increases: [String: Double] = [:]
+        for (key, samples) in groups {
+            let before = samples.filter { $0.time < onset.addingTimeInterval(-60) }.map(\.value)
+            let after = samples.filter { $0.time >= onset }.suffix(10).map(\.value)
+            guard let base = SeriesMath.median(before), let now = SeriesMath.median(after) else { continue }
+            increases[key] = max(0, now - base)
+        }
+        let total = increases.values.reduce(0, +)
+        guard total > 0 else { return nil }
+        var byCustomer: [EntityRef: (Double, [String])] = [:]
+        for (key, increase) in increases where increase > 0 {
+            let org = EntityRef(kind: kind, id: key)
+            for customer in context.lake.related(org, by: Relation.belongsTo, asOf: nil) {
+                byCustomer[customer, default: (0, [])].0 += increase
+                byCustomer[customer, default: (0, [])].1.append(key)
+            }
+        }
+        var evidence: [Evidence] = []
+        let topKeys = increases.sorted { $0.value > $1.value }.prefix(4)
+        let parts = topKeys.map { "\(label)=\($0.key) +\(SignalAssessment.format($0.value))" }
+        evidence.append(Evidence("increase by \(label): \(parts.joined(separator: ", ")) of +\(SignalAssessment.format(total)) in all"))
+        if let (customer, value) = byCustomer.max(by: { $0.value.0 < $1.value.0 }).map({ ($0.key, $0.value) }),
+            value.0 / total >= context.playbook.attributionShare
+        {
+            let share = value.0 / total
+            evidence.append(Evidence("\(customer) (\(value.1.sorted().joined(separator: ", "))) explains \(Int((share * 100).rounded()))% of the increase"))
+            return Attribution(entity: customer, share: share, customers: [customer], evidence: evidence)
+        }
+        if let top = topKeys.first, top.value / total >= context.playbook.attributionShare {
+            let org = EntityRef(kind: kind, id: top.key)
+            let share = top.value / total
+            evidence.append(Evidence("\(org) explains \(Int((share * 100).rounded()))% of the increase"))
+            let customers = context.lake.related(org, by: Relation.belongsTo, asOf: nil)
+            return Attribution(entity: org, share: share, customers: customers, evidence: evidence)
+        }
+        evidence.append(Evidence("no single \(kind) explains most of the increase", against: true))
+        return Attribution(entity: load.entity, share: 0, customers: [], evidence: evidence)
+    }
+}

@@ -1,0 +1,65 @@
+public import Foundation
+public import MusterLake
+public import MusterModel
+public import MusterTelemetry
+
+/// What the pipeline knows of an incident when it asks for a verdict.
+public struct IncidentFacts: Sendable {
+    public var id: IncidentID
+    /// The instant of the investigation; nothing after it is read.
+    public var now: Date
+    /// Earliest alert start.
+    public var firstOnset: Date
+    /// Alerting services and resources, in order of first alert.
+    public var alerting: [EntityRef]
+    public var alerts: [Alert]
+
+    public init(id: IncidentID, now: Date, firstOnset: Date, alerting: [EntityRef], alerts: [Alert]) {
+        self.id = id
+        self.now = now
+        self.firstOnset = firstOnset
+        self.alerting = alerting
+        self.alerts = alerts
+    }
+}
+
+/// The neighbourhood of an incident with every signal assessed once, shared by all hypotheses.
+public struct InvestigationContext: Sendable {
+    public var facts: IncidentFacts
+    public var lake: any LakeReader
+    public var metrics: any MetricSource
+    public var playbook: Playbook
+    /// Upstreams of the alerting entities: nearest distance, and which alerting entities sit below.
+    public var upstreams: [EntityRef: (distance: Int, below: Set<EntityRef>)]
+    /// Entities that share an upstream resource with an alerting entity (producers beside consumers).
+    public var siblings: [EntityRef: EntityRef]
+    /// Assessments per entity.
+    public var assessments: [EntityRef: [SignalAssessment]]
+    /// The samples read per entity and signal name, up to `facts.now`.
+    public var samples: [EntityRef: [String: [Sample]]]
+
+    /// Anomalous non-load assessments of an entity, earliest onset first.
+    public func faults(of ref: EntityRef) -> [SignalAssessment] {
+        (assessments[ref] ?? []).filter { $0.isAnomalous && $0.signal.type != .load }
+            .sorted { ($0.onset ?? .distantFuture) < ($1.onset ?? .distantFuture) }
+    }
+
+    /// Earliest fault onset of an entity.
+    public func faultOnset(of ref: EntityRef) -> Date? { faults(of: ref).first?.onset }
+
+    /// When the alerting entities' symptoms began: their earliest fault onset, else the first alert.
+    public var symptomOnset: Date {
+        facts.alerting.compactMap { faultOnset(of: $0) }.min().map { min($0, facts.firstOnset) } ?? facts.firstOnset
+    }
+
+    /// Alerting entities that are `ref` or sit below it.
+    public func covered(by ref: EntityRef) -> Set<EntityRef> {
+        var set = upstreams[ref]?.below ?? []
+        if facts.alerting.contains(ref) { set.insert(ref) }
+        return set
+    }
+
+    public var alertingCount: Int { max(1, facts.alerting.count) }
+
+    public func title(_ ref: EntityRef) -> String { lake.entity(ref, asOf: nil)?.displayName ?? ref.id }
+}

@@ -1,0 +1,152 @@
+import Foundation
+public import MusterLake
+import MusterModel
+public import MusterTelemetry
+
+/// Ranks root-cause hypotheses for an incident from the lake and the metrics, and writes the verdict.
+///
+/// Every hypothesis runs as a child of one task group with a time budget: one that fails or runs out
+/// of time is reported in `Verdict.problems`, never fatal. Reads never look past `IncidentFacts.now`.
+public struct Investigator: Sendable {
+    public let lake: any LakeReader
+    public let metrics: any MetricSource
+    public var playbook: Playbook
+    public var analyzer: SignalAnalyzer
+    /// Wall-clock budget of each hypothesis.
+    public var budget: Duration
+
+    public init(
+        lake: any LakeReader, metrics: any MetricSource, playbook: Playbook = .standard,
+        analyzer: SignalAnalyzer = SignalAnalyzer(), budget: Duration = .seconds(10)
+    ) {
+        self.lake = lake
+        self.metrics = metrics
+        self.playbook = playbook
+        self.analyzer = analyzer
+        self.budget = budget
+    }
+
+    private var checks: [any HypothesisCheck] {
+        [
+            TrafficSpikeCheck(), ChangeCheck(kind: .deployment), ChangeCheck(kind: .configChange), DependencyCheck(),
+            SaturationCheck(),
+        ]
+    }
+
+    /// Investigates an incident as it stands at `facts.now`.
+    public func investigate(_ facts: IncidentFacts) async -> Verdict {
+        let context = await InvestigationContext.build(
+            facts: facts, lake: lake, metrics: metrics, playbook: playbook, analyzer: analyzer)
+        let (found, problems) = await runChecks(context)
+        let ranked = rank(settleSaturation(found, context: context))
+        let top = ranked.first
+        let root = (top?.confidence ?? 0) >= playbook.confidenceBar ? top : nil
+        let teams = engagedTeams(context: context, root: root)
+        let judged = ActionJudge(context: context).judge()
+        var customers = Set(root?.customers ?? [])
+        let orgs = facts.alerts.compactMap { $0.labels["org"] }.map { EntityRef(kind: "org", id: $0) }
+        customers.formUnion(lake.customers(ofOrgs: orgs, asOf: nil))
+        return Verdict(
+            at: facts.now, hypotheses: ranked, rootCause: root,
+            abstention: root == nil ? abstention(best: top, context: context) : nil,
+            actions: Recommender(context: context).recommend(for: root, teams: teams),
+            avoid: judged.avoid, tried: judged.tried, customers: customers.sorted(), services: facts.alerting,
+            teams: teams, notified: notified(teams: teams, at: facts.now), problems: problems)
+    }
+
+    private func runChecks(_ context: InvestigationContext) async -> ([Hypothesis], [String]) {
+        let budget = self.budget
+        return await withTaskGroup(of: (RootCauseKind, Result<[Hypothesis], any Error>?).self) { group in
+            for check in checks {
+                group.addTask {
+                    await Self.withBudget(budget) { try await check.evaluate(context) }.map { (check.kind, $0) }
+                        ?? (check.kind, nil)
+                }
+            }
+            var hypotheses: [Hypothesis] = []
+            var problems: [String] = []
+            for await (kind, result) in group {
+                switch result {
+                case .success(let found): hypotheses += found
+                case .failure(let error): problems.append("\(kind.rawValue) check failed: \(error)")
+                case nil: problems.append("\(kind.rawValue) check ran out of its \(budget) budget")
+                }
+            }
+            return (hypotheses, problems.sorted())
+        }
+    }
+
+    /// Runs `work` against a wall-clock budget; nil when the budget ran out first.
+    static func withBudget<T: Sendable>(_ budget: Duration, _ work: @escaping @Sendable () async throws -> T) async
+        -> Result<T, any Error>?
+    {
+        await withTaskGroup(of: Result<T, any Error>?.self) { group in
+            group.addTask {
+                do { return .success(try await work()) } catch { return .failure(error) }
+            }
+            group.addTask {
+                try? await Task.sleep(for: budget)
+                return nil
+            }
+            let first = await group.next() ?? nil
+            group.cancelAll()
+            return first
+        }
+    }
+
+    /// Saturation needs "no outside cause": a stronger explanation of another kind marks it down.
+    private func settleSaturation(_ hypotheses: [Hypothesis], context: InvestigationContext) -> [Hypothesis] {
+        let outside = hypotheses.filter { $0.kind != .saturation }.max { $0.confidence < $1.confidence }
+        return hypotheses.map { hypothesis in
+            guard hypothesis.kind == .saturation, let outside, outside.confidence >= 0.6 else { return hypothesis }
+            var marked = hypothesis
+            marked.confidence *= 0.5
+            marked.evidence.append(
+                Evidence("an outside cause explains it better: \(outside.kind.rawValue) \(outside.entity)", against: true))
+            return marked
+        }
+    }
+
+    private func rank(_ hypotheses: [Hypothesis]) -> [Hypothesis] {
+        let order = RootCauseKind.allCases
+        return hypotheses.sorted {
+            if $0.confidence != $1.confidence { return $0.confidence > $1.confidence }
+            if $0.kind != $1.kind {
+                return order.firstIndex(of: $0.kind)! < order.firstIndex(of: $1.kind)!
+            }
+            return $0.entity < $1.entity
+        }
+    }
+
+    /// Owners of the alerting entities, plus the owners of the root cause.
+    private func engagedTeams(context: InvestigationContext, root: Hypothesis?) -> [EntityRef] {
+        var teams: [EntityRef] = []
+        for entity in context.facts.alerting {
+            for team in lake.owners(of: entity, asOf: context.facts.now) where !teams.contains(team) { teams.append(team) }
+        }
+        if let root, ["service", "resource"].contains(root.entity.kind) {
+            for team in lake.owners(of: root.entity, asOf: context.facts.now) where !teams.contains(team) {
+                teams.append(team)
+            }
+        }
+        return teams
+    }
+
+    private func notified(teams: [EntityRef], at instant: Date) -> [EntityRef] {
+        var users: [EntityRef] = []
+        for team in teams {
+            for user in lake.onCall(team: team, at: instant) where !users.contains(user) { users.append(user) }
+        }
+        return users
+    }
+
+    private func abstention(best: Hypothesis?, context: InvestigationContext) -> String {
+        guard let best else {
+            return "no confident root cause: no signal around \(context.facts.alerting.map(\.description).joined(separator: ", ")) "
+                + "moved, and no deploy or change precedes the alerts; check the alerting services' logs and recent traffic"
+        }
+        let percent = Int((best.confidence * 100).rounded())
+        return "no confident root cause: the best candidate is \(best.kind.rawValue) \(best.entity) at \(percent)%; "
+            + "check next: " + (best.evidence.first { $0.isAgainst }?.text ?? "the signals of \(best.entity)")
+    }
+}

@@ -1,0 +1,41 @@
+public import Foundation
+
+/// The machine-readable part of a skill: how deep to look, thresholds, weights and remediations.
+///
+/// Muster ships a default (`Playbook.standard`); a team's skill folder overrides any of it.
+public struct Playbook: Hashable, Sendable {
+    /// How far upstream of the alerting entities investigation looks.
+    public var upstreamDepth = 3
+    /// An upstream resource this share of the catalog depends on is a hub; its dependents are not siblings.
+    public var hubShare = 0.3
+    /// Below this confidence Muster abstains.
+    public var confidenceBar = 0.5
+    /// A deploy or change is aligned with a signal whose onset falls within this after it.
+    public var alignmentWindow: TimeInterval = 30 * 60
+    /// How long before the symptoms a deploy or change is still considered.
+    public var changeLookBack: TimeInterval = 6 * 3600
+    /// How long after an action its effect is judged.
+    public var judgeAfter: TimeInterval = 6 * 60
+    /// A load increase by this factor is a spike.
+    public var spikeRatio = 2.0
+    /// A customer or org explaining this share of the increase is named as the source.
+    public var attributionShare = 0.6
+    /// The most replicas a scale-out recommendation multiplies by.
+    public var maxScaleFactor = 8.0
+    /// `properties.type` words that make a failing upstream infrastructure.
+    public var infrastructureTypes = ["cluster", "node", "broker", "host", "zone"]
+    /// Remediations per root-cause kind, in order of preference.
+    public var remediations: [RootCauseKind: [String]] = [
+        .trafficSpike: ["scale-out", "throttle"],
+        .deployment: ["rollback"],
+        .configChange: ["config-revert"],
+        .dependency: ["failover"],
+        .saturation: ["scale-out"],
+        .infrastructure: ["failover"],
+    ]
+
+    public init() {}
+
+    /// The default playbook.
+    public static let standard = Playbook()
+}

@@ -1,0 +1,85 @@
+import Foundation
+import MusterLake
+import MusterModel
+import MusterTelemetry
+
+/// Turns the root cause into actions with targets and parameters, per the playbook's remediations.
+struct Recommender {
+    let context: InvestigationContext
+
+    func recommend(for root: Hypothesis?, teams: [EntityRef]) -> [ActionProposal] {
+        guard let root else { return [] }
+        var proposals: [ActionProposal] = []
+        for action in context.playbook.remediations[root.kind] ?? [] {
+            proposals += makeProposals(action, root: root)
+        }
+        let paged = Set(context.facts.alerting.flatMap { context.lake.owners(of: $0, asOf: context.facts.now) })
+        if ["service", "resource"].contains(root.entity.kind) {
+            for team in context.lake.owners(of: root.entity, asOf: context.facts.now) where !paged.contains(team) {
+                let onCall = context.lake.onCall(team: team, at: context.facts.now)
+                proposals.append(
+                    ActionProposal(
+                        action: "page", target: team, isAvailable: true,
+                        params: onCall.isEmpty ? [:] : ["users": .array(onCall.map { .string($0.description) })],
+                        reason: "\(team) owns \(root.entity) and was not paged"))
+            }
+        }
+        return proposals
+    }
+
+    private func makeProposals(_ action: String, root: Hypothesis) -> [ActionProposal] {
+        switch (action, root.kind) {
+        case ("scale-out", .trafficSpike):
+            return consumers(of: root).prefix(3).map { scaleOut($0, ratio: loadRatio(root)) }
+        case ("scale-out", _):
+            return [scaleOut(root.entity, ratio: 2)]
+        case ("throttle", _):
+            guard ["customer", "org"].contains(root.entity.kind) else { return [] }
+            return [proposal(action, root.entity, reason: "rate-limit \(root.entity) while the consumers catch up")]
+        case ("failover", _):
+            let health = context.faults(of: root.entity).contains { $0.signal.type == .health }
+            let registered = isRegistered(action, on: root.entity)
+            guard health || (root.kind == .infrastructure && registered) else { return [] }
+            return [proposal(action, root.entity, reason: "\(root.entity) is down")]
+        default:
+            return [proposal(action, root.entity, reason: "\(root.kind.rawValue) on \(root.entity)")]
+        }
+    }
+
+    /// Alerting entities that lag or saturate: the ones that need capacity. Nearest to the source first.
+    private func consumers(of root: Hypothesis) -> [EntityRef] {
+        let symptomatic = context.facts.alerting.filter { ref in
+            context.faults(of: ref).contains { [.lag, .saturation, .latency].contains($0.signal.type) }
+        }
+        let candidates = symptomatic.isEmpty ? context.facts.alerting : symptomatic
+        return candidates.sorted { lhs, rhs in
+            let left = context.faults(of: lhs).contains { $0.signal.type == .saturation } ? 0 : 1
+            let right = context.faults(of: rhs).contains { $0.signal.type == .saturation } ? 0 : 1
+            return left != right ? left < right : context.facts.alerting.firstIndex(of: lhs)! < context.facts.alerting.firstIndex(of: rhs)!
+        }
+    }
+
+    private func loadRatio(_ root: Hypothesis) -> Double {
+        let loads = context.assessments.values.flatMap { $0 }.filter { $0.signal.type == .load && $0.isAnomalous }
+        return loads.map(\.ratio).filter(\.isFinite).max() ?? 2
+    }
+
+    private func scaleOut(_ target: EntityRef, ratio: Double) -> ActionProposal {
+        let replicas = context.lake.entity(target, asOf: nil)?.replicas ?? 1
+        let factor = min(context.playbook.maxScaleFactor, max(1.5, ratio))
+        let wanted = Int((Double(replicas) * factor).rounded(.up))
+        var proposal = proposal("scale-out", target, reason: "add capacity: load is \(SignalAssessment.format(ratio))x its baseline")
+        proposal.params = ["from_replicas": .number(Double(replicas)), "to_replicas": .number(Double(wanted))]
+        return proposal
+    }
+
+    private func isRegistered(_ action: String, on target: EntityRef) -> Bool {
+        context.lake.entity(target, asOf: nil)?.registeredActions.contains(action) ?? false
+    }
+
+    private func proposal(_ action: String, _ target: EntityRef, reason: String) -> ActionProposal {
+        let available = isRegistered(action, on: target)
+        let words = available ? reason : reason + "; no \(action) action is registered for \(target)"
+        return ActionProposal(action: action, target: target, isAvailable: available, reason: words)
+    }
+}

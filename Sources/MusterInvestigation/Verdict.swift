@@ -1,0 +1,97 @@
+public import Foundation
+public import MusterModel
+
+/// The root-cause kinds of the scenario contract.
+public enum RootCauseKind: String, Codable, Sendable, CaseIterable {
+    case trafficSpike = "traffic-spike"
+    case deployment
+    case configChange = "config-change"
+    case dependency
+    case saturation
+    case infrastructure
+}
+
+/// One line of evidence, for or against a hypothesis, that a person can check.
+public struct Evidence: Hashable, Codable, Sendable {
+    public var text: String
+    /// True when it speaks against the hypothesis.
+    public var isAgainst: Bool
+
+    public init(_ text: String, against: Bool = false) {
+        self.text = text
+        self.isAgainst = against
+    }
+}
+
+/// A candidate explanation of an incident, with its confidence and evidence.
+public struct Hypothesis: Hashable, Codable, Sendable {
+    public var kind: RootCauseKind
+    public var entity: EntityRef
+    /// In [0, 1].
+    public var confidence: Double
+    public var summary: String
+    public var evidence: [Evidence]
+    /// Customers named by a traffic-spike attribution.
+    public var customers: [EntityRef]
+
+    public init(
+        kind: RootCauseKind, entity: EntityRef, confidence: Double, summary: String, evidence: [Evidence],
+        customers: [EntityRef] = []
+    ) {
+        self.kind = kind
+        self.entity = entity
+        self.confidence = max(0, min(1, confidence))
+        self.summary = summary
+        self.evidence = evidence
+        self.customers = customers
+    }
+}
+
+/// A recommended remediation.
+public struct ActionProposal: Hashable, Codable, Sendable {
+    public var action: String
+    public var target: EntityRef
+    /// Whether the action is registered for the target (a team is pageable when it exists).
+    public var isAvailable: Bool
+    public var params: [String: JSONValue]
+    /// Why, and for an unavailable action, the gap.
+    public var reason: String
+
+    public init(action: String, target: EntityRef, isAvailable: Bool, params: [String: JSONValue] = [:], reason: String) {
+        self.action = action
+        self.target = target
+        self.isAvailable = isAvailable
+        self.params = params
+        self.reason = reason
+    }
+}
+
+/// An action tried during the incident that did not help, with the metrics that say so.
+public struct AvoidAdvice: Hashable, Codable, Sendable {
+    public var action: String
+    public var target: EntityRef
+    public var at: Date
+    public var reason: String
+}
+
+/// What the investigator concluded about an incident at one instant.
+public struct Verdict: Hashable, Codable, Sendable {
+    public var at: Date
+    /// Ranked, best first.
+    public var hypotheses: [Hypothesis]
+    /// The top hypothesis when it clears the bar; nil when Muster abstains.
+    public var rootCause: Hypothesis?
+    /// When abstaining: what to check next.
+    public var abstention: String?
+    public var actions: [ActionProposal]
+    public var avoid: [AvoidAdvice]
+    /// Actions tried that did help or could not be judged yet, in words.
+    public var tried: [String]
+    public var customers: [EntityRef]
+    /// Alerting services and resources.
+    public var services: [EntityRef]
+    public var teams: [EntityRef]
+    public var notified: [EntityRef]
+    /// Hypotheses that failed or ran out of time, in words; never fatal.
+    public var problems: [String]
+}

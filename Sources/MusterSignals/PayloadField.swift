@@ -1,0 +1,84 @@
+internal import Foundation
+internal import MusterModel
+
+/// A value inside a payload together with its dotted path, so that every error names the field.
+struct PayloadField {
+    let value: JSONValue
+    let path: String
+
+    init(_ value: JSONValue, path: String = "") {
+        self.value = value
+        self.path = path
+    }
+
+    private func childPath(_ key: String) -> String { path.isEmpty ? key : "\(path).\(key)" }
+
+    /// The member at `key`, or nil when absent or null.
+    func optional(_ key: String) throws(DecodeError) -> PayloadField? {
+        guard case .object(let members) = value else {
+            throw .invalid(path, "expected an object")
+        }
+        guard let member = members[key], !member.isNull else { return nil }
+        return PayloadField(member, path: childPath(key))
+    }
+
+    /// The member at `key`; throws `missingField` naming its path when absent or null.
+    func required(_ key: String) throws(DecodeError) -> PayloadField {
+        guard let field = try optional(key) else { throw .missing(childPath(key)) }
+        return field
+    }
+
+    /// The text of a scalar member; numbers and Booleans are rendered (YAML may type `"4"` as `4`).
+    func string(_ key: String) throws(DecodeError) -> String {
+        let field = try required(key)
+        guard let text = field.value.stringValue else { throw .invalid(field.path, "expected a string") }
+        return text
+    }
+
+    /// The text of a scalar member, or nil when absent; empty strings count as absent.
+    func optionalString(_ key: String) throws(DecodeError) -> String? {
+        guard let field = try optional(key) else { return nil }
+        guard let text = field.value.stringValue else { throw .invalid(field.path, "expected a string") }
+        return text.isEmpty ? nil : text
+    }
+
+    /// An RFC 3339 timestamp member.
+    func date(_ key: String) throws(DecodeError) -> Date {
+        try PayloadField.parseDate(required(key))
+    }
+
+    /// An RFC 3339 timestamp member, or nil when absent.
+    func optionalDate(_ key: String) throws(DecodeError) -> Date? {
+        guard let field = try optional(key) else { return nil }
+        return try PayloadField.parseDate(field)
+    }
+
+    private static func parseDate(_ field: PayloadField) throws(DecodeError) -> Date {
+        guard let text = field.value.stringValue else { throw .invalid(field.path, "expected an RFC 3339 timestamp") }
+        guard let date = Timestamp.parse(text) else {
+            throw .invalid(field.path, "'\(text)' is not an RFC 3339 timestamp")
+        }
+        return date
+    }
+
+    /// A `{string: scalar}` member as a label map; empty when absent.
+    func labels(_ key: String) throws(DecodeError) -> [String: String] {
+        guard let field = try optional(key) else { return [:] }
+        guard case .object(let members) = field.value else { throw .invalid(field.path, "expected an object") }
+        var labels: [String: String] = [:]
+        for (name, member) in members where !member.isNull {
+            guard let text = member.stringValue else {
+                throw .invalid("\(field.path).\(name)", "expected a string")
+            }
+            labels[name] = text
+        }
+        return labels
+    }
+
+    /// The elements of an array member, each with its indexed path.
+    func elements(_ key: String) throws(DecodeError) -> [PayloadField] {
+        let field = try required(key)
+        guard case .array(let items) = field.value else { throw .invalid(field.path, "expected an array") }
+        return items.enumerated().map { PayloadField($1, path: "\(field.path)[\($0)]") }
+    }
+}
