@@ -36,15 +36,21 @@ let package = Package(
             name: "MusterInvestigation",
             dependencies: ["MusterModel", "MusterLake", "MusterTelemetry", "MusterYAML"]),
         .target(
+            name: "MusterPipeline",
+            dependencies: [
+                "MusterModel", "MusterLake", "MusterTelemetry", "MusterSignals", "MusterCorrelation",
+                "MusterInvestigation",
+            ]),
+        .target(
             name: "MusterReplay",
             dependencies: [
                 "MusterModel", "MusterYAML", "MusterLake", "MusterTelemetry", "MusterSignals",
-                "MusterCorrelation", "MusterInvestigation",
+                "MusterCorrelation", "MusterInvestigation", "MusterPipeline",
             ]),
         .target(
             name: "MusterCLI",
             dependencies: [
-                "MusterModel", "MusterStorage", "MusterLake", "MusterTelemetry", "MusterSignals", "MusterReplay",
+                "MusterModel", "MusterStorage", "MusterLake", "MusterTelemetry", "MusterSignals", "MusterReplay", "MusterPipeline",
                 "MusterInvestigation", "MusterCorrelation", "MusterYAML",
             ]),
         .executableTarget(name: "muster", dependencies: ["MusterCLI"]),
@@ -60,6 +66,8 @@ let package = Package(
         .testTarget(
             name: "MusterInvestigationTests",
             dependencies: ["MusterInvestigation", "MusterLake", "MusterTelemetry", "MusterModel"]),
+        .testTarget(
+            name: "MusterPipelineTests", dependencies: ["MusterPipeline", "MusterLake", "MusterTelemetry", "MusterModel"]),
         .testTarget(name: "MusterReplayTests", dependencies: ["MusterReplay", "MusterModel"]),
         .testTarget(name: "MusterCLITests", dependencies: ["MusterCLI"]),
     ]

@@ -1,0 +1,21 @@
+/// A parsed `muster` command line.
+public enum Command: Equatable, Sendable {
+    case replay(paths: [String], json: Bool, skill: String?)
+    case demo
+    case lakeImport(paths: [String], db: String, json: Bool)
+    case lakeShow(ref: String, db: String, json: Bool)
+    case lakeDependents(ref: String, depth: Int?, db: String, json: Bool)
+    case lakeBlastRadius(ref: String, db: String, json: Bool)
+    case lakeOnCall(team: String, at: String?, db: String, json: Bool)
+    case bench(scenarios: [String])
+    case help
+}
+
+/// A command line that does not parse; exit code 64.
+public struct UsageError: Error, Equatable, CustomStringConvertible {
+    public var message: String
+
+    public init(_ message: String) { self.message = message }
+
+    public var description: String { "\(message)\n\n\(CommandParser.usage)" }
+}

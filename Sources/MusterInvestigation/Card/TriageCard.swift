@@ -1,0 +1,102 @@
+public import MusterLake
+public import MusterModel
+
+/// The one triage message of an incident: as text for terminals and as Slack Block Kit.
+public struct TriageCard: Sendable {
+    public let incident: IncidentID
+    public let verdict: Verdict
+    public let notified: [EntityRef]
+    let lake: (any LakeReader)?
+
+    /// `lake`, when given, turns users into Slack mentions (`properties.slack_id`).
+    public init(incident: IncidentID, verdict: Verdict, notified: [EntityRef], lake: (any LakeReader)?) {
+        self.incident = incident
+        self.verdict = verdict
+        self.notified = notified
+        self.lake = lake
+    }
+
+    var title: String {
+        let services = verdict.services.map(\.id).joined(separator: ", ")
+        return "\(incident): \(verdict.services.count) alerting (\(services))"
+    }
+
+    var causeLine: String {
+        guard let root = verdict.rootCause else { return "No confident root cause. \(verdict.abstention ?? "")" }
+        return "Likely cause: \(root.kind.rawValue) \(root.entity) (\(Int((root.confidence * 100).rounded()))% confidence): \(root.summary)"
+    }
+
+    var evidenceLines: [String] {
+        Array((verdict.rootCause?.evidence.filter { !$0.isAgainst } ?? []).prefix(3).map(\.text))
+    }
+
+    func mention(_ user: EntityRef) -> String {
+        if let id = lake?.entity(user, asOf: nil)?.properties["slack_id"]?.stringValue { return "<@\(id)>" }
+        return "@\(user.id)"
+    }
+
+    /// The card as plain text.
+    public var text: String {
+        var lines = [title, causeLine]
+        for line in evidenceLines { lines.append("  - \(line)") }
+        if !verdict.customers.isEmpty {
+            lines.append("Customers: \(verdict.customers.map(\.description).joined(separator: ", "))")
+        }
+        lines.append("Teams: \(verdict.teams.map(\.description).joined(separator: ", "))")
+        lines.append("On call: \(notified.map(mention).joined(separator: " "))")
+        if !verdict.avoid.isEmpty {
+            lines.append("Tried, did not help:")
+            for advice in verdict.avoid { lines.append("  - \(advice.reason)") }
+        }
+        if !verdict.actions.isEmpty {
+            lines.append("Recommended:")
+            for action in verdict.actions {
+                let availability = action.isAvailable ? "" : " [not registered]"
+                lines.append("  - \(action.action) \(action.target)\(availability): \(action.reason)")
+            }
+        }
+        return lines.joined(separator: "\n")
+    }
+
+    /// The card as Slack Block Kit blocks, with approve/reject buttons per action and feedback buttons.
+    public var blocks: JSONValue {
+        func section(_ markdown: String) -> JSONValue {
+            .object(["type": .string("section"), "text": .object(["type": .string("mrkdwn"), "text": .string(markdown)])])
+        }
+        func button(_ text: String, _ actionID: String, _ value: String, style: String? = nil) -> JSONValue {
+            var members: [String: JSONValue] = [
+                "type": .string("button"), "text": .object(["type": .string("plain_text"), "text": .string(text)]),
+                "action_id": .string(actionID), "value": .string(value),
+            ]
+            if let style { members["style"] = .string(style) }
+            return .object(members)
+        }
+        var blocks: [JSONValue] = [
+            .object(["type": .string("header"), "text": .object(["type": .string("plain_text"), "text": .string(String(title.prefix(150)))])]),
+            section("*\(causeLine)*\n" + evidenceLines.map { "• \($0)" }.joined(separator: "\n")),
+        ]
+        var facts = "*Teams:* \(verdict.teams.map(\.id).joined(separator: ", "))\n*On call:* \(notified.map(mention).joined(separator: " "))"
+        if !verdict.customers.isEmpty { facts += "\n*Customers:* \(verdict.customers.map(\.id).joined(separator: ", "))" }
+        blocks.append(section(facts))
+        if !verdict.avoid.isEmpty {
+            blocks.append(section("*Tried, did not help:*\n" + verdict.avoid.map { "• \($0.reason)" }.joined(separator: "\n")))
+        }
+        for (index, action) in verdict.actions.enumerated() {
+            let value = "\(incident)|\(index)|\(action.action)|\(action.target)"
+            blocks.append(section("*\(action.action)* `\(action.target)`\(action.isAvailable ? "" : " (not registered)"): \(action.reason)"))
+            blocks.append(.object([
+                "type": .string("actions"), "block_id": .string("action-\(index)"),
+                "elements": .array([
+                    button("Approve", "approve", value, style: "primary"), button("Reject", "reject", value, style: "danger"),
+                ]),
+            ]))
+        }
+        blocks.append(.object([
+            "type": .string("actions"), "block_id": .string("feedback"),
+            "elements": .array([
+                button("Right cause", "feedback_right", "\(incident)"), button("Wrong cause", "feedback_wrong", "\(incident)"),
+            ]),
+        ]))
+        return .array(blocks)
+    }
+}

@@ -1,0 +1,145 @@
+internal import Foundation
+internal import MusterModel
+
+/// The mutable state behind `ContextLake`'s lock: the graph, history, alert indexes and the store.
+struct LakeState {
+    var graph = LakeGraph()
+    var history = HistoryLog()
+    var alerts = AlertIndex()
+    let store: (any LakeStore)?
+
+    init(store: (any LakeStore)?) {
+        self.store = store
+    }
+
+    /// Applies persisted or freshly validated records to memory (no validation, no write-through).
+    mutating func apply(_ records: LakeRecords) {
+        for version in records.versions { apply(version) }
+        for deployment in records.deployments { history.add(deployment) }
+        for change in records.changes { history.add(change) }
+        for action in records.actions { history.add(action) }
+        for shift in records.shifts { history.add(shift) }
+    }
+
+    private mutating func apply(_ version: EntityVersion) {
+        let result = graph.add(version)
+        guard result.changedCurrent, let node = graph.node(version.entity.ref) else { return }
+        if let previous = result.previous { alerts.remove(previous, node: node) }
+        alerts.add(version.entity, node: node)
+    }
+
+    /// Validates, persists, then applies a batch; memory is untouched when either step throws.
+    mutating func write(_ records: LakeRecords) throws {
+        try validate(records)
+        if let store {
+            do {
+                try store.append(records)
+            } catch {
+                throw LakeError(.storage, "cannot store the write: \(error)")
+            }
+        }
+        apply(records)
+    }
+
+    /// Every relation target must exist in the lake or in the batch; a batch names each entity once.
+    func validate(_ records: LakeRecords) throws {
+        var batch: Set<EntityRef> = []
+        for version in records.versions where !batch.insert(version.entity.ref).inserted {
+            throw LakeError(.duplicateEntity, "\(version.entity.ref) appears twice in one write")
+        }
+        for version in records.versions {
+            for (relation, targets) in version.entity.relations.sorted(by: { $0.key < $1.key }) {
+                for target in targets where !batch.contains(target) && !exists(target) {
+                    throw LakeError(
+                        .danglingReference,
+                        "\(version.entity.ref): relation \(relation) -> \(target): \(target) does not exist in the lake"
+                    )
+                }
+            }
+        }
+        for action in records.actions where !batch.contains(action.target) && !exists(action.target) {
+            throw LakeError(
+                .danglingReference, "action \(action.name) -> \(action.target): \(action.target) does not exist in the lake")
+        }
+    }
+
+    func exists(_ ref: EntityRef) -> Bool {
+        guard let node = graph.node(ref) else { return false }
+        return graph.exists(node)
+    }
+
+    // MARK: Reads
+
+    func entity(_ ref: EntityRef, asOf instant: Date?) -> Entity? {
+        guard let node = graph.node(ref) else { return nil }
+        return graph.version(of: node, asOf: instant)?.entity
+    }
+
+    /// Whether an as-of query can use the current indexes: nothing was written after `instant`.
+    func isCurrent(_ instant: Date?) -> Bool {
+        guard let instant else { return true }
+        return instant >= graph.latestInstant
+    }
+
+    func related(_ ref: EntityRef, by name: String, asOf instant: Date?) -> [EntityRef] {
+        guard let node = graph.node(ref), let relation = graph.existingRelationID(name) else { return [] }
+        let nodes = isCurrent(instant)
+            ? graph.neighbors(node, relation) : graph.neighbors(node, relation, asOf: instant ?? .distantFuture)
+        return nodes.map { graph.refs[Int($0)] }.sorted()
+    }
+
+    /// Breadth-first over `relation` from `ref`, each hit with the path found.
+    ///
+    /// Hits come nearest first; within one distance, in the order the entities were first written (node id),
+    /// which is deterministic and avoids string comparisons on this hot path.
+    func traverse(from ref: EntityRef, by name: String, depth: Int?, asOf instant: Date?) -> [GraphHit] {
+        guard let start = graph.node(ref), let relation = graph.existingRelationID(name) else { return [] }
+        let current = isCurrent(instant)
+        let limit = depth ?? Int.max
+        var parent: [Int32: Int32] = [start: -1]
+        var levels: [[Int32]] = []
+        var frontier = [start]
+        while !frontier.isEmpty && levels.count < limit {
+            var next: [Int32] = []
+            for node in frontier {
+                let neighbors = current
+                    ? graph.neighbors(node, relation) : graph.neighbors(node, relation, asOf: instant ?? .distantFuture)
+                for neighbor in neighbors where parent[neighbor] == nil {
+                    parent[neighbor] = node
+                    next.append(neighbor)
+                }
+            }
+            next.sort()
+            if !next.isEmpty { levels.append(next) }
+            frontier = next
+        }
+        var hits: [GraphHit] = []
+        hits.reserveCapacity(levels.reduce(0) { $0 + $1.count })
+        for (offset, level) in levels.enumerated() {
+            let distance = offset + 1
+            for node in level {
+                var path = [EntityRef](repeating: ref, count: distance + 1)
+                var cursor = node
+                var index = distance
+                while index > 0 {
+                    path[index] = graph.refs[Int(cursor)]
+                    cursor = parent[cursor] ?? start
+                    index -= 1
+                }
+                hits.append(GraphHit(ref: path[distance], distance: distance, path: path))
+            }
+        }
+        return hits
+    }
+
+    func entity(forAlert alert: Alert, asOf instant: Date?) -> EntityRef? {
+        if isCurrent(instant) {
+            return alerts.node(for: alert, refs: graph.refs).map { graph.refs[Int($0)] }
+        }
+        var index = AlertIndex()
+        for node in 0..<Int32(graph.count) {
+            if let version = graph.version(of: node, asOf: instant) { index.add(version.entity, node: node) }
+        }
+        return index.node(for: alert, refs: graph.refs).map { graph.refs[Int($0)] }
+    }
+}

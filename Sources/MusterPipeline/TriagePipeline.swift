@@ -1,0 +1,165 @@
+public import Foundation
+public import MusterCorrelation
+public import MusterInvestigation
+public import MusterLake
+public import MusterModel
+import MusterSignals
+public import MusterTelemetry
+
+/// The one path every signal takes, in replay and live: decode, map to the lake, correlate, investigate.
+///
+/// The caller owns time: it passes the instant of each input and calls `advance(to:)` so that
+/// follow-ups (judging an action a few minutes after it) run at the right virtual or wall-clock instant.
+public actor TriagePipeline {
+    public let lake: ContextLake
+    public let metrics: any MetricSource
+    let investigator: Investigator
+    let probe: TroubleProbe
+    var correlator: Correlator
+    var verdicts: [IncidentID: Verdict] = [:]
+    var triagedAt: [IncidentID: Date] = [:]
+    var triageCounts: [IncidentID: Int] = [:]
+    var notified: [IncidentID: [EntityRef]] = [:]
+    var teams: [IncidentID: [EntityRef]] = [:]
+    var followUps: [(at: Date, incident: IncidentID)] = []
+    /// Everything the pipeline did, in order.
+    public private(set) var log: [PipelineEvent] = []
+    var incidentLogs: [IncidentID: [PipelineEvent]] = [:]
+
+    public init(
+        lake: ContextLake, metrics: any MetricSource, playbook: Playbook = .standard,
+        policy: CorrelationPolicy = CorrelationPolicy()
+    ) {
+        self.lake = lake
+        self.metrics = metrics
+        self.investigator = Investigator(lake: lake, metrics: metrics, playbook: playbook)
+        self.probe = TroubleProbe(lake: lake, metrics: metrics, depth: policy.upstreamDepth)
+        self.correlator = Correlator(lake: lake, policy: policy)
+    }
+
+    /// Decodes one delivery from `source` and takes each of its alerts through correlation and triage.
+    @discardableResult
+    public func receive(_ source: AlertSource, payload: JSONValue, eventID: String, at now: Date) async throws
+        -> [String]
+    {
+        let delivery = try SignalDecoder.decode(source, payload: payload, receivedAt: now)
+        if let ignored = delivery.ignored {
+            note(now, "\(eventID): ignored (\(ignored))")
+            return []
+        }
+        var outcomes: [String] = []
+        for alert in delivery.alerts {
+            outcomes.append(await take(alert, eventID: eventID, now: now))
+        }
+        return outcomes
+    }
+
+    private func take(_ alert: Alert, eventID: String, now: Date) async -> String {
+        let entity = lake.entity(forAlert: alert, asOf: now)
+        var arrival = AlertArrival(alert: alert, entity: entity, eventID: eventID)
+        if let entity {
+            let probed = await probe.probe(entity, now: now)
+            arrival.trouble = probed.trouble
+            arrival.symptoms = probed.symptoms
+        }
+        let decision = correlator.ingest(arrival)
+        let what = "\(eventID) (\(alert.source.rawValue) \(alert.status.rawValue), \(entity?.description ?? "unmapped")): "
+            + decision.reasons.joined(separator: "; ")
+        note(now, what, incident: decision.incident)
+        for merged in decision.merged {
+            note(now, "\(merged) merged into \(decision.incident)", incident: decision.incident)
+        }
+        if decision.outcome != .updated || alert.status == .firing && verdicts[decision.incident] == nil {
+            if alert.status != .resolved { await triage(decision.incident, at: now) }
+        }
+        return what
+    }
+
+    /// Records a deploy, change, action or catalog upsert that happened at `now`.
+    public func record(_ payload: HistoryInput, at now: Date) throws {
+        switch payload {
+        case .deploy(let deployment):
+            try lake.record(deployment)
+            note(now, "deploy \(deployment.target) \(deployment.version ?? "") recorded")
+        case .change(let change):
+            try lake.record(change)
+            note(now, "change on \(change.target) recorded: \(change.summary)")
+        case .action(let action):
+            try lake.record(action)
+            note(now, "\(action.name) of \(action.target) by \(action.by?.description ?? "someone") recorded; judged at \(Timestamp.clockTime(now.addingTimeInterval(investigator.playbook.judgeAfter)))")
+            for incident in correlator.visibleIncidents where incident.isOpen {
+                followUps.append((now.addingTimeInterval(investigator.playbook.judgeAfter), incident.id))
+            }
+        case .entity(let entity):
+            try lake.upsert([entity], at: now)
+            note(now, "catalog upsert \(entity.ref)")
+        }
+    }
+
+    /// Runs every follow-up due at or before `now`, in time order.
+    public func advance(to now: Date) async {
+        while let next = followUps.enumerated().min(by: { $0.element.at < $1.element.at }), next.element.at <= now {
+            followUps.remove(at: next.offset)
+            guard correlator.incidents[next.element.incident]?.isOpen == true else { continue }
+            await triage(next.element.incident, at: next.element.at)
+        }
+    }
+
+    /// The instant of the earliest pending follow-up.
+    public var nextFollowUp: Date? { followUps.map(\.at).min() }
+
+    private func triage(_ id: IncidentID, at now: Date) async {
+        guard let record = correlator.incidents[id] else { return }
+        let alerts = correlator.alerts(of: id).map(\.alert)
+        let facts = IncidentFacts(
+            id: id, now: now, firstOnset: record.firstOnset, alerting: record.entities, alerts: alerts)
+        let verdict = await investigator.investigate(facts)
+        let previous = verdicts[id]
+        verdicts[id] = verdict
+        triageCounts[id, default: 0] += 1
+        if triagedAt[id] == nil { triagedAt[id] = now }
+        var users = notified[id] ?? []
+        for user in verdict.notified where !users.contains(user) { users.append(user) }
+        notified[id] = users
+        var engaged = teams[id] ?? []
+        for team in verdict.teams where !engaged.contains(team) { engaged.append(team) }
+        teams[id] = engaged
+        let cause = verdict.rootCause.map { "\($0.kind.rawValue) \($0.entity) (\(Int(($0.confidence * 100).rounded()))%)" }
+            ?? "no confident root cause"
+        let verb = previous == nil ? "triage posted" : "triage updated"
+        note(now, "\(id) \(verb): \(cause); notify \(users.map(\.description).joined(separator: ", "))", incident: id)
+    }
+
+    private func note(_ at: Date, _ text: String, incident: IncidentID? = nil) {
+        let event = PipelineEvent(at: at, text: text)
+        log.append(event)
+        if let incident { incidentLogs[incident, default: []].append(event) }
+    }
+
+    /// Every incident the correlator keeps (merged ones folded in), with its latest verdict.
+    public func reports() -> [IncidentReport] {
+        correlator.visibleIncidents.map { record in
+            let alerts = correlator.alerts(of: record.id).map { tracked in
+                AlertReport(
+                    key: tracked.key, title: tracked.alert.title, source: tracked.alert.source.rawValue,
+                    status: tracked.alert.status.rawValue, entity: tracked.entity, events: tracked.events,
+                    reasons: tracked.reasons)
+            }
+            var seen: Set<String> = []
+            let events = record.events.filter { seen.insert($0).inserted }
+            return IncidentReport(
+                id: record.id, status: record.status.rawValue, openedAt: record.openedAt, resolvedAt: record.resolvedAt,
+                triagedAt: triagedAt[record.id], events: events, alerts: alerts,
+                log: incidentLogs[record.id] ?? [], verdict: verdicts[record.id], notified: notified[record.id] ?? [],
+                teams: teams[record.id] ?? [], triageCount: triageCounts[record.id] ?? 0)
+        }
+    }
+}
+
+/// History the pipeline records in the lake.
+public enum HistoryInput: Sendable {
+    case deploy(Deployment)
+    case change(Change)
+    case action(ActionRecord)
+    case entity(Entity)
+}
