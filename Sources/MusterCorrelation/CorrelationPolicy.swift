@@ -14,6 +14,8 @@ public struct CorrelationPolicy: Sendable {
     public var upstreamDepth = 3
     /// An entity that this share of the catalog depends on is a hub: weak evidence unless it shows trouble.
     public var hubShare = 0.3
+    /// ...and at least this many entities depend on it (in a small catalog everything is "half").
+    public var hubMinimum = 8
     /// A deploy or change this recent on an upstream makes it a suspect.
     public var recentChange: TimeInterval = 3 * 3600
     /// An alert of the same name on the same entity from another source within this window is the same alert.

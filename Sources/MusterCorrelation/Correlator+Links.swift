@@ -10,7 +10,7 @@ struct Link {
 
 extension Correlator {
     /// Weight of an upstream as a shared cause: the trouble it shows, dampened when it is a hub.
-    func causeWeight(of ref: EntityRef, trouble: Trouble?, alerting: Bool, recentlyChanged: Bool, fanIn: Double)
+    func causeWeight(of ref: EntityRef, trouble: Trouble?, alerting: Bool, recentlyChanged: Bool, fanIn: (count: Int, share: Double))
         -> (weight: Double, words: String)
     {
         var weight: Double
@@ -32,12 +32,12 @@ extension Correlator {
             weight = 0.15
             words = "its signals are normal"
         case .unknown, nil:
-            weight = 0.5
+            weight = 0.4
             words = "no signals to check"
         }
-        if fanIn >= policy.hubShare && weight < 0.9 {
+        if fanIn.share >= policy.hubShare && fanIn.count >= policy.hubMinimum && weight < 0.9 {
             weight *= 0.4
-            words += "; a hub (\(Int((fanIn * 100).rounded()))% of the catalog depends on it)"
+            words += "; a hub (\(fanIn.count) dependents, \(Int((fanIn.share * 100).rounded()))% of the catalog)"
         }
         return (weight, words)
     }
@@ -75,7 +75,7 @@ extension Correlator {
         for hit in upstreams {
             guard let theirs = incident.upstreams[hit.ref] else { continue }
             sharedCauses.insert(hit.ref)
-            let fanIn = fanInShareUncached(hit.ref)
+            let fanIn = fanIn(hit.ref)
             let cause = causeWeight(
                 of: hit.ref, trouble: arrival.trouble[hit.ref], alerting: alerting.contains(hit.ref),
                 recentlyChanged: recentlyChanged(hit.ref, now: now), fanIn: fanIn)
@@ -126,9 +126,11 @@ extension Correlator {
             || !lake.changes(on: [ref], from: from, to: now).isEmpty
     }
 
-    func fanInShareUncached(_ ref: EntityRef) -> Double {
+    /// How many services and resources depend on `ref` (transitively), and their share of the catalog.
+    func fanIn(_ ref: EntityRef) -> (count: Int, share: Double) {
         let total = max(1, lake.entities(ofKind: "service").count + lake.entities(ofKind: "resource").count)
-        return Double(lake.dependents(of: ref, depth: nil, asOf: nil).count) / Double(total)
+        let count = lake.dependents(of: ref, depth: nil, asOf: nil).count
+        return (count, Double(count) / Double(total))
     }
 
     /// A tenant label (`org`, `customer`, `tenant`, `account`) with the same value on the alert and the incident.

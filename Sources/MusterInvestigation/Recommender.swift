@@ -30,7 +30,7 @@ struct Recommender {
     private func makeProposals(_ action: String, root: Hypothesis) -> [ActionProposal] {
         switch (action, root.kind) {
         case ("scale-out", .trafficSpike):
-            return consumers(of: root).prefix(3).map { scaleOut($0, ratio: loadRatio(root)) }
+            return consumers(of: root).prefix(2).map { scaleOut($0, ratio: loadRatio(root)) }
         case ("scale-out", _):
             return [scaleOut(root.entity, ratio: 2)]
         case ("throttle", _):
