@@ -1,5 +1,4 @@
 extension Runner {
-    func demo() async throws -> Int32 { 0 }
     func lake(_ command: Command) throws -> Int32 { 0 }
     func bench(scenarios: [String]) async throws -> Int32 { 0 }
 }

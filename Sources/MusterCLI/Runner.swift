@@ -21,7 +21,7 @@ public struct Runner: Sendable {
             case .replay(let paths, let json, _):
                 return try await replay(paths: paths, json: json)
             case .demo:
-                return try await demo()
+                return try await Demo.run(output: output)
             case .lakeImport, .lakeShow, .lakeDependents, .lakeBlastRadius, .lakeOnCall:
                 return try lake(command)
             case .bench(let scenarios):

@@ -41,10 +41,17 @@ struct ActionJudge {
     /// The symptom signals an action on `target` should move: its own faults, else those below it.
     private func symptoms(for target: EntityRef) -> [SignalAssessment] {
         let own = context.faults(of: target)
-        if !own.isEmpty { return own }
+        if !own.isEmpty { return prioritized(own) }
         let below = context.facts.alerting.filter { context.upstreams[target]?.below.contains($0) ?? false }
         let faults = below.flatMap { context.faults(of: $0) }
-        return faults.isEmpty ? context.facts.alerting.flatMap { context.faults(of: $0) } : faults
+        return prioritized(faults.isEmpty ? context.facts.alerting.flatMap { context.faults(of: $0) } : faults)
+    }
+
+    /// What users feel first (lag, errors, latency, health), saturation last: a restart that leaves
+    /// the lag climbing did not help, whatever it did to CPU.
+    private func prioritized(_ faults: [SignalAssessment]) -> [SignalAssessment] {
+        let order: [SignalType] = [.lag, .errors, .latency, .health, .saturation, .load]
+        return faults.sorted { (order.firstIndex(of: $0.signal.type) ?? 9) < (order.firstIndex(of: $1.signal.type) ?? 9) }
     }
 
     private func effect(of action: ActionRecord, until judgedAt: Date) -> (helped: Bool, words: String)? {

@@ -121,14 +121,22 @@ struct LakeGraph {
 
     /// Current neighbours through `relation`: written edges plus the inverse of edges written towards the node.
     func neighbors(_ node: Int32, _ relation: UInt32) -> [Int32] {
-        let inverse = inverse(relation)
         var result: [Int32] = []
-        for edge in outgoing[Int(node)] where edge.relation == relation { result.append(edge.node) }
-        let written = result.count
-        for edge in incoming[Int(node)] where edge.relation == inverse {
-            if written == 0 || !result[..<written].contains(edge.node) { result.append(edge.node) }
-        }
+        forEachNeighbor(node, relation) { result.append($0) }
         return result
+    }
+
+    /// Calls `body` for each current neighbour through `relation` (a node may come twice when an edge is
+    /// written in both directions; callers that care deduplicate).
+    @inline(__always)
+    func forEachNeighbor(_ node: Int32, _ relation: UInt32, _ body: (Int32) -> Void) {
+        let inverse = inverses[Int(relation)]
+        outgoing.withUnsafeBufferPointer { outgoing in
+            for edge in outgoing[Int(node)] where edge.relation == relation { body(edge.node) }
+        }
+        incoming.withUnsafeBufferPointer { incoming in
+            for edge in incoming[Int(node)] where edge.relation == inverse { body(edge.node) }
+        }
     }
 
     /// Neighbours through `relation` as the lake stood at `instant` (slower: reads versions).

@@ -85,7 +85,7 @@ struct LakeState {
         guard let node = graph.node(ref), let relation = graph.existingRelationID(name) else { return [] }
         let nodes = isCurrent(instant)
             ? graph.neighbors(node, relation) : graph.neighbors(node, relation, asOf: instant ?? .distantFuture)
-        return nodes.map { graph.refs[Int($0)] }.sorted()
+        return Set(nodes.map { graph.refs[Int($0)] }).sorted()
     }
 
     /// Breadth-first over `relation` from `ref`, each hit with the path found.
@@ -96,17 +96,27 @@ struct LakeState {
         guard let start = graph.node(ref), let relation = graph.existingRelationID(name) else { return [] }
         let current = isCurrent(instant)
         let limit = depth ?? Int.max
-        var parent: [Int32: Int32] = [start: -1]
+        // Parent per node (-2 = unvisited); one flat allocation beats hashing on this hot path.
+        var parent = [Int32](repeating: -2, count: graph.count)
+        parent[Int(start)] = -1
         var levels: [[Int32]] = []
         var frontier = [start]
         while !frontier.isEmpty && levels.count < limit {
             var next: [Int32] = []
             for node in frontier {
-                let neighbors = current
-                    ? graph.neighbors(node, relation) : graph.neighbors(node, relation, asOf: instant ?? .distantFuture)
-                for neighbor in neighbors where parent[neighbor] == nil {
-                    parent[neighbor] = node
-                    next.append(neighbor)
+                if current {
+                    graph.forEachNeighbor(node, relation) { neighbor in
+                        if parent[Int(neighbor)] == -2 {
+                            parent[Int(neighbor)] = node
+                            next.append(neighbor)
+                        }
+                    }
+                } else {
+                    for neighbor in graph.neighbors(node, relation, asOf: instant ?? .distantFuture)
+                    where parent[Int(neighbor)] == -2 {
+                        parent[Int(neighbor)] = node
+                        next.append(neighbor)
+                    }
                 }
             }
             next.sort()
@@ -123,7 +133,7 @@ struct LakeState {
                 var index = distance
                 while index > 0 {
                     path[index] = graph.refs[Int(cursor)]
-                    cursor = parent[cursor] ?? start
+                    cursor = max(parent[Int(cursor)], 0)
                     index -= 1
                 }
                 hits.append(GraphHit(ref: path[distance], distance: distance, path: path))

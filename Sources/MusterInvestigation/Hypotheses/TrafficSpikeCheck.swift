@@ -28,7 +28,10 @@ struct TrafficSpikeCheck: HypothesisCheck {
         async throws -> Hypothesis?
     {
         var covered = context.covered(by: ref)
-        var relation = "upstream of"
+        var relation = "upstream of or beside"
+        // A producer loads what it writes to: the alerting entities below its resources are covered too.
+        let written = context.lake.related(ref, by: Relation.dependsOn, asOf: nil).filter { $0.kind == "resource" }
+        for resource in written { covered.formUnion(context.upstreams[resource]?.below ?? []) }
         if let shared = context.siblings[ref] {
             covered.formUnion(context.upstreams[shared]?.below ?? [])
             relation = "writing to \(shared), which is shared with"
