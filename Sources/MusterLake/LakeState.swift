@@ -125,18 +125,21 @@ struct LakeState {
         }
         var hits: [GraphHit] = []
         hits.reserveCapacity(levels.reduce(0) { $0 + $1.count })
+        let refs = graph.refs
         for (offset, level) in levels.enumerated() {
             let distance = offset + 1
             for node in level {
-                var path = [EntityRef](repeating: ref, count: distance + 1)
-                var cursor = node
-                var index = distance
-                while index > 0 {
-                    path[index] = graph.refs[Int(cursor)]
-                    cursor = max(parent[Int(cursor)], 0)
-                    index -= 1
+                // Initialize each slot once: no placeholder copies to release on this hot path.
+                let path = [EntityRef](unsafeUninitializedCapacity: distance + 1) { buffer, count in
+                    var cursor = node
+                    for index in stride(from: distance, to: 0, by: -1) {
+                        buffer.initializeElement(at: index, to: refs[Int(cursor)])
+                        cursor = parent[Int(cursor)]
+                    }
+                    buffer.initializeElement(at: 0, to: ref)
+                    count = distance + 1
                 }
-                hits.append(GraphHit(ref: path[distance], distance: distance, path: path))
+                hits.append(GraphHit(ref: refs[Int(node)], distance: distance, path: path))
             }
         }
         return hits

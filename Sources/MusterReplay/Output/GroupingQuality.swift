@@ -2,7 +2,8 @@
 ///
 /// Truth pairs are pairs of alert events that a scenario's `expect` puts in one incident; predicted
 /// pairs are pairs that Muster put in one incident, counted among the events the scenario names
-/// (an expected incident's events and `unrelated`).
+/// (an expected incident's events and `unrelated`) when at least one of the two is in an expected
+/// incident: the spec says nothing of how unrelated events group among themselves.
 public enum GroupingQuality {
     public struct Score: Sendable {
         public var truePairs = 0
@@ -21,7 +22,11 @@ public enum GroupingQuality {
             var truth: Set<[String]> = []
             for group in groups { truth.formUnion(pairs(group)) }
             var predicted: Set<[String]> = []
-            for incident in result.incidents { predicted.formUnion(pairs(incident.events.filter(named.contains))) }
+            let expected = Set(groups.filter { $0.count > 1 }.flatMap { $0 })
+            for incident in result.incidents {
+                let relevant = pairs(incident.events.filter(named.contains))
+                predicted.formUnion(relevant.filter { expected.contains($0[0]) || expected.contains($0[1]) })
+            }
             score.truePairs += truth.count
             score.predictedPairs += predicted.count
             score.correctPairs += truth.intersection(predicted).count
