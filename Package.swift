@@ -67,7 +67,8 @@ let package = Package(
             name: "MusterInvestigationTests",
             dependencies: ["MusterInvestigation", "MusterLake", "MusterTelemetry", "MusterModel"]),
         .testTarget(
-            name: "MusterPipelineTests", dependencies: ["MusterPipeline", "MusterLake", "MusterTelemetry", "MusterModel"]),
+            name: "MusterPipelineTests",
+            dependencies: ["MusterPipeline", "MusterLake", "MusterTelemetry", "MusterModel", "MusterInvestigation"]),
         .testTarget(name: "MusterReplayTests", dependencies: ["MusterReplay", "MusterModel"]),
         .testTarget(name: "MusterCLITests", dependencies: ["MusterCLI"]),
     ]

@@ -1,0 +1,79 @@
+import Foundation
+import MusterInvestigation
+import MusterLake
+import MusterModel
+import MusterTelemetry
+import Testing
+
+@testable import MusterPipeline
+
+struct TriagePipelineTests {
+    let t0 = Date(timeIntervalSince1970: 1_800_000_000)
+
+    func pipeline() throws -> TriagePipeline {
+        let lake = ContextLake.inMemory()
+        try lake.upsert(
+            [
+                Entity(ref: EntityRef(kind: "team", id: "a")),
+                Entity(
+                    ref: EntityRef(kind: "service", id: "api"),
+                    relations: ["ownedBy": [EntityRef(kind: "team", id: "a")]]),
+            ], at: t0.addingTimeInterval(-3600))
+        try lake.addShift(
+            OnCallShift(
+                team: EntityRef(kind: "team", id: "a"), user: EntityRef(kind: "user", id: "u"),
+                from: t0.addingTimeInterval(-3600), to: t0.addingTimeInterval(3600)))
+        return TriagePipeline(lake: lake, metrics: MetricStore())
+    }
+
+    func generic(_ service: String, id: String) -> JSONValue {
+        .object([
+            "id": .string(id), "title": .string("\(service) down"), "service": .string(service),
+            "severity": .string("critical"), "occurred_at": .string(Timestamp.format(t0)),
+        ])
+    }
+
+    @Test func anUnmappedAlertIsKeptInAnIncidentOfItsOwn() async throws {
+        let pipeline = try pipeline()
+        try await pipeline.receive(.generic, payload: generic("nowhere", id: "x"), eventID: "e1", at: t0)
+        let reports = await pipeline.reports()
+        #expect(reports.count == 1)
+        #expect(reports[0].alerts.first?.entity == nil)
+        #expect(reports[0].events == ["e1"])
+    }
+
+    @Test func aMappedAlertIsTriagedAndItsOnCallNotified() async throws {
+        let pipeline = try pipeline()
+        try await pipeline.receive(.generic, payload: generic("api", id: "y"), eventID: "e1", at: t0)
+        let report = try #require(await pipeline.reports().first)
+        #expect(report.triagedAt == t0)
+        #expect(report.notified == [EntityRef(kind: "user", id: "u")])
+        // no signals, no history: Muster abstains rather than inventing a cause
+        #expect(report.verdict?.rootCause == nil)
+        #expect(report.verdict?.abstention?.hasPrefix("no confident root cause") == true)
+    }
+
+    @Test func unknownPagerDutyEventsAreAcceptedAndIgnored() async throws {
+        let pipeline = try pipeline()
+        let payload: JSONValue = .object([
+            "event": .object([
+                "id": .string("01X"), "event_type": .string("incident.something_new"),
+                "resource_type": .string("incident"), "occurred_at": .string(Timestamp.format(t0)),
+                "data": .object(["id": .string("Q1")]),
+            ])
+        ])
+        let outcomes = try await pipeline.receive(.pagerduty, payload: payload, eventID: "e1", at: t0)
+        #expect(outcomes.isEmpty)
+        #expect(await pipeline.reports().isEmpty)
+        #expect(await pipeline.log.last?.text.contains("ignored") == true)
+    }
+
+    @Test func aMalformedPayloadIsAnErrorThatNamesTheField() async throws {
+        let pipeline = try pipeline()
+        await #expect {
+            try await pipeline.receive(.generic, payload: .object(["title": .string("x")]), eventID: "e1", at: t0)
+        } throws: { error in
+            "\(error)".contains("service")
+        }
+    }
+}
