@@ -1,0 +1,104 @@
+import Foundation
+import MusterLake
+import MusterModel
+import MusterTelemetry
+import Testing
+
+@testable import MusterInvestigation
+
+/// Each hypothesis alone: a case where it must win and one where it must lose.
+struct InvestigatorTests {
+    let t0 = Date(timeIntervalSince1970: 1_800_000_000)
+    let api = EntityRef(kind: "service", id: "api")
+    let db = EntityRef(kind: "resource", id: "db")
+
+    func signal(_ name: String, _ type: SignalType, metric: String) -> JSONValue {
+        .object([
+            "name": .string(name), "type": .string(type.rawValue), "metric": .string(metric),
+            "match": .object(["svc": .string(name)]),
+        ])
+    }
+
+    /// api depends on db; each has one signal; series values are given per minute from -3h.
+    func world(apiErrors: (Int) -> Double, dbLatency: (Int) -> Double) throws -> (ContextLake, MetricStore) {
+        let lake = ContextLake.inMemory()
+        try lake.upsert(
+            [
+                Entity(ref: EntityRef(kind: "team", id: "t")),
+                Entity(
+                    ref: db, properties: ["type": .string("postgres"), "signals": .array([signal("db", .latency, metric: "lat")])],
+                    relations: ["ownedBy": [EntityRef(kind: "team", id: "t")]]),
+                Entity(
+                    ref: api,
+                    properties: ["actions": .array([.string("rollback")]), "signals": .array([signal("api", .errors, metric: "err")])],
+                    relations: ["ownedBy": [EntityRef(kind: "team", id: "t")], "dependsOn": [db]]),
+            ], at: t0.addingTimeInterval(-86_400))
+        let store = MetricStore()
+        for minute in -180...10 {
+            let time = t0.addingTimeInterval(Double(minute) * 60)
+            let jitter = 1 + 0.02 * Double((minute * 7919) % 5 - 2)
+            store.append("err", labels: ["svc": "api"], time: time, value: apiErrors(minute) * jitter, kind: .gauge)
+            store.append("lat", labels: ["svc": "db"], time: time, value: dbLatency(minute) * jitter, kind: .gauge)
+        }
+        return (lake, store)
+    }
+
+    func investigate(_ lake: ContextLake, _ store: MetricStore) async -> Verdict {
+        let alert = Alert(
+            source: .generic, sourceID: "a", dedupKey: "a", status: .firing, title: "api errors", severity: .critical,
+            startedAt: t0, receivedAt: t0)
+        let facts = IncidentFacts(id: IncidentID(1), now: t0.addingTimeInterval(120), firstOnset: t0, alerting: [api], alerts: [alert])
+        return await Investigator(lake: lake, metrics: store).investigate(facts)
+    }
+
+    @Test func anAlignedDeployWins() async throws {
+        let (lake, store) = try world(apiErrors: { $0 >= -9 ? 0.3 : 0.002 }, dbLatency: { _ in 0.01 })
+        try lake.record(Deployment(target: api, at: t0.addingTimeInterval(-600), version: "2.0"))
+        let verdict = await investigate(lake, store)
+        #expect(verdict.rootCause?.kind == .deployment)
+        #expect(verdict.rootCause?.entity == api)
+        #expect(verdict.actions.contains { $0.action == "rollback" && $0.target == api && $0.isAvailable })
+    }
+
+    @Test func aDeployFollowedByFlatSignalsLoses() async throws {
+        let (lake, store) = try world(apiErrors: { $0 >= -3 ? 0.3 : 0.002 }, dbLatency: { $0 >= -8 ? 0.9 : 0.01 })
+        try lake.record(Deployment(target: api, at: t0.addingTimeInterval(-7200), version: "2.0"))
+        let verdict = await investigate(lake, store)
+        #expect(verdict.rootCause?.kind == .dependency)
+        #expect(verdict.rootCause?.entity == db)
+        let deploy = try #require(verdict.hypotheses.first { $0.kind == .deployment })
+        #expect(deploy.confidence < 0.3)
+        #expect(deploy.evidence.contains { $0.isAgainst })
+        #expect(verdict.actions.contains { $0.action == "page" } == false)  // the owner team already alerted
+    }
+
+    @Test func nothingMovedMeansAbstention() async throws {
+        let (lake, store) = try world(apiErrors: { _ in 0.002 }, dbLatency: { _ in 0.01 })
+        let verdict = await investigate(lake, store)
+        #expect(verdict.rootCause == nil)
+        #expect(verdict.abstention != nil)
+        #expect(verdict.actions.isEmpty)
+    }
+
+    @Test func aBriefBlipIsNotAnOnset() {
+        var samples: [Sample] = []
+        for minute in -180...10 {
+            let value = (minute == -20 || minute == -19) ? 5.0 : 1.0
+            samples.append(Sample(time: t0.addingTimeInterval(Double(minute) * 60), value: value))
+        }
+        let spec = SignalSpec(name: "x", type: .latency, metric: "x")
+        let assessment = SignalAnalyzer().assess(samples, signal: spec, entity: api, reference: t0)
+        #expect(assessment?.isAnomalous == false)
+    }
+
+    @Test func aSustainedStepHasItsOnset() {
+        var samples: [Sample] = []
+        for minute in -180...10 {
+            samples.append(Sample(time: t0.addingTimeInterval(Double(minute) * 60), value: minute >= -5 ? 4.0 : 1.0))
+        }
+        let spec = SignalSpec(name: "x", type: .latency, metric: "x")
+        let assessment = SignalAnalyzer().assess(samples, signal: spec, entity: api, reference: t0)
+        #expect(assessment?.onset == t0.addingTimeInterval(-300))
+        #expect(assessment?.peak == 4)
+    }
+}
