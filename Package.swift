@@ -71,6 +71,11 @@ let package = Package(
             dependencies: ["MusterPipeline", "MusterLake", "MusterTelemetry", "MusterModel", "MusterInvestigation"]),
         .testTarget(name: "MusterReplayTests", dependencies: ["MusterReplay", "MusterModel"]),
         .testTarget(name: "MusterCLITests", dependencies: ["MusterCLI"]),
+        .testTarget(
+            name: "MusterIntegrationTests",
+            dependencies: [
+                "MusterReplay", "MusterTelemetry", "MusterInvestigation", "MusterLake", "MusterModel", "MusterPipeline",
+            ]),
     ]
 )
 
