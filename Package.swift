@@ -70,7 +70,8 @@ let package = Package(
             name: "MusterPipelineTests",
             dependencies: ["MusterPipeline", "MusterLake", "MusterTelemetry", "MusterModel", "MusterInvestigation"]),
         .testTarget(name: "MusterReplayTests", dependencies: ["MusterReplay", "MusterModel"]),
-        .testTarget(name: "MusterCLITests", dependencies: ["MusterCLI"]),
+        .testTarget(
+            name: "MusterCLITests", dependencies: ["MusterCLI", "MusterLake", "MusterModel", "MusterCorrelation"]),
         .testTarget(
             name: "MusterIntegrationTests",
             dependencies: [

@@ -27,7 +27,8 @@ extension Runner {
             if json { return try emit(radius) }
             output("blast radius of \(ref): \(radius.dependents.count) dependents, \(radius.teams.count) teams")
             for hit in radius.dependents { output("  \(hit.distance)  \(hit.ref)  (\(Self.pathText(hit.path)))") }
-            output("teams: " + (radius.teams.isEmpty ? "none" : radius.teams.map(\.description).joined(separator: ", ")))
+            output(
+                "teams: " + (radius.teams.isEmpty ? "none" : radius.teams.map(\.description).joined(separator: ", ")))
             output("on call now: " + Self.onCallText(radius.onCall))
             return 0
         case .lakeOnCall(let team, let at, let db, let json):
@@ -57,9 +58,10 @@ extension Runner {
                     files: files.backstage.count + files.muster.count, imported: report.imported,
                     skipped: report.skipped, stubs: report.stubs, errors: errorLines))
         } else {
-            var summary = "imported \(report.imported) entities from \(files.backstage.count + files.muster.count) files"
+            var summary =
+                "imported \(report.imported) entities from \(files.backstage.count + files.muster.count) files"
             var notes: [String] = []
-            if report.skipped > 0 { notes.append("\(report.skipped) documents skipped") }
+            if report.skipped > 0 { notes.append("\(report.skipped) skipped (Location or unmodelled kinds)") }
             if !report.stubs.isEmpty { notes.append("\(report.stubs.count) stubs for outside references") }
             if !report.errors.isEmpty { notes.append("\(report.errors.count) errors") }
             if !notes.isEmpty { summary += " (" + notes.joined(separator: ", ") + ")" }

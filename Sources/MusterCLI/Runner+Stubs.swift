@@ -1,3 +1,0 @@
-extension Runner {
-    func bench(scenarios: [String]) async throws -> Int32 { 0 }
-}

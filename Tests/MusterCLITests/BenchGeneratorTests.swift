@@ -1,0 +1,42 @@
+import Foundation
+import MusterCorrelation
+import MusterLake
+import MusterModel
+import Testing
+
+@testable import MusterCLI
+
+/// The bench's generators at small sizes: deterministic, valid for the lake, in the promised proportions.
+struct BenchGeneratorTests {
+    @Test func catalogHasThreeRelationsPerEntityAndLoads() throws {
+        let catalog = BenchCatalog(size: 2_000)
+        #expect(catalog.entities.count == 2_000)
+        #expect(catalog.relationCount == 6_000)
+        #expect(BenchCatalog(size: 2_000).entities == catalog.entities)
+        let lake = ContextLake.inMemory()
+        try lake.upsert(catalog.entities, at: .now)
+        let sample = catalog.sample(20)
+        #expect(Set(sample).count == 20)
+        #expect(sample.contains { !lake.dependents(of: $0).isEmpty })
+    }
+
+    @Test func stormHasTheAskedNumberOfAlertsInArrivalOrder() throws {
+        let storm = AlertStorm(services: 200, teams: 12, alerts: 3_000, incidentCount: 3)
+        #expect(storm.arrivals.count == 3_000)
+        #expect(
+            zip(storm.arrivals, storm.arrivals.dropFirst()).allSatisfy { $0.alert.receivedAt <= $1.alert.receivedAt })
+        #expect(storm.incidents.count == 3)
+        #expect(storm.incidents.allSatisfy { $0.keys.count >= 2 })
+        let lake = ContextLake.inMemory()
+        try lake.upsert(storm.catalog, at: AlertStorm.start.addingTimeInterval(-60))
+        #expect(lake.entities(ofKind: "service").count == 200)
+    }
+
+    @Test func statsUseNearestRankAndFormatNumbers() {
+        #expect(BenchStats.percentile([5, 1, 4, 2, 3], 50) == 3)
+        #expect(BenchStats.percentile(Array(1...100).map(Double.init), 99) == 99)
+        #expect(BenchStats.format(12_345.678) == "12,345.7")
+        #expect(BenchStats.format(0.04, digits: 2) == "0.04")
+        #expect(BenchStats.format(999, digits: 0) == "999")
+    }
+}
