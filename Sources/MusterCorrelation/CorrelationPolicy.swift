@@ -21,5 +21,9 @@ public struct CorrelationPolicy: Sendable {
     /// An alert of the same name on the same entity from another source within this window is the same alert.
     public var crossSourceWindow: TimeInterval = 15 * 60
 
+    /// Forget incidents this long after they resolved (nil keeps them all, as replay does); a server
+    /// sets it so memory is bounded by open incidents, the store keeping the history.
+    public var forgetResolvedAfter: TimeInterval?
+
     public init() {}
 }

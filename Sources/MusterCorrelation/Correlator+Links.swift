@@ -53,17 +53,48 @@ extension Correlator {
         return 1 - (gap - close) / (policy.farOnset - close)
     }
 
-    /// The strongest evidence that `arrival` (on `entity`) shares a cause with `incident`, or nil if none.
-    func link(_ arrival: AlertArrival, entity: EntityRef, to incident: IncidentRecord) -> Link? {
+    /// Everything about an arrival that does not depend on the incident it is compared with.
+    mutating func prepare(_ arrival: AlertArrival, entity: EntityRef) -> ArrivalContext {
         let now = arrival.alert.receivedAt
         let upstreams = lake.dependencies(of: entity, depth: policy.upstreamDepth, asOf: nil)
-        let alerting = Set(incidents.values.filter(\.isOpen).flatMap(\.entities))
+        var causes: [EntityRef: (weight: Double, words: String)] = [:]
+        var quietHubs: Set<EntityRef> = []
+        var troubled: [(ref: EntityRef, distance: Int)] = []
+        for hit in upstreams {
+            let alerting = isAlerting(hit.ref)
+            let fanIn = cachedFanIn(hit.ref)
+            let cause = causeWeight(
+                of: hit.ref, trouble: arrival.trouble[hit.ref], alerting: alerting,
+                recentlyChanged: recentlyChanged(hit.ref, now: now), fanIn: fanIn)
+            causes[hit.ref] = cause
+            if fanIn.share >= policy.hubShare && fanIn.count >= policy.hubMinimum && cause.weight < 0.5 {
+                quietHubs.insert(hit.ref)
+            }
+            if arrival.trouble[hit.ref]?.isAnomalous == true || alerting { troubled.append((hit.ref, hit.distance)) }
+        }
+        return ArrivalContext(entity: entity, upstreams: upstreams, causes: causes, quietHubs: quietHubs, troubled: troubled)
+    }
+
+    func isAlerting(_ ref: EntityRef) -> Bool {
+        (index.byEntity[ref] ?? []).contains { incidents[$0]?.isOpen == true }
+    }
+
+    mutating func cachedFanIn(_ ref: EntityRef) -> (count: Int, share: Double) {
+        if let cached = fanInCache[ref] { return cached }
+        let value = fanIn(ref)
+        fanInCache[ref] = value
+        return value
+    }
+
+    /// The strongest evidence that the arrival shares a cause with `incident`, or nil if none.
+    func link(_ arrival: AlertArrival, context: ArrivalContext, to incident: IncidentRecord) -> Link? {
+        let entity = context.entity
         var candidates: [Link] = []
 
         if incident.entities.contains(entity) {
             candidates.append(Link(score: 1, reason: "same entity \(entity)"))
         }
-        for hit in upstreams where incident.entities.contains(hit.ref) {
+        for hit in context.upstreams where incident.entities.contains(hit.ref) {
             candidates.append(
                 Link(score: Self.decay(hit.distance), reason: "\(entity) depends on alerting \(hit.ref) (\(Self.hops(hit.distance)))"))
         }
@@ -72,13 +103,9 @@ extension Correlator {
                 Link(score: Self.decay(below.distance), reason: "alerting \(below.via) depends on \(entity) (\(Self.hops(below.distance)))"))
         }
         var sharedCauses: Set<EntityRef> = []
-        for hit in upstreams {
-            guard let theirs = incident.upstreams[hit.ref] else { continue }
+        for hit in context.upstreams {
+            guard let theirs = incident.upstreams[hit.ref], let cause = context.causes[hit.ref] else { continue }
             sharedCauses.insert(hit.ref)
-            let fanIn = fanIn(hit.ref)
-            let cause = causeWeight(
-                of: hit.ref, trouble: arrival.trouble[hit.ref], alerting: alerting.contains(hit.ref),
-                recentlyChanged: recentlyChanged(hit.ref, now: now), fanIn: fanIn)
             let score = cause.weight * Self.decay(hit.distance) * Self.decay(theirs.distance)
             candidates.append(
                 Link(
@@ -106,10 +133,8 @@ extension Correlator {
         }
         // An alert explained by a troubled upstream the incident does not share belongs elsewhere.
         if !sameEntity {
-            let alternative = upstreams.filter { hit in
-                !sharedCauses.contains(hit.ref) && !incident.entities.contains(hit.ref)
-                    && (arrival.trouble[hit.ref]?.isAnomalous == true || alerting.contains(hit.ref))
-            }.map { Self.decay($0.distance) }.max() ?? 0
+            let alternative = context.troubled.filter { !sharedCauses.contains($0.ref) && !incident.entities.contains($0.ref) }
+                .map { Self.decay($0.distance) }.max() ?? 0
             if alternative >= best.score + 0.25 { return nil }
         }
         best.reason += "; onset \(Self.gapWords(gap)) apart"
@@ -135,12 +160,20 @@ extension Correlator {
 
     /// A tenant label (`org`, `customer`, `tenant`, `account`) with the same value on the alert and the incident.
     func sharedTenant(_ alert: Alert, _ incident: IncidentRecord) -> String? {
-        for label in ["org", "customer", "tenant", "account"] {
-            guard let value = alert.labels[label] else { continue }
-            for key in incident.alertKeys where alerts[key]?.alert.labels[label] == value {
-                return "\(label)=\(value)"
-            }
-        }
-        return nil
+        Self.tenants(of: alert).first { index.byTenant[$0]?.contains(incident.id) == true }
     }
+}
+
+/// Per-arrival facts shared by every incident it is compared with.
+struct ArrivalContext {
+    var entity: EntityRef
+    var upstreams: [GraphHit]
+    /// Weight of each upstream as a cause, with the words that explain it.
+    var causes: [EntityRef: (weight: Double, words: String)]
+    /// Hubs showing no trouble: they cannot carry a join.
+    var quietHubs: Set<EntityRef>
+    /// Upstreams that are anomalous or alerting, with their distance.
+    var troubled: [(ref: EntityRef, distance: Int)]
+
+    func isQuietHub(_ ref: EntityRef) -> Bool { quietHubs.contains(ref) }
 }

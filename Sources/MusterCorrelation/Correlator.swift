@@ -17,6 +17,9 @@ public struct Correlator: Sendable {
     private var nextNumber = 1
     /// Secondary dedup keys (PagerDuty incident id) to the primary key.
     private var aliases: [String: String] = [:]
+    var index = CorrelationIndex()
+    /// Catalog facts that do not change between catalog upserts.
+    var fanInCache: [EntityRef: (count: Int, share: Double)] = [:]
 
     public init(lake: any LakeReader, policy: CorrelationPolicy = CorrelationPolicy()) {
         self.lake = lake
@@ -33,9 +36,13 @@ public struct Correlator: Sendable {
         incidents[incident]?.alertKeys.compactMap { alerts[$0] } ?? []
     }
 
+    /// Forgets cached catalog facts (fan-in of hubs) after the catalog changed.
+    public mutating func catalogChanged() { fanInCache = [:] }
+
     /// Takes one alert delivery and says what became of it.
     public mutating func ingest(_ arrival: AlertArrival) -> CorrelationDecision {
         let now = arrival.alert.receivedAt
+        if let forget = policy.forgetResolvedAfter { evictResolved(before: now.addingTimeInterval(-forget)) }
         if let key = existingKey(for: arrival), var tracked = alerts[key] {
             return update(&tracked, with: arrival, now: now)
         }
@@ -43,8 +50,11 @@ public struct Correlator: Sendable {
         var best: (id: IncidentID, link: Link)?
         var bridged: [(IncidentID, Link)] = []
         if let entity = arrival.entity {
-            for incident in incidents.values where isCandidate(incident, now: now) {
-                guard let link = link(arrival, entity: entity, to: incident) else { continue }
+            let context = prepare(arrival, entity: entity)
+            for id in candidates(for: arrival, context: context) {
+                guard let incident = incidents[id], isCandidate(incident, now: now),
+                    let link = link(arrival, context: context, to: incident)
+                else { continue }
                 if link.score >= policy.joinThreshold {
                     bridged.append((incident.id, link))
                     if best == nil || link.score > best!.link.score
@@ -84,17 +94,18 @@ public struct Correlator: Sendable {
         if let alias = aliases[aliasKey(alert)] { return alias }
         // The same alert through another source: same entity, its name in the other's title.
         guard let entity = arrival.entity else { return nil }
-        for tracked in alerts.values where tracked.entity == entity && tracked.alert.source != alert.source
-            && tracked.alert.status != .resolved
-            && abs(tracked.alert.startedAt.timeIntervalSince(alert.startedAt)) <= policy.crossSourceWindow
-        {
+        for trackedKey in index.alertKeysByEntity[entity] ?? [] {
+            guard let tracked = alerts[trackedKey], tracked.alert.source != alert.source,
+                tracked.alert.status != .resolved
+                && abs(tracked.alert.startedAt.timeIntervalSince(alert.startedAt)) <= policy.crossSourceWindow
+            else { continue }
             let names = [tracked.alert.name, alert.name]
             if alert.title.contains(names[0]) || tracked.alert.title.contains(names[1]) { return tracked.key }
         }
         return nil
     }
 
-    private func aliasKey(_ alert: Alert) -> String { "\(alert.source.rawValue):\(alert.sourceID)" }
+    func aliasKey(_ alert: Alert) -> String { "\(alert.source.rawValue):\(alert.sourceID)" }
 
     private mutating func update(_ tracked: inout TrackedAlert, with arrival: AlertArrival, now: Date)
         -> CorrelationDecision
@@ -178,11 +189,15 @@ public struct Correlator: Sendable {
         if let entity = arrival.entity {
             if !incident.entities.contains(entity) { incident.entities.append(entity) }
             incident.symptoms[entity, default: []].formUnion(arrival.symptoms)
-            for hit in lake.dependencies(of: entity, depth: policy.upstreamDepth, asOf: nil) {
+            let upstreams = lake.dependencies(of: entity, depth: policy.upstreamDepth, asOf: nil)
+            for hit in upstreams {
                 if let known = incident.upstreams[hit.ref], known.distance <= hit.distance { continue }
                 incident.upstreams[hit.ref] = (hit.distance, entity)
             }
+            index.add(id, entity: entity, upstreams: upstreams.map(\.ref))
+            index.alertKeysByEntity[entity, default: []].insert(key)
         }
+        for tenant in Self.tenants(of: arrival.alert) { index.addTenant(id, tenant) }
         incidents[id] = incident
         if arrival.alert.status == .resolved { resolveIfDone(id, now: arrival.alert.receivedAt) }
     }
@@ -205,9 +220,55 @@ public struct Correlator: Sendable {
         }
         for (ref, symptoms) in from.symptoms { into.symptoms[ref, default: []].formUnion(symptoms) }
         into.log.append((now, reason))
+        let tenants = from.alertKeys.compactMap { alerts[$0]?.alert }.flatMap(Self.tenants(of:))
+        index.move(source, to: target, entities: from.entities, upstreams: from.upstreams.keys, tenants: tenants)
         incidents[target] = into
         incidents[source]?.status = .merged
         incidents[source]?.mergedInto = target
         incidents[source]?.log.append((now, reason))
+    }
+}
+
+extension Correlator {
+    /// Tenant label values of an alert (`org=acme`), which tie alerts of one customer together.
+    static func tenants(of alert: Alert) -> [String] {
+        ["org", "customer", "tenant", "account"].compactMap { label in alert.labels[label].map { "\(label)=\($0)" } }
+    }
+
+    /// Incidents that could share a cause with the arrival, by the inverted indexes; sorted for determinism.
+    func candidates(for arrival: AlertArrival, context: ArrivalContext) -> [IncidentID] {
+        var found: Set<IncidentID> = []
+        found.formUnion(index.byEntity[context.entity] ?? [])
+        found.formUnion(index.byUpstream[context.entity] ?? [])
+        for hit in context.upstreams {
+            found.formUnion(index.byEntity[hit.ref] ?? [])
+            // A quiet hub cannot carry a join on its own: do not even look at who else sits on it.
+            if context.isQuietHub(hit.ref) { continue }
+            found.formUnion(index.byUpstream[hit.ref] ?? [])
+        }
+        for tenant in Self.tenants(of: arrival.alert) { found.formUnion(index.byTenant[tenant] ?? []) }
+        return found.sorted()
+    }
+
+    /// Drops incidents resolved before `cutoff` with their alerts, so memory follows open incidents.
+    mutating func evictResolved(before cutoff: Date) {
+        let stale = incidents.values.filter { incident in
+            switch incident.status {
+            case .resolved: return (incident.resolvedAt ?? cutoff) < cutoff
+            case .merged: return incidents[incident.mergedInto ?? incident.id].map { $0.status == .resolved && ($0.resolvedAt ?? cutoff) < cutoff } ?? true
+            case .open: return false
+            }
+        }
+        for incident in stale {
+            let tracked = incident.alertKeys.compactMap { alerts[$0] }
+            let tenants = tracked.flatMap { Self.tenants(of: $0.alert) }
+            index.remove(incident.id, entities: incident.entities, upstreams: incident.upstreams.keys, tenants: tenants)
+            for alert in tracked where alert.incident == incident.id {
+                alerts[alert.key] = nil
+                aliases[aliasKey(alert.alert)] = nil
+                if let entity = alert.entity { index.alertKeysByEntity[entity]?.remove(alert.key) }
+            }
+            incidents[incident.id] = nil
+        }
     }
 }

@@ -92,6 +92,7 @@ public actor TriagePipeline {
             }
         case .entity(let entity):
             try lake.upsert([entity], at: now)
+            correlator.catalogChanged()
             note(now, "catalog upsert \(entity.ref)")
         }
     }
