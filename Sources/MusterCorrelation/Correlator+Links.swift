@@ -56,7 +56,7 @@ extension Correlator {
     /// Everything about an arrival that does not depend on the incident it is compared with.
     mutating func prepare(_ arrival: AlertArrival, entity: EntityRef) -> ArrivalContext {
         let now = arrival.alert.receivedAt
-        let upstreams = lake.dependencies(of: entity, depth: policy.upstreamDepth, asOf: nil)
+        let upstreams = self.upstreams(of: entity)
         var causes: [EntityRef: (weight: Double, words: String)] = [:]
         var quietHubs: Set<EntityRef> = []
         var troubled: [(ref: EntityRef, distance: Int)] = []

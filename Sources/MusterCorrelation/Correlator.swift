@@ -20,6 +20,8 @@ public struct Correlator: Sendable {
     var index = CorrelationIndex()
     /// Catalog facts that do not change between catalog upserts.
     var fanInCache: [EntityRef: (count: Int, share: Double)] = [:]
+    var upstreamCache: [EntityRef: [GraphHit]] = [:]
+    private var lastEviction = Date.distantPast
 
     public init(lake: any LakeReader, policy: CorrelationPolicy = CorrelationPolicy()) {
         self.lake = lake
@@ -37,12 +39,26 @@ public struct Correlator: Sendable {
     }
 
     /// Forgets cached catalog facts (fan-in of hubs) after the catalog changed.
-    public mutating func catalogChanged() { fanInCache = [:] }
+    public mutating func catalogChanged() {
+        fanInCache = [:]
+        upstreamCache = [:]
+    }
+
+    /// Upstreams of an entity to the policy's depth, cached until the catalog changes.
+    mutating func upstreams(of entity: EntityRef) -> [GraphHit] {
+        if let cached = upstreamCache[entity] { return cached }
+        let hits = lake.dependencies(of: entity, depth: policy.upstreamDepth, asOf: nil)
+        upstreamCache[entity] = hits
+        return hits
+    }
 
     /// Takes one alert delivery and says what became of it.
     public mutating func ingest(_ arrival: AlertArrival) -> CorrelationDecision {
         let now = arrival.alert.receivedAt
-        if let forget = policy.forgetResolvedAfter { evictResolved(before: now.addingTimeInterval(-forget)) }
+        if let forget = policy.forgetResolvedAfter, now.timeIntervalSince(lastEviction) >= 60 {
+            lastEviction = now
+            evictResolved(before: now.addingTimeInterval(-forget))
+        }
         if let key = existingKey(for: arrival), var tracked = alerts[key] {
             return update(&tracked, with: arrival, now: now)
         }
@@ -189,7 +205,7 @@ public struct Correlator: Sendable {
         if let entity = arrival.entity {
             if !incident.entities.contains(entity) { incident.entities.append(entity) }
             incident.symptoms[entity, default: []].formUnion(arrival.symptoms)
-            let upstreams = lake.dependencies(of: entity, depth: policy.upstreamDepth, asOf: nil)
+            let upstreams = self.upstreams(of: entity)
             for hit in upstreams {
                 if let known = incident.upstreams[hit.ref], known.distance <= hit.distance { continue }
                 incident.upstreams[hit.ref] = (hit.distance, entity)

@@ -30,6 +30,11 @@ extension ContextLake {
         state.withLock { $0.traverse(from: ref, by: Relation.dependsOn, depth: depth, asOf: instant) }
     }
 
+    /// Transitive dependents with their distance only, without paths: the shape of a recursive SQL query.
+    public func dependentRefs(of ref: EntityRef, depth: Int?) -> [(ref: EntityRef, distance: Int)] {
+        state.withLock { $0.reach(from: ref, by: Relation.dependencyOf, depth: depth, asOf: nil) }
+    }
+
     /// Transitive traversal over any relation (its implied inverse included), nearest first.
     public func traverse(from ref: EntityRef, by relation: String, depth: Int?, asOf instant: Date?) -> [GraphHit] {
         state.withLock { $0.traverse(from: ref, by: relation, depth: depth, asOf: instant) }

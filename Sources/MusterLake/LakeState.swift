@@ -6,6 +6,11 @@ struct LakeState {
     var graph = LakeGraph()
     var history = HistoryLog()
     var alerts = AlertIndex()
+    /// Scratch for traversals: a node is visited when its stamp equals the current generation, so
+    /// no per-query allocation or clearing proportional to the catalog is needed.
+    var visitStamp: [UInt32] = []
+    var visitParent: [Int32] = []
+    var visitGeneration: UInt32 = 0
     let store: (any LakeStore)?
 
     init(store: (any LakeStore)?) {
@@ -92,12 +97,31 @@ struct LakeState {
     ///
     /// Hits come nearest first; within one distance, in the order the entities were first written (node id),
     /// which is deterministic and avoids string comparisons on this hot path.
-    func traverse(from ref: EntityRef, by name: String, depth: Int?, asOf instant: Date?) -> [GraphHit] {
-        guard let start = graph.node(ref), let relation = graph.existingRelationID(name) else { return [] }
+    /// Breadth-first levels from `ref` over a relation; parents are left in `visitParent`.
+    mutating func levels(from start: Int32, relation: UInt32, depth: Int?, asOf instant: Date?) -> [[Int32]] {
         let current = isCurrent(instant)
         let limit = depth ?? Int.max
-        // Parent per node (-2 = unvisited); one flat allocation beats hashing on this hot path.
-        var parent = [Int32](repeating: -2, count: graph.count)
+        if visitStamp.count < graph.count {
+            visitStamp += [UInt32](repeating: 0, count: graph.count - visitStamp.count)
+            visitParent += [Int32](repeating: -1, count: graph.count - visitParent.count)
+        }
+        visitGeneration &+= 1
+        if visitGeneration == 0 {
+            for index in visitStamp.indices { visitStamp[index] = 0 }
+            visitGeneration = 1
+        }
+        let generation = visitGeneration
+        // Move the scratch out of `self` so the closure below may write it while `graph` is read.
+        var stamp = visitStamp
+        var parent = visitParent
+        visitStamp = []
+        visitParent = []
+        defer {
+            visitStamp = stamp
+            visitParent = parent
+        }
+        let graph = self.graph
+        stamp[Int(start)] = generation
         parent[Int(start)] = -1
         var levels: [[Int32]] = []
         var frontier = [start]
@@ -106,14 +130,16 @@ struct LakeState {
             for node in frontier {
                 if current {
                     graph.forEachNeighbor(node, relation) { neighbor in
-                        if parent[Int(neighbor)] == -2 {
+                        if stamp[Int(neighbor)] != generation {
+                            stamp[Int(neighbor)] = generation
                             parent[Int(neighbor)] = node
                             next.append(neighbor)
                         }
                     }
                 } else {
                     for neighbor in graph.neighbors(node, relation, asOf: instant ?? .distantFuture)
-                    where parent[Int(neighbor)] == -2 {
+                    where stamp[Int(neighbor)] != generation {
+                        stamp[Int(neighbor)] = generation
                         parent[Int(neighbor)] = node
                         next.append(neighbor)
                     }
@@ -123,6 +149,24 @@ struct LakeState {
             if !next.isEmpty { levels.append(next) }
             frontier = next
         }
+        return levels
+    }
+
+    /// Transitive neighbours with distances only (the shape a recursive SQL query returns).
+    mutating func reach(from ref: EntityRef, by name: String, depth: Int?, asOf instant: Date?) -> [(ref: EntityRef, distance: Int)] {
+        guard let start = graph.node(ref), let relation = graph.existingRelationID(name) else { return [] }
+        let refs = graph.refs
+        var result: [(ref: EntityRef, distance: Int)] = []
+        for (offset, level) in levels(from: start, relation: relation, depth: depth, asOf: instant).enumerated() {
+            for node in level { result.append((refs[Int(node)], offset + 1)) }
+        }
+        return result
+    }
+
+    mutating func traverse(from ref: EntityRef, by name: String, depth: Int?, asOf instant: Date?) -> [GraphHit] {
+        guard let start = graph.node(ref), let relation = graph.existingRelationID(name) else { return [] }
+        let levels = levels(from: start, relation: relation, depth: depth, asOf: instant)
+        let parent = visitParent
         var hits: [GraphHit] = []
         hits.reserveCapacity(levels.reduce(0) { $0 + $1.count })
         let refs = graph.refs
