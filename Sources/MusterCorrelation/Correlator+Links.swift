@@ -89,6 +89,11 @@ extension Correlator {
     /// The strongest evidence that the arrival shares a cause with `incident`, or nil if none.
     func link(_ arrival: AlertArrival, context: ArrivalContext, to incident: IncidentRecord) -> Link? {
         let entity = context.entity
+        let start = arrival.alert.startedAt
+        let reach = max(policy.farOnset, policy.reopenWindow)
+        if start < incident.firstOnset.addingTimeInterval(-reach) || start > incident.lastOnset.addingTimeInterval(reach) {
+            return nil
+        }
         var candidates: [Link] = []
 
         if incident.entities.contains(entity) {

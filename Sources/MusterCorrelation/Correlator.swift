@@ -202,6 +202,7 @@ public struct Correlator: Sendable {
         incident.events.append(arrival.eventID)
         incident.onsets.append(arrival.alert.startedAt)
         incident.firstOnset = min(incident.firstOnset, arrival.alert.startedAt)
+        incident.lastOnset = max(incident.lastOnset, arrival.alert.startedAt)
         if let entity = arrival.entity {
             if !incident.entities.contains(entity) { incident.entities.append(entity) }
             incident.symptoms[entity, default: []].formUnion(arrival.symptoms)
@@ -229,6 +230,7 @@ public struct Correlator: Sendable {
         into.events += from.events
         into.onsets += from.onsets
         into.firstOnset = min(into.firstOnset, from.firstOnset)
+        into.lastOnset = max(into.lastOnset, from.lastOnset)
         into.openedAt = min(into.openedAt, from.openedAt)
         for (ref, value) in from.upstreams {
             if let known = into.upstreams[ref], known.distance <= value.distance { continue }

@@ -35,6 +35,8 @@ public struct IncidentRecord: Hashable, Sendable {
     public var firstOnset: Date
     /// Alert starts, for time proximity.
     public var onsets: [Date]
+    /// Latest alert start, to skip incidents far away in time without scanning `onsets`.
+    public var lastOnset: Date
     /// Upstreams of its entities with the nearest distance and through which entity.
     public var upstreams: [EntityRef: (distance: Int, via: EntityRef)]
     /// Symptoms seen per entity.
@@ -58,6 +60,7 @@ public struct IncidentRecord: Hashable, Sendable {
         self.entities = []
         self.events = []
         self.firstOnset = onset
+        self.lastOnset = onset
         self.onsets = []
         self.upstreams = [:]
         self.symptoms = [:]
