@@ -1,0 +1,110 @@
+import Foundation
+import MusterLake
+import MusterModel
+import Testing
+
+@testable import MusterCorrelation
+
+/// Every kind of join reason, and the dedup paths not covered elsewhere.
+struct JoinReasonTests {
+    let t0 = Date(timeIntervalSince1970: 1_800_000_000)
+
+    func ref(_ text: String) -> EntityRef { EntityRef(text)! }
+
+    /// front -> api -> db; batch (unrelated, own upstream queue).
+    func lake() throws -> ContextLake {
+        let lake = ContextLake.inMemory()
+        try lake.upsert(
+            [
+                Entity(ref: ref("resource:db")), Entity(ref: ref("resource:queue")),
+                Entity(ref: ref("service:api"), relations: ["dependsOn": [ref("resource:db")]]),
+                Entity(ref: ref("service:front"), relations: ["dependsOn": [ref("service:api")]]),
+                Entity(ref: ref("service:batch"), relations: ["dependsOn": [ref("resource:queue")]]),
+            ], at: t0.addingTimeInterval(-86_400))
+        return lake
+    }
+
+    func arrival(
+        _ key: String, _ entity: String, at offset: TimeInterval = 0, source: AlertSource = .alertmanager,
+        title: String? = nil, labels: [String: String] = [:], trouble: [EntityRef: Trouble] = [:]
+    ) -> AlertArrival {
+        var allLabels = labels
+        allLabels["alertname"] = allLabels["alertname"] ?? key
+        let alert = Alert(
+            source: source, sourceID: key, dedupKey: key, status: .firing, title: title ?? key, severity: .critical,
+            labels: allLabels, startedAt: t0.addingTimeInterval(offset), receivedAt: t0.addingTimeInterval(offset))
+        return AlertArrival(alert: alert, entity: ref(entity), eventID: "\(key)@\(Int(offset))", trouble: trouble)
+    }
+
+    @Test func aDependentOfAnAlertingEntityJoins() throws {
+        var correlator = Correlator(lake: try lake())
+        _ = correlator.ingest(arrival("api-down", "service:api"))
+        let decision = correlator.ingest(arrival("front-errors", "service:front", at: 60))
+        #expect(decision.outcome == .joined)
+        #expect(decision.reasons.first?.contains("service:front depends on alerting service:api (1 hop)") == true)
+    }
+
+    @Test func anUpstreamOfAnAlertingEntityJoins() throws {
+        var correlator = Correlator(lake: try lake())
+        _ = correlator.ingest(arrival("front-errors", "service:front"))
+        let decision = correlator.ingest(arrival("api-down", "service:api", at: 60))
+        #expect(decision.outcome == .joined)
+        #expect(decision.reasons.first?.contains("alerting service:front depends on service:api (1 hop)") == true)
+    }
+
+    @Test func aSharedTenantLabelJoins() throws {
+        var correlator = Correlator(lake: try lake())
+        _ = correlator.ingest(arrival("quota", "service:api", labels: ["org": "acme"]))
+        let decision = correlator.ingest(arrival("slow-batch", "service:batch", at: 30, labels: ["org": "acme"]))
+        #expect(decision.outcome == .joined)
+        #expect(decision.reasons.first?.contains("same tenant label org=acme") == true)
+    }
+
+    @Test func topologyAloneDoesNotJoinAlertsAnHourApart() throws {
+        var correlator = Correlator(lake: try lake())
+        _ = correlator.ingest(arrival("api-down", "service:api"))
+        let decision = correlator.ingest(arrival("front-errors", "service:front", at: 2 * 3600))
+        #expect(decision.outcome == .opened)
+    }
+
+    @Test func anAlertExplainedByItsOwnFailingUpstreamStaysOut() throws {
+        var correlator = Correlator(lake: try lake())
+        // batch and api are unrelated except by time; batch's queue is failing.
+        _ = correlator.ingest(arrival("api-down", "service:api"))
+        let decision = correlator.ingest(
+            arrival("batch-lag", "service:batch", at: 30, trouble: [ref("resource:queue"): .anomalous("depth 10 -> 90k")]))
+        #expect(decision.outcome == .opened)
+    }
+
+    @Test func thePagerDutyCopyOfAnAlertmanagerAlertIsTheSameAlert() throws {
+        var correlator = Correlator(lake: try lake())
+        _ = correlator.ingest(arrival("KafkaLagHigh", "service:api"))
+        let paged = correlator.ingest(
+            arrival("pd-key-unrelated", "service:api", at: 90, source: .pagerduty, title: "[FIRING:1] KafkaLagHigh api"))
+        #expect(paged.outcome == .updated)
+        #expect(correlator.alerts.count == 1)
+    }
+
+    @Test func aGenericAlertUpdatedByIdIsOneAlert() throws {
+        var correlator = Correlator(lake: try lake())
+        _ = correlator.ingest(arrival("generic-1", "service:batch", source: .generic))
+        var resolved = arrival("generic-1", "service:batch", at: 300, source: .generic)
+        resolved.alert.status = .resolved
+        let decision = correlator.ingest(resolved)
+        #expect(decision.outcome == .updated)
+        #expect(correlator.visibleIncidents.first?.status == .resolved)
+    }
+
+    @Test func resolvedIncidentsAreForgottenWhenAskedToBoundMemory() throws {
+        var policy = CorrelationPolicy()
+        policy.forgetResolvedAfter = 600
+        var correlator = Correlator(lake: try lake(), policy: policy)
+        _ = correlator.ingest(arrival("a", "service:batch"))
+        var resolved = arrival("a", "service:batch", at: 60)
+        resolved.alert.status = .resolved
+        _ = correlator.ingest(resolved)
+        _ = correlator.ingest(arrival("b", "service:api", at: 3600))
+        #expect(correlator.visibleIncidents.map(\.id) == [IncidentID(2)])
+        #expect(correlator.alerts["a"] == nil)
+    }
+}
