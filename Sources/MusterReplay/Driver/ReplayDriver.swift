@@ -3,17 +3,21 @@ public import MusterInvestigation
 import MusterLake
 import MusterModel
 import MusterPipeline
-import MusterTelemetry
+public import MusterTelemetry
 
 /// Runs a scenario through the triage pipeline on a virtual clock and checks the outcome.
 public struct ReplayDriver: Sendable {
     public var playbook: Playbook
     /// SQLite file for the lake; nil keeps it in memory.
     public var lakePath: String?
+    /// Where investigation reads metrics (e.g. a `PrometheusSource`); nil generates the scenario's
+    /// `metrics` section into an embedded `MetricStore`.
+    public var metrics: (any MetricSource)?
 
-    public init(playbook: Playbook = .standard, lakePath: String? = nil) {
+    public init(playbook: Playbook = .standard, lakePath: String? = nil, metrics: (any MetricSource)? = nil) {
         self.playbook = playbook
         self.lakePath = lakePath
+        self.metrics = metrics
     }
 
     /// Replays `scenario` and returns incidents, checks and the timeline of what Muster did.
@@ -23,9 +27,15 @@ public struct ReplayDriver: Sendable {
         let catalogInstant = scenario.start.addingTimeInterval(-30 * 86_400)
         try lake.upsert(scenario.catalog, at: catalogInstant)
         for shift in scenario.oncall { try lake.addShift(shift) }
-        let store = MetricStore()
-        if let metrics = scenario.metrics { MetricGenerator.generate(metrics, into: store) }
-        let pipeline = TriagePipeline(lake: lake, metrics: store, playbook: playbook)
+        let source: any MetricSource
+        if let metrics {
+            source = metrics
+        } else {
+            let store = MetricStore()
+            if let spec = scenario.metrics { MetricGenerator.generate(spec, into: store) }
+            source = store
+        }
+        let pipeline = TriagePipeline(lake: lake, metrics: source, playbook: playbook)
         var errors: [String] = []
         for event in scenario.timeline {
             await pipeline.advance(to: event.at)
