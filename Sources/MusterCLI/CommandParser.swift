@@ -11,6 +11,8 @@ public enum CommandParser {
           lake dependents REF [--depth N] [--db PATH] [--json]
           lake blast-radius REF [--db PATH] [--json]
           lake oncall TEAM [--at TIME] [--db PATH] [--json]
+          skill check DIR [--db PATH | --scenario FILE]
+                                                 check a skill's playbook against a lake or a scenario
           bench [SCENARIO.yaml...]               measure replay, lake and correlation speed (use a release build)
 
         --db defaults to ./muster.db. REF is kind:id (service:actions-worker).
@@ -36,6 +38,14 @@ public enum CommandParser {
             return .bench(scenarios: rest)
         case "lake":
             return try parseLake(rest, &options)
+        case "skill":
+            guard rest.first == "check" else { throw UsageError("skill needs the subcommand check") }
+            guard rest.count == 2 else { throw UsageError("skill check takes exactly one skill folder") }
+            let db = try options.value("--db")
+            let scenario = try options.value("--scenario")
+            try options.finish(allowed: ["--db", "--scenario"])
+            if db != nil && scenario != nil { throw UsageError("skill check takes --db or --scenario, not both") }
+            return .skillCheck(dir: rest[1], db: scenario == nil ? db ?? "./muster.db" : nil, scenario: scenario)
         default:
             throw UsageError("unknown command '\(verb)'")
         }
@@ -85,7 +95,7 @@ struct Options {
     var positionals: [String] = []
     var named: [String: String?] = [:]
     var used: Set<String> = []
-    private static let valued: Set<String> = ["--db", "--depth", "--at", "--skill"]
+    private static let valued: Set<String> = ["--db", "--depth", "--at", "--skill", "--scenario"]
 
     init(_ arguments: [String]) {
         var index = 0

@@ -1,6 +1,9 @@
 import Foundation
+import MusterInvestigation
+import MusterLake
 import MusterModel
 import MusterReplay
+import MusterTelemetry
 
 /// Runs a parsed command, writing to the given output; returns the exit code.
 public struct Runner: Sendable {
@@ -18,16 +21,21 @@ public struct Runner: Sendable {
             case .help:
                 output(CommandParser.usage)
                 return 0
-            case .replay(let paths, let json, _):
-                return try await replay(paths: paths, json: json)
+            case .replay(let paths, let json, let skill):
+                return try await replay(paths: paths, json: json, skill: skill)
             case .demo:
                 return try await Demo.run(output: output)
             case .lakeImport, .lakeShow, .lakeDependents, .lakeBlastRadius, .lakeOnCall:
                 return try lake(command)
             case .bench(let scenarios):
                 return try await bench(scenarios: scenarios)
+            case .skillCheck(let dir, let db, let scenario):
+                return try checkSkill(dir: dir, db: db, scenario: scenario)
             }
         } catch let error as ScenarioError {
+            errors("muster: \(error)")
+            return 2
+        } catch let error as SkillError {
             errors("muster: \(error)")
             return 2
         } catch {
@@ -36,7 +44,8 @@ public struct Runner: Sendable {
         }
     }
 
-    func replay(paths: [String], json: Bool) async throws -> Int32 {
+    func replay(paths: [String], json: Bool, skill: String? = nil) async throws -> Int32 {
+        let playbook = try skill.map { try SkillLoader.load(directory: $0).playbook } ?? .standard
         var results: [ReplayResult] = []
         for path in paths {
             let scenario: Scenario
@@ -46,7 +55,7 @@ public struct Runner: Sendable {
                 errors("muster: \(error)")
                 return 2
             }
-            results.append(try await ReplayDriver().run(scenario))
+            results.append(try await ReplayDriver(playbook: playbook).run(scenario))
         }
         if json {
             let encoder = WireFormat.encoder(pretty: true)
@@ -57,5 +66,39 @@ public struct Runner: Sendable {
             if results.count > 1 { output("\n" + GroupingQuality.render(results)) }
         }
         return results.allSatisfy(\.passed) ? 0 : 1
+    }
+
+    /// `skill check`: the skill's playbook against the lake in `db` or a scenario's catalog and generated metrics.
+    func checkSkill(dir: String, db: String?, scenario path: String?) throws -> Int32 {
+        let check: SkillCheck
+        if let path {
+            let scenario = try ScenarioLoader.load(path: path)
+            let store = MetricStore()
+            if let metrics = scenario.metrics { MetricGenerator.generate(metrics, into: store) }
+            check = SkillCheck(entities: scenario.catalog, metrics: Set(store.metricNames))
+        } else {
+            let path = db ?? "./muster.db"
+            guard FileManager.default.fileExists(atPath: path) else {
+                errors("muster: no lake at \(path): import one (muster lake import) or check against --scenario FILE")
+                return 1
+            }
+            let lake = try ContextLake.open(path: path)
+            let kinds = ["service", "resource", "component", "api", "system", "customer", "org", "group", "team"]
+            check = SkillCheck(entities: kinds.flatMap { lake.entities(ofKind: $0, asOf: nil) })
+        }
+        let skill: Skill
+        do {
+            skill = try SkillLoader.load(directory: dir)
+        } catch {
+            errors("\(error)")
+            return 1
+        }
+        let problems = check.problems(of: skill)
+        for problem in problems { errors("\(problem)") }
+        output(
+            problems.isEmpty
+                ? "skill \(skill.name): \(skill.references.count) references, all known to the lake (\(check.entities.count) entities)"
+                : "skill \(skill.name): \(problems.count) error\(problems.count == 1 ? "" : "s")")
+        return problems.isEmpty ? 0 : 1
     }
 }

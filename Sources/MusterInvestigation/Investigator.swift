@@ -17,12 +17,12 @@ public struct Investigator: Sendable {
 
     public init(
         lake: any LakeReader, metrics: any MetricSource, playbook: Playbook = .standard,
-        analyzer: SignalAnalyzer = SignalAnalyzer(), budget: Duration = .seconds(10)
+        analyzer: SignalAnalyzer? = nil, budget: Duration = .seconds(10)
     ) {
         self.lake = lake
         self.metrics = metrics
         self.playbook = playbook
-        self.analyzer = analyzer
+        self.analyzer = analyzer ?? SignalAnalyzer(playbook: playbook)
         self.budget = budget
     }
 
@@ -38,7 +38,7 @@ public struct Investigator: Sendable {
         let context = await InvestigationContext.build(
             facts: facts, lake: lake, metrics: metrics, playbook: playbook, analyzer: analyzer)
         let (found, problems) = await runChecks(context)
-        let ranked = rank(settleSaturation(found, context: context))
+        let ranked = rank(settleSaturation(context.weighed(found), context: context))
         let top = ranked.first
         let root = (top?.confidence ?? 0) >= playbook.confidenceBar ? top : nil
         let teams = engagedTeams(context: context, root: root)
@@ -57,9 +57,10 @@ public struct Investigator: Sendable {
     private func runChecks(_ context: InvestigationContext) async -> ([Hypothesis], [String]) {
         let budget = self.budget
         return await withTaskGroup(of: (RootCauseKind, Result<[Hypothesis], any Error>?).self) { group in
-            for check in checks {
+            for check in checks where context.runsCheck(of: check.kind) {
+                let scoped = context.reading(for: check.kind)
                 group.addTask {
-                    await Self.withBudget(budget) { try await check.evaluate(context) }.map { (check.kind, $0) }
+                    await Self.withBudget(budget) { try await check.evaluate(scoped) }.map { (check.kind, $0) }
                         ?? (check.kind, nil)
                 }
             }

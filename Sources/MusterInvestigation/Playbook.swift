@@ -1,8 +1,10 @@
 public import Foundation
+import MusterModel
 
 /// The machine-readable part of a skill: how deep to look, thresholds, weights and remediations.
 ///
-/// Muster ships a default (`Playbook.standard`); a team's skill folder overrides any of it.
+/// Muster ships a default (`Playbook.standard`, the same values as the embedded default skill's
+/// `assets/playbook.yaml`); a team's skill folder overrides any of it (`SkillLoader`).
 public struct Playbook: Hashable, Sendable {
     /// How far upstream of the alerting entities investigation looks.
     public var upstreamDepth = 3
@@ -34,8 +36,44 @@ public struct Playbook: Hashable, Sendable {
         .infrastructure: ["failover"],
     ]
 
+    // MARK: Signal analysis (`SignalAnalyzer`)
+
+    /// A sample is anomalous beyond this many robust standard deviations of its baseline...
+    public var sigmas = 5.0
+    /// ...and by more than this share of the baseline median.
+    public var relativeChange = 0.3
+    /// A load change counts when it is this factor up or down.
+    public var loadRatio = 2.0
+    /// Consecutive anomalous samples that make an onset.
+    public var sustain = 3
+    /// The baseline window's length, ending `baselineGap` before the first alert.
+    public var baselineSpan: TimeInterval = 3 * 3600
+    public var baselineGap: TimeInterval = 30 * 60
+    /// How far before the first alert an onset may lie and still belong to the incident.
+    public var onsetLookBack: TimeInterval = 2 * 3600
+
+    // MARK: Hypotheses
+
+    /// The hypotheses pursued, by kind: a kind without a rule (or with a disabled one) is not pursued.
+    public var hypotheses: [RootCauseKind: HypothesisRule] = [
+        .trafficSpike: HypothesisRule(),
+        .deployment: HypothesisRule(),
+        .configChange: HypothesisRule(),
+        .dependency: HypothesisRule(),
+        .saturation: HypothesisRule(when: AlertSignature(symptoms: [.saturation])),
+        .infrastructure: HypothesisRule(),
+    ]
+
     public init() {}
 
     /// The default playbook.
     public static let standard = Playbook()
+
+    /// The base of a skill that replaces the default: built-in thresholds, no hypotheses, no remediations.
+    public static let empty: Playbook = {
+        var playbook = Playbook()
+        playbook.hypotheses = [:]
+        playbook.remediations = [:]
+        return playbook
+    }()
 }

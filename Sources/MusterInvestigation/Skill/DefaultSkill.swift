@@ -1,0 +1,145 @@
+/// The default skill, embedded so the binary needs no resource folder.
+///
+/// The same text as `skills/default/SKILL.md` and `skills/default/assets/playbook.yaml` in the repository;
+/// `SkillTests` checks they stay identical.
+public enum DefaultSkill {
+    /// `SKILL.md`: front matter and the playbook in words.
+    public static let skillMarkdown = #"""
+        ---
+        name: default
+        description: Triage a production incident from its alerts. Group the pages into one incident, rank root-cause hypotheses (traffic spike, deployment, config change, failing dependency or infrastructure, saturation) from the service catalog, change history and metrics, then recommend a remediation with parameters, or abstain and say what to check next. Use when several alerts fire at once or a page needs a first diagnosis.
+        license: Apache-2.0
+        metadata:
+          owner: muster
+          playbook: assets/playbook.yaml
+        ---
+
+        # Incident triage (Muster default skill)
+
+        This is the playbook Muster runs on every incident, written so that a person or an LLM agent can
+        follow it by hand. The numbers it uses live in `assets/playbook.yaml`; the engine executes that
+        file, so change the numbers there, not here.
+
+        ## 1. Scope the incident
+
+        1. List the alerting entities (services and resources) in the order they first alerted.
+        2. Walk up to 3 `dependsOn` hops from each of them: these are the upstreams. A resource that many
+           services share (a topic, a database) links its writers (producers) to its readers (consumers).
+        3. For every signal of those entities, compare the last hours with a 3-hour baseline that ends
+           30 minutes before the first alert. A signal is anomalous when it sits more than 5 robust standard
+           deviations and more than 30% away from its baseline median, in the bad direction, for 3 samples in
+           a row (load: a factor of 2 up or down). The first of those samples is the onset.
+
+        ## 2. Pursue the hypotheses
+
+        Run every check; each proposes zero or more hypotheses with evidence for and against.
+
+        - **traffic-spike**: a load signal on an alerting entity, an upstream or a producer beside the
+          consumers rose by 2x or more before the symptoms. Split the increase by its breakdown label
+          (`org`): an org or customer behind 60% or more of it is the source.
+        - **deployment** and **config-change**: a deploy or change in the 6 hours before the symptoms on an
+          alerting entity or an upstream. It counts when that entity's own signals turned bad within 30
+          minutes after it; flat signals or a late onset are evidence against.
+        - **dependency** / **infrastructure**: an upstream whose signals turned bad before those of the
+          services below it. It is infrastructure when its `type` names a cluster, node, broker, host or zone.
+        - **saturation**: only when an alerting entity's own saturation signal is anomalous. A stronger
+          outside cause (confidence 0.6 or more) halves it.
+
+        ## 3. Decide
+
+        Rank by confidence. Below 0.5, abstain: name the best candidate and the first piece of evidence
+        against it, which is what to check next. Otherwise the top hypothesis is the root cause.
+
+        ## 4. Recommend
+
+        | Root cause | Do, in order | Parameters |
+        | --- | --- | --- |
+        | traffic-spike | scale out the lagging or saturated consumers; throttle the source customer or org | replicas x load ratio, at least 1.5x, at most 8x |
+        | deployment | roll back the deploy | |
+        | config-change | revert the change | |
+        | dependency, infrastructure | fail over the failing upstream (when it is down) | |
+        | saturation | scale out the saturated entity | replicas x 2 |
+
+        Only propose an action as available when the target registers it (`properties.actions`); otherwise
+        say that it is not registered. Page the owners of the root cause when they were not paged.
+
+        ## 5. Judge what people already did
+
+        A restart or other action on an alerting entity is judged 6 minutes later: when the symptom came
+        back, list it under "avoid" with the reason.
+
+        ## Customizing
+
+        Copy this folder, keep `SKILL.md`'s front matter (`name`, `description`), and write only the keys you
+        change in `assets/playbook.yaml` (it extends this one; `replace: true` replaces it). Then check it
+        against your lake and try it on a recorded incident:
+
+            muster skill check ./my-skill --db ./muster.db
+            muster replay incident.yaml --skill ./my-skill
+
+        """#
+
+    /// `assets/playbook.yaml`: the playbook the engine executes.
+    public static let playbookYAML = #"""
+        # Muster playbook, format version 1: what the engine executes when it investigates an incident.
+        # A team skill's playbook EXTENDS this one: it names only the keys it changes; hypotheses and
+        # remediations merge per root-cause kind. `replace: true` at the top starts from nothing instead
+        # (built-in thresholds, no hypotheses, no remediations).
+        version: 1
+
+        thresholds:
+          sigmas: 5               # a sample is anomalous beyond this many robust standard deviations of its baseline
+          relative_change: 0.3    # ... and by more than this share of the baseline median
+          load_ratio: 2           # a load change counts at this factor up or down
+          sustain: 3              # consecutive anomalous samples that make an onset (a blip is not one)
+          confidence_bar: 0.5     # below this confidence Muster abstains and says what to check next
+          spike_ratio: 2          # a traffic spike is a load increase by this factor
+          attribution_share: 0.6  # the org or customer behind this share of the increase is named as the source
+
+        windows:
+          alignment: 30m          # a deploy or change explains a signal whose onset falls within this after it
+          change_lookback: 6h     # how long before the symptoms a deploy or change is still a suspect
+          judge_after: 6m         # how long after an action its effect is judged
+          baseline: 3h            # the baseline window's length ...
+          baseline_gap: 30m       # ... ending this long before the first alert
+          onset_lookback: 2h      # how far before the first alert an onset still belongs to the incident
+
+        topology:
+          upstream_depth: 3       # how many dependsOn hops upstream of the alerting entities to look
+          hub_share: 0.3          # a resource this share of the catalog depends on is a hub, not a shared resource
+          infrastructure_types: [cluster, node, broker, host, zone]   # properties.type words of infrastructure
+
+        # Which hypotheses to pursue, for which alert signatures, and how much to trust them.
+        # when: every condition set must hold: alerts (regexes on the alert name), labels (label: regex, on the
+        # same alert), symptoms (signal types) / signals (signal names) anomalous on an alerting entity.
+        # reads: the signals the hypothesis looks at (types, signals, metrics); absent = all of them.
+        hypotheses:
+          - kind: traffic-spike
+            weight: 1.0
+          - kind: deployment
+            weight: 1.0
+          - kind: config-change
+            weight: 1.0
+          - kind: dependency
+            weight: 1.0
+          - kind: saturation
+            weight: 1.0
+            when: {symptoms: [saturation]}
+          - kind: infrastructure
+            weight: 1.0
+
+        # What to do about each root-cause kind, in order of preference. An action is available only on an
+        # entity that registers it (properties.actions). scale-out multiplies the replicas by the load ratio
+        # (at least 1.5, at most max_factor; the same cap applies to every scale-out).
+        remediations:
+          traffic-spike:
+            - {action: scale-out, params: {max_factor: 8}}
+            - {action: throttle}
+          deployment: [{action: rollback}]
+          config-change: [{action: config-revert}]
+          dependency: [{action: failover}]
+          saturation: [{action: scale-out, params: {max_factor: 8}}]
+          infrastructure: [{action: failover}]
+
+        """#
+}
