@@ -18,6 +18,13 @@ extension Runner {
         let replayOK = try await benchReplay(paths)
         try benchLake()
         benchStorm()
+        let petshop = URL(fileURLWithPath: "../shared/data/petshop/dataset")
+        if FileManager.default.fileExists(atPath: petshop.path) {
+            output(BenchTable.section("PetShop root-cause benchmark (Hardt et al., CLeaR 2024; CC-BY-4.0)"))
+            output(try await PetShopBench.run(datasetRoot: petshop))
+        } else {
+            output("PetShop dataset not found at \(petshop.path): skipped")
+        }
         return replayOK ? 0 : 1
     }
 

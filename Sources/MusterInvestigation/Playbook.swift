@@ -46,6 +46,9 @@ public struct Playbook: Hashable, Sendable {
     public var loadRatio = 2.0
     /// Consecutive anomalous samples that make an onset.
     public var sustain = 3
+    /// A saturation signal that is a ratio (its baseline within 0...1) is exhausted at or above this
+    /// level whatever its baseline: a leak that grew for days shows no sudden change, but it is full.
+    public var exhaustedLevel = 0.9
     /// The baseline window's length, ending `baselineGap` before the first alert.
     public var baselineSpan: TimeInterval = 3 * 3600
     public var baselineGap: TimeInterval = 30 * 60

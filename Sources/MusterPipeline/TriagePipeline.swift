@@ -33,7 +33,8 @@ public actor TriagePipeline {
         self.lake = lake
         self.metrics = metrics
         self.investigator = Investigator(lake: lake, metrics: metrics, playbook: playbook)
-        self.probe = TroubleProbe(lake: lake, metrics: metrics, depth: policy.upstreamDepth)
+        self.probe = TroubleProbe(
+            lake: lake, metrics: metrics, analyzer: SignalAnalyzer(playbook: playbook), depth: policy.upstreamDepth)
         self.correlator = Correlator(lake: lake, policy: policy)
     }
 

@@ -14,6 +14,8 @@ public struct SignalAnalyzer: Sendable {
     public var relativeChange = 0.3
     public var loadRatio = 2.0
     public var sustain = 3
+    /// A saturation ratio (baseline within 0...1) at or above this is exhausted whatever its baseline.
+    public var exhaustedLevel = 0.9
     /// Baseline window: this long, ending `baselineGap` before the incident's reference instant.
     public var baselineSpan: TimeInterval = 3 * 3600
     public var baselineGap: TimeInterval = 30 * 60
@@ -99,6 +101,8 @@ public struct SignalAnalyzer: Sendable {
             let median = baseline.median
             let ratioOK = median <= 0 ? value > 0 : (value / median >= loadRatio || value / median <= 1 / loadRatio)
             return ratioOK && abs(value - median) > sigmas * baseline.sigma
+        case .saturation where baseline.median >= 0 && baseline.median <= 1 && value >= exhaustedLevel && value <= 1.5:
+            return true
         default:
             let median = baseline.median
             let delta = value - median

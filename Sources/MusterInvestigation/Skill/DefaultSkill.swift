@@ -92,6 +92,7 @@ public enum DefaultSkill {
           relative_change: 0.3    # ... and by more than this share of the baseline median
           load_ratio: 2           # a load change counts at this factor up or down
           sustain: 3              # consecutive anomalous samples that make an onset (a blip is not one)
+          exhausted_level: 0.9    # a saturation ratio at or above this is exhausted, however slowly it got there
           confidence_bar: 0.5     # below this confidence Muster abstains and says what to check next
           spike_ratio: 2          # a traffic spike is a load increase by this factor
           attribution_share: 0.6  # the org or customer behind this share of the increase is named as the source

@@ -49,6 +49,7 @@ extension SignalAnalyzer {
         relativeChange = playbook.relativeChange
         loadRatio = playbook.loadRatio
         sustain = playbook.sustain
+        exhaustedLevel = playbook.exhaustedLevel
         baselineSpan = playbook.baselineSpan
         baselineGap = playbook.baselineGap
         lookBack = playbook.onsetLookBack

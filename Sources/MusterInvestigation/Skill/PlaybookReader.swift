@@ -12,7 +12,7 @@ struct PlaybookReader {
         "version", "replace", "thresholds", "windows", "topology", "hypotheses", "remediations",
     ]
     static let thresholdKeys: Set<String> = [
-        "sigmas", "relative_change", "load_ratio", "sustain", "confidence_bar", "spike_ratio", "attribution_share",
+        "sigmas", "relative_change", "load_ratio", "sustain", "exhausted_level", "confidence_bar", "spike_ratio", "attribution_share",
     ]
     static let windowKeys: Set<String> = [
         "alignment", "change_lookback", "judge_after", "baseline", "baseline_gap", "onset_lookback",
@@ -57,6 +57,7 @@ struct PlaybookReader {
         try number(section, "relative_change", atLeast: 0).map { playbook.relativeChange = $0 }
         try number(section, "load_ratio", above: 1).map { playbook.loadRatio = $0 }
         try integer(section, "sustain", atLeast: 1).map { playbook.sustain = $0 }
+        try share(section, "exhausted_level").map { playbook.exhaustedLevel = $0 }
         try share(section, "confidence_bar", allowsZero: true).map { playbook.confidenceBar = $0 }
         try number(section, "spike_ratio", atLeast: 1).map { playbook.spikeRatio = $0 }
         try share(section, "attribution_share").map { playbook.attributionShare = $0 }
