@@ -145,21 +145,23 @@ CLUSTER_LABEL = "prod-euw1"
 AM_URL = "http://alertmanager.euw1.internal:9093"
 PROM_URL = "http://prometheus.euw1.internal:9090"
 
-# Noise alert kinds: (alertname, summary, allowed severities, benign)
-# "benign" kinds say nothing about request handling or upstream health: they are
-# used on healthy dependents of a failing upstream during the incident.
+# Noise alert kinds: (alertname, summary, allowed severities, class)
+# class "benign": says nothing about request handling or upstream health (used on
+# healthy dependents of a failing upstream during the incident); "capacity": a
+# resource/housekeeping warning (also used beside the failing upstream);
+# "runtime": anything else a flapping rule produces.
 NOISE_KINDS = [
-    ("KubePodCrashLooping", "a pod restarted more than 3 times in 15 minutes", ["warning"], False),
-    ("ContainerMemoryNearLimit", "a container uses more than 85% of its memory limit", ["warning"], False),
-    ("HPAMaxedOut", "the autoscaler is at its maximum replica count", ["info"], False),
-    ("ThreadPoolQueueing", "requests are queueing in the worker thread pool", ["info"], False),
-    ("JVMGCPauseHigh", "GC pauses above 200ms", ["info", "critical"], False),
-    ("ErrorBudgetBurnSlow", "the 6h error budget burn rate is above 2", ["info"], False),
-    ("ConfigReloadFailed", "the last configuration reload failed; running with the previous one", ["warning", "critical"], True),
-    ("DeploymentReplicasMismatch", "fewer replicas available than desired for 10 minutes", ["warning"], False),
-    ("CronJobRunLate", "a scheduled job started more than 10 minutes late", ["warning"], False),
-    ("PersistentVolumeFillingUp", "a volume will be full within 4 days", ["warning", "critical"], True),
-    ("CertificateExpiringSoon", "a TLS certificate expires in less than 21 days", ["info", "critical"], True),
+    ("KubePodCrashLooping", "a pod restarted more than 3 times in 15 minutes", ["warning"], "runtime"),
+    ("ContainerMemoryNearLimit", "a container uses more than 85% of its memory limit", ["warning"], "capacity"),
+    ("HPAMaxedOut", "the autoscaler is at its maximum replica count", ["info"], "capacity"),
+    ("ThreadPoolQueueing", "requests are queueing in the worker thread pool", ["info"], "runtime"),
+    ("JVMGCPauseHigh", "GC pauses above 200ms", ["info", "critical"], "runtime"),
+    ("ErrorBudgetBurnSlow", "the 6h error budget burn rate is above 2", ["info"], "runtime"),
+    ("ConfigReloadFailed", "the last configuration reload failed; running with the previous one", ["warning", "critical"], "benign"),
+    ("DeploymentReplicasMismatch", "fewer replicas available than desired for 10 minutes", ["warning"], "runtime"),
+    ("CronJobRunLate", "a scheduled job started more than 10 minutes late", ["warning"], "capacity"),
+    ("PersistentVolumeFillingUp", "a volume will be full within 4 days", ["warning", "critical"], "benign"),
+    ("CertificateExpiringSoon", "a TLS certificate expires in less than 21 days", ["info", "critical"], "benign"),
 ]
 RESOURCE_NOISE = {
     "postgres": [
@@ -871,7 +873,7 @@ class World:
         while len(self.noise_events) < total:
             left = total - len(self.noise_events)
             r = rng.random()
-            benign_only = False
+            classes = ("benign", "capacity", "runtime")
             window = (-30 * 60, 100 * 60)
             target = None
             if r < 0.12 and any(near):
@@ -879,21 +881,22 @@ class World:
                 target = rng.choice(near[i])
                 t = self.incidents[i]["t"]
                 window = (t - 600, t + 1500)
+                classes = ("benign", "capacity")
             elif r < 0.22 and any(sib):
                 i = rng.choice([j for j in range(len(sib)) if sib[j]])
                 target = rng.choice(sib[i])
                 t = self.incidents[i]["t"]
                 window = (t - 600, t + 1500)
-                benign_only = True
+                classes = ("benign",)
             elif r < 0.26 and healthy_res:
                 target = rng.choice(healthy_res)
             else:
                 target = rng.choice(general)
             if target in affected:
-                benign_only = True
-            self._noise_episode(target, window, benign_only, left)
+                classes = ("benign",)
+            self._noise_episode(target, window, classes, left)
 
-    def _noise_episode(self, target, window, benign_only, left):
+    def _noise_episode(self, target, window, classes, left):
         rng = self.rng
         tid = self.owner[target].split(":", 1)[1]
         if target.startswith("resource:"):
@@ -904,10 +907,11 @@ class World:
             labels["team"] = tid
             labels["cluster"] = CLUSTER_LABEL
         else:
-            kinds = [k for k in NOISE_KINDS if k[3]] if benign_only else NOISE_KINDS
+            kinds = [k for k in NOISE_KINDS if k[3] in classes]
             alertname, summary, sevs, _ = rng.choice(kinds)
             severity = sevs[0]
-            if len(sevs) > 1 and rng.random() < 0.18:
+            # a few page; never beside a failing upstream during its incident
+            if len(sevs) > 1 and len(classes) == 3 and rng.random() < 0.25:
                 severity = sevs[1]
             labels = self.alert_labels(target, alertname, severity)
         flap = rng.random() < 0.7

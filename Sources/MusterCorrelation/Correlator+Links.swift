@@ -15,22 +15,24 @@ extension Correlator {
     {
         var weight: Double
         var words: String
+        let isHealthy = trouble == .healthy
         switch trouble {
         case .anomalous(let reason):
             weight = 1.0
             words = reason
-        case _ where alerting:
+        case _ where alerting && !isHealthy:
             weight = 0.9
             words = "alerting"
-        case _ where recentlyChanged:
+        case _ where recentlyChanged && !isHealthy:
             weight = 0.6
             words = "recently deployed or changed"
         case .loadShift(let reason):
             weight = 0.6
             words = reason
         case .healthy:
-            weight = 0.15
-            words = "its signals are normal"
+            // An alert on an entity whose own signals are normal is a weak sign of a shared cause.
+            weight = alerting ? 0.25 : 0.15
+            words = alerting ? "alerting, but its signals are normal" : "its signals are normal"
         case .unknown, nil:
             weight = 0.4
             words = "no signals to check"
@@ -99,23 +101,42 @@ extension Correlator {
         if incident.entities.contains(entity) {
             candidates.append(Link(score: 1, reason: "same entity \(entity)"))
         }
-        for hit in context.upstreams where incident.entities.contains(hit.ref) {
-            candidates.append(
-                Link(score: Self.decay(hit.distance), reason: "\(entity) depends on alerting \(hit.ref) (\(Self.hops(hit.distance)))"))
+        // An alerting entity whose own signals are normal (a flapping check) hardly explains others.
+        func credibility(_ ref: EntityRef) -> (factor: Double, words: String) {
+            arrival.trouble[ref] == .healthy ? (0.3, "; \(ref)'s signals are normal") : (1, "")
         }
-        if let below = incident.upstreams[entity] {
+        for hit in context.upstreams where incident.entities.contains(hit.ref) {
+            let credible = credibility(hit.ref)
             candidates.append(
-                Link(score: Self.decay(below.distance), reason: "alerting \(below.via) depends on \(entity) (\(Self.hops(below.distance)))"))
+                Link(
+                    score: Self.decay(hit.distance) * credible.factor,
+                    reason: "\(entity) depends on alerting \(hit.ref) (\(Self.hops(hit.distance)))\(credible.words)"))
+        }
+        if let anyPath = incident.upstreams[entity] {
+            // Both ends must be credible: this entity in trouble, and the alerting one below it too.
+            let below = incident.credibleUpstreams[entity] ?? anyPath
+            var credible = credibility(entity)
+            if incident.credibleUpstreams[entity] == nil {
+                credible.factor *= 0.3
+                credible.words += "; but \(below.via)'s own signals were normal when it alerted"
+            }
+            candidates.append(
+                Link(
+                    score: Self.decay(below.distance) * credible.factor,
+                    reason: "alerting \(below.via) depends on \(entity) (\(Self.hops(below.distance)))\(credible.words)"))
         }
         var sharedCauses: Set<EntityRef> = []
         for hit in context.upstreams {
-            guard let theirs = incident.upstreams[hit.ref], let cause = context.causes[hit.ref] else { continue }
+            guard let anyPath = incident.upstreams[hit.ref], let cause = context.causes[hit.ref] else { continue }
             sharedCauses.insert(hit.ref)
-            let score = cause.weight * Self.decay(hit.distance) * Self.decay(theirs.distance)
-            candidates.append(
-                Link(
-                    score: score,
-                    reason: "shares \(hit.ref) (\(Self.hops(hit.distance))) with \(theirs.via); \(hit.ref): \(cause.words)"))
+            let theirs = incident.credibleUpstreams[hit.ref] ?? anyPath
+            var score = cause.weight * Self.decay(hit.distance) * Self.decay(theirs.distance)
+            var words = "shares \(hit.ref) (\(Self.hops(hit.distance))) with \(theirs.via); \(hit.ref): \(cause.words)"
+            if incident.credibleUpstreams[hit.ref] == nil {
+                score *= 0.3
+                words += "; but \(theirs.via)'s own signals were normal when it alerted"
+            }
+            candidates.append(Link(score: score, reason: words))
         }
         if let org = sharedTenant(arrival.alert, incident) {
             candidates.append(Link(score: 0.5, reason: "same tenant label \(org)"))
@@ -132,8 +153,8 @@ extension Correlator {
                 best.reason += "; same symptom (\(common.rawValue))"
             }
         }
-        if case .healthy = arrival.trouble[entity] {
-            best.score *= 0.6
+        if case .healthy = arrival.trouble[entity], !sameEntity {
+            best.score *= 0.4
             best.reason += "; \(entity)'s own signals are normal"
         }
         // An alert explained by a troubled upstream the incident does not share belongs elsewhere.

@@ -207,7 +207,11 @@ public struct Correlator: Sendable {
             if !incident.entities.contains(entity) { incident.entities.append(entity) }
             incident.symptoms[entity, default: []].formUnion(arrival.symptoms)
             let upstreams = self.upstreams(of: entity)
+            let credible = arrival.trouble[entity] != .healthy
             for hit in upstreams {
+                if credible, (incident.credibleUpstreams[hit.ref]?.distance ?? Int.max) > hit.distance {
+                    incident.credibleUpstreams[hit.ref] = (hit.distance, entity)
+                }
                 if let known = incident.upstreams[hit.ref], known.distance <= hit.distance { continue }
                 incident.upstreams[hit.ref] = (hit.distance, entity)
             }
@@ -235,6 +239,10 @@ public struct Correlator: Sendable {
         for (ref, value) in from.upstreams {
             if let known = into.upstreams[ref], known.distance <= value.distance { continue }
             into.upstreams[ref] = value
+        }
+        for (ref, value) in from.credibleUpstreams {
+            if let known = into.credibleUpstreams[ref], known.distance <= value.distance { continue }
+            into.credibleUpstreams[ref] = value
         }
         for (ref, symptoms) in from.symptoms { into.symptoms[ref, default: []].formUnion(symptoms) }
         into.log.append((now, reason))

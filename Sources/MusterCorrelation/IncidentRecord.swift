@@ -39,6 +39,9 @@ public struct IncidentRecord: Hashable, Sendable {
     public var lastOnset: Date
     /// Upstreams of its entities with the nearest distance and through which entity.
     public var upstreams: [EntityRef: (distance: Int, via: EntityRef)]
+    /// The same, only through alerting entities whose own signals were not normal when they alerted:
+    /// a flapping check on a healthy service does not vouch for a cause upstream of it.
+    public var credibleUpstreams: [EntityRef: (distance: Int, via: EntityRef)]
     /// Symptoms seen per entity.
     public var symptoms: [EntityRef: Set<SignalType>]
     /// Merges, reopenings and resolutions, in words, with their instant.
@@ -63,6 +66,7 @@ public struct IncidentRecord: Hashable, Sendable {
         self.lastOnset = onset
         self.onsets = []
         self.upstreams = [:]
+        self.credibleUpstreams = [:]
         self.symptoms = [:]
         self.log = []
     }

@@ -33,8 +33,10 @@ public actor TriagePipeline {
         self.lake = lake
         self.metrics = metrics
         self.investigator = Investigator(lake: lake, metrics: metrics, playbook: playbook)
-        self.probe = TroubleProbe(
-            lake: lake, metrics: metrics, analyzer: SignalAnalyzer(playbook: playbook), depth: policy.upstreamDepth)
+        // The probe asks "is it in trouble right now?": a change still in its first sample counts.
+        var probing = SignalAnalyzer(playbook: playbook)
+        probing.minimumOpenRun = 1
+        self.probe = TroubleProbe(lake: lake, metrics: metrics, analyzer: probing, depth: policy.upstreamDepth)
         self.correlator = Correlator(lake: lake, policy: policy)
     }
 

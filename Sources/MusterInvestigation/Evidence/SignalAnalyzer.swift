@@ -14,6 +14,8 @@ public struct SignalAnalyzer: Sendable {
     public var relativeChange = 0.3
     public var loadRatio = 2.0
     public var sustain = 3
+    /// A run still going at the instant assessed counts with this many samples (it cannot be longer yet).
+    public var minimumOpenRun = 2
     /// A saturation ratio (baseline within 0...1) at or above this is exhausted whatever its baseline.
     public var exhaustedLevel = 0.9
     /// Baseline window: this long, ending `baselineGap` before the incident's reference instant.
@@ -58,7 +60,7 @@ public struct SignalAnalyzer: Sendable {
                 let end = min(flags.count, index + sustain)
                 let run = flags[index..<end]
                 let reachesNow = end == flags.count
-                if run.allSatisfy({ $0 }) && (run.count == sustain || reachesNow && run.count >= 2) {
+                if run.allSatisfy({ $0 }) && (run.count == sustain || reachesNow && run.count >= minimumOpenRun) {
                     onsetIndex = index
                     break
                 }
