@@ -22,6 +22,7 @@ public actor TriagePipeline {
     var notified: [IncidentID: [EntityRef]] = [:]
     var teams: [IncidentID: [EntityRef]] = [:]
     var followUps: [(at: Date, incident: IncidentID)] = []
+    var deliveries = DeliveryLog()
     /// Everything the pipeline did, in order.
     public private(set) var log: [PipelineEvent] = []
     var incidentLogs: [IncidentID: [PipelineEvent]] = [:]
@@ -42,10 +43,18 @@ public actor TriagePipeline {
 
     /// Decodes one delivery from `source` and takes each of its alerts through correlation and triage.
     @discardableResult
-    public func receive(_ source: AlertSource, payload: JSONValue, eventID: String, at now: Date) async throws
-        -> [String]
-    {
+    ///
+    /// `deliveryID` is the transport's id of this delivery (`X-Webhook-Id`); a PagerDuty `event.id` counts
+    /// too. A delivery seen before is a retry: it is acknowledged and not processed again.
+    public func receive(
+        _ source: AlertSource, payload: JSONValue, eventID: String, at now: Date, deliveryID: String? = nil
+    ) async throws -> [String] {
         let delivery = try SignalDecoder.decode(source, payload: payload, receivedAt: now)
+        let ids = [deliveryID, delivery.alerts.first?.hints[AlertHint.deliveryID]].compactMap { $0 }
+        if let retry = ids.first(where: { !deliveries.insert("\(source.rawValue):\($0)") }) {
+            note(now, "\(eventID): duplicate delivery \(retry) ignored (a webhook retry)")
+            return []
+        }
         if let ignored = delivery.ignored {
             note(now, "\(eventID): ignored (\(ignored))")
             return []

@@ -77,3 +77,30 @@ struct TriagePipelineTests {
         }
     }
 }
+
+struct DeliveryRetryTests {
+    let t0 = Date(timeIntervalSince1970: 1_800_000_000)
+
+    @Test func aRetriedDeliveryIsAcknowledgedButNotTakenTwice() async throws {
+        let lake = ContextLake.inMemory()
+        try lake.upsert([Entity(ref: EntityRef(kind: "service", id: "api"))], at: t0.addingTimeInterval(-60))
+        let pipeline = TriagePipeline(lake: lake, metrics: MetricStore())
+        let payload: JSONValue = .object([
+            "id": .string("a1"), "title": .string("down"), "service": .string("api"),
+            "severity": .string("critical"), "occurred_at": .string(Timestamp.format(t0)),
+        ])
+        let first = try await pipeline.receive(.generic, payload: payload, eventID: "e1", at: t0, deliveryID: "d-1")
+        let retry = try await pipeline.receive(.generic, payload: payload, eventID: "e2", at: t0, deliveryID: "d-1")
+        #expect(first.count == 1)
+        #expect(retry.isEmpty)
+        #expect(await pipeline.reports().first?.events == ["e1"])
+        #expect(await pipeline.log.contains { $0.text.contains("duplicate delivery d-1") })
+    }
+
+    @Test func theLogForgetsTheOldestIdsBeyondItsCapacity() {
+        var log = DeliveryLog(capacity: 2)
+        let results = [log.insert("a"), log.insert("b"), log.insert("a"), log.insert("c"), log.insert("a")]
+        // the third is a retry; after "c", "a" was the oldest and is forgotten
+        #expect(results == [true, true, false, true, true])
+    }
+}
