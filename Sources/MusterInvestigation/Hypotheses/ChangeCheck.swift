@@ -41,6 +41,19 @@ struct ChangeCheck: HypothesisCheck {
         return Array(best.values)
     }
 
+    /// An upstream of `target` whose own fault began no later than `onset`, if any.
+    private func failedFirst(upstreamOf target: EntityRef, before onset: Date, context: InvestigationContext)
+        -> (ref: EntityRef, fault: SignalAssessment)?
+    {
+        let upstreams = context.lake.dependencies(of: target, depth: context.playbook.upstreamDepth, asOf: nil)
+        for hit in upstreams {
+            if let fault = context.faults(of: hit.ref).first, let start = fault.onset, start <= onset {
+                return (hit.ref, fault)
+            }
+        }
+        return nil
+    }
+
     private func judge(_ candidate: Candidate, context: InvestigationContext, symptoms: Date) -> Hypothesis {
         let target = candidate.target
         var covered = context.covered(by: target)
@@ -59,6 +72,10 @@ struct ChangeCheck: HypothesisCheck {
         }) {
             score = 0.55 + 0.3 * coverage + (lead <= 15 * 60 ? 0.1 : 0.05)
             evidence.append(Evidence("\(target): \(aligned.summary), \(DurationText.format(max(0, aligned.onset!.timeIntervalSince(candidate.at)))) after it"))
+            if let upstream = failedFirst(upstreamOf: target, before: aligned.onset!, context: context) {
+                score *= 0.45
+                evidence.append(Evidence("but \(upstream.ref) failed first (\(upstream.fault.signal.name) since \(Timestamp.clockTime(upstream.fault.onset!))): \(target) is downstream of that failure", against: true))
+            }
             if let recovered = aligned.recoveredAt {
                 evidence.append(Evidence("\(target) recovered at \(Timestamp.clockTime(recovered))"))
             }
