@@ -21,6 +21,7 @@ let package = Package(
         .systemLibrary(name: "CSQLite", providers: [.apt(["libsqlite3-dev"])]),
         .systemLibrary(name: "CYAML", providers: [.apt(["libyaml-dev"])]),
         .systemLibrary(name: "CCrypto", providers: [.apt(["libssl-dev"])]),
+        .systemLibrary(name: "CMicroHTTPD", providers: [.apt(["libmicrohttpd-dev"])]),
 
         // Values shared by every module.
         .target(name: "MusterModel"),
@@ -41,6 +42,17 @@ let package = Package(
                 "MusterModel", "MusterLake", "MusterTelemetry", "MusterSignals", "MusterCorrelation",
                 "MusterInvestigation",
             ]),
+        // The live server: HTTP on libmicrohttpd, notifications through an outbox, the service that joins them.
+        .target(name: "MusterHTTP", dependencies: ["CMicroHTTPD"]),
+        .target(
+            name: "MusterNotify",
+            dependencies: ["MusterModel", "MusterStorage", "MusterPipeline", "MusterInvestigation", "MusterSignals"]),
+        .target(
+            name: "MusterServer",
+            dependencies: [
+                "MusterModel", "MusterHTTP", "MusterNotify", "MusterPipeline", "MusterSignals", "MusterLake",
+                "MusterTelemetry", "MusterStorage", "MusterYAML", "MusterInvestigation", "MusterCorrelation",
+            ]),
         .target(
             name: "MusterReplay",
             dependencies: [
@@ -51,7 +63,7 @@ let package = Package(
             name: "MusterCLI",
             dependencies: [
                 "MusterModel", "MusterStorage", "MusterLake", "MusterTelemetry", "MusterSignals", "MusterReplay", "MusterPipeline",
-                "MusterInvestigation", "MusterCorrelation", "MusterYAML",
+                "MusterInvestigation", "MusterCorrelation", "MusterYAML", "MusterServer",
             ]),
         .executableTarget(name: "muster", dependencies: ["MusterCLI"]),
 

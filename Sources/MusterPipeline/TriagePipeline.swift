@@ -23,14 +23,17 @@ public actor TriagePipeline {
     var teams: [IncidentID: [EntityRef]] = [:]
     var followUps: [(at: Date, incident: IncidentID)] = []
     var deliveries = DeliveryLog()
+    /// Receives every triage message; nil in replay.
+    let notifier: (any TriageNotifier)?
     /// Everything the pipeline did, in order.
     public private(set) var log: [PipelineEvent] = []
     var incidentLogs: [IncidentID: [PipelineEvent]] = [:]
 
     public init(
         lake: ContextLake, metrics: any MetricSource, playbook: Playbook = .standard,
-        policy: CorrelationPolicy = CorrelationPolicy()
+        policy: CorrelationPolicy = CorrelationPolicy(), notifier: (any TriageNotifier)? = nil
     ) {
+        self.notifier = notifier
         self.lake = lake
         self.metrics = metrics
         self.investigator = Investigator(lake: lake, metrics: metrics, playbook: playbook)
@@ -135,12 +138,27 @@ public actor TriagePipeline {
         for user in verdict.notified where !users.contains(user) { users.append(user) }
         notified[id] = users
         var engaged = teams[id] ?? []
-        for team in verdict.teams where !engaged.contains(team) { engaged.append(team) }
+        let newTeams = verdict.teams.filter { !engaged.contains($0) }
+        engaged += newTeams
         teams[id] = engaged
         let cause = verdict.rootCause.map { "\($0.kind.rawValue) \($0.entity) (\(Int(($0.confidence * 100).rounded()))%)" }
             ?? "no confident root cause"
         let verb = previous == nil ? "triage posted" : "triage updated"
         note(now, "\(id) \(verb): \(cause); notify \(users.map(\.description).joined(separator: ", "))", incident: id)
+        if let notifier {
+            let card = TriageCard(incident: id, verdict: verdict, notified: users, lake: lake)
+            var channels: [EntityRef: String] = [:]
+            for team in engaged {
+                if let channel = lake.entity(team, asOf: nil)?.properties["slack_channel"]?.stringValue { channels[team] = channel }
+            }
+            let update = TriageUpdate(
+                incident: id, revision: triageCounts[id] ?? 1, at: now, verdict: verdict, text: card.text,
+                blocks: card.blocks, notified: users, mentions: users.map(card.mention), teams: engaged,
+                teamChannels: channels, newTeams: newTeams,
+                pagerDutyIncidents: correlator.alerts(of: id).filter { $0.alert.source == .pagerduty }.map(\.alert.sourceID),
+                summary: cause)
+            await notifier.publish(update)
+        }
     }
 
     private func note(_ at: Date, _ text: String, incident: IncidentID? = nil) {

@@ -30,7 +30,8 @@ public struct TriageCard: Sendable {
         Array((verdict.rootCause?.evidence.filter { !$0.isAgainst } ?? []).prefix(3).map(\.text))
     }
 
-    func mention(_ user: EntityRef) -> String {
+    /// A Slack mention (`<@U123>`) when the user has `properties.slack_id`, else `@id`.
+    public func mention(_ user: EntityRef) -> String {
         if let id = lake?.entity(user, asOf: nil)?.properties["slack_id"]?.stringValue { return "<@\(id)>" }
         return "@\(user.id)"
     }
