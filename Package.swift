@@ -81,7 +81,7 @@ let package = Package(
         .testTarget(
             name: "MusterPipelineTests",
             dependencies: ["MusterPipeline", "MusterLake", "MusterTelemetry", "MusterModel", "MusterInvestigation"]),
-        .testTarget(name: "MusterReplayTests", dependencies: ["MusterReplay", "MusterModel"]),
+        .testTarget(name: "MusterReplayTests", dependencies: ["MusterReplay", "MusterModel", "MusterPipeline"]),
         .testTarget(
             name: "MusterCLITests", dependencies: ["MusterCLI", "MusterLake", "MusterModel", "MusterCorrelation"]),
         .testTarget(

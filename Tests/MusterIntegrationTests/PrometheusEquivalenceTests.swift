@@ -3,6 +3,7 @@ import MusterModel
 import MusterReplay
 import MusterTelemetry
 import Synchronization
+import MusterPipeline
 import Testing
 
 /// The seed incident replayed twice, once on the embedded store and once on a real Prometheus that

@@ -1,5 +1,6 @@
 import Foundation
 import MusterModel
+import MusterPipeline
 import Testing
 
 @testable import MusterReplay

@@ -1,6 +1,7 @@
 import Foundation
 import MusterInvestigation
 import MusterModel
+import MusterPipeline
 import Testing
 
 @testable import MusterReplay

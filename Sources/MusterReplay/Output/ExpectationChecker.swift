@@ -1,3 +1,4 @@
+import MusterPipeline
 import Foundation
 import MusterModel
 

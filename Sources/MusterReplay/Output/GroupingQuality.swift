@@ -1,3 +1,5 @@
+import MusterPipeline
+
 /// Pairwise precision, recall and F1 of the grouping of alert events, over several replays.
 ///
 /// Truth pairs are pairs of alert events that a scenario's `expect` puts in one incident; predicted

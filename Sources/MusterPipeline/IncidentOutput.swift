@@ -1,7 +1,6 @@
 public import Foundation
 import MusterInvestigation
 public import MusterModel
-import MusterPipeline
 
 /// One incident in the shape of `muster replay --json` (scenario-v1, "Output"), plus explanations.
 public struct IncidentOutput: Sendable, Encodable {
@@ -65,7 +64,7 @@ public struct IncidentOutput: Sendable, Encodable {
     public var card: String
     public var triageMessages: Int
 
-    init(report: IncidentReport) {
+    public init(report: IncidentReport) {
         let verdict = report.verdict
         id = report.id.description
         status = report.status
