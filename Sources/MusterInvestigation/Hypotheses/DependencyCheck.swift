@@ -31,6 +31,23 @@ struct DependencyCheck: HypothesisCheck {
                 score -= 0.1
                 evidence.append(Evidence("it turned bad \(DurationText.format(-lead)) after the services below it", against: true))
             }
+            if let recovered = first.recoveredAt, recovered <= belowOnset {
+                score *= 0.3
+                evidence.append(Evidence("it was back to normal at \(Timestamp.clockTime(recovered)), before the symptoms began", against: true))
+            }
+            let windowStart = context.facts.firstOnset.addingTimeInterval(-context.playbook.onsetLookBack)
+            if onset <= windowStart.addingTimeInterval(context.playbook.baselineGap / 6), first.signal.type != .saturation {
+                score *= 0.6
+                evidence.append(Evidence("it was already abnormal \(DurationText.format(context.facts.firstOnset.timeIntervalSince(onset))) before the first alert: an older condition", against: true))
+            }
+            // A failing upstream whose own upstream failed first is more likely passing the failure on.
+            if let deeper = context.upstreams.keys.first(where: { other in
+                other != ref && context.lake.dependencies(of: ref, depth: context.playbook.upstreamDepth, asOf: nil).contains { $0.ref == other }
+                    && (context.faultOnset(of: other).map { $0 <= onset } ?? false)
+            }) {
+                score *= 0.85
+                evidence.append(Evidence("its own upstream \(deeper) failed first", against: true))
+            }
             let distance = context.upstreams[ref]?.distance ?? 1
             score -= 0.05 * Double(distance - 1)
             if distance > 1 { evidence.append(Evidence("the path runs through \(distance - 1) silent hop(s)")) }

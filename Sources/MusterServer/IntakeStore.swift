@@ -1,0 +1,127 @@
+public import Foundation
+import MusterStorage
+
+/// One delivery as it was received: the raw body, kept before it is acknowledged.
+public struct IntakeRow: Sendable, Hashable {
+    public var id: Int64
+    public var source: String
+    public var deliveryID: String?
+    public var receivedAt: Date
+    public var body: Data
+    public var isProcessed: Bool
+}
+
+/// The durable intake: every accepted delivery is a row committed before the 2xx goes out, so an
+/// acknowledged alert survives a crash; the pipeline works through the rows in order, also after a restart.
+///
+/// Its own SQLite file (WAL): a `kill -9` loses nothing committed. Also records Slack interactions.
+public actor IntakeStore {
+    private let connection: Connection
+
+    static let migrator = Migrator([
+        Migration(
+            version: 1,
+            sql: """
+                CREATE TABLE intake (
+                    id INTEGER PRIMARY KEY AUTOINCREMENT,
+                    source TEXT NOT NULL,
+                    delivery_id TEXT,
+                    received_at REAL NOT NULL,
+                    body BLOB NOT NULL,
+                    processed INTEGER NOT NULL DEFAULT 0
+                );
+                CREATE UNIQUE INDEX intake_delivery ON intake(source, delivery_id) WHERE delivery_id IS NOT NULL;
+                CREATE INDEX intake_pending ON intake(processed, id);
+                CREATE TABLE interactions (
+                    id INTEGER PRIMARY KEY AUTOINCREMENT,
+                    at REAL NOT NULL,
+                    user TEXT NOT NULL,
+                    action TEXT NOT NULL,
+                    value TEXT NOT NULL
+                );
+                """),
+    ])
+
+    /// Opens (or creates) the store at `path` (`:memory:` for tests).
+    public init(path: String) throws {
+        connection = try Connection(path: path)
+        _ = try Self.migrator.migrate(connection)
+    }
+
+    /// Commits a delivery; `isDuplicate` when the same source already delivered this id (a retry).
+    public func append(source: String, deliveryID: String?, body: Data, receivedAt: Date) throws
+        -> (id: Int64, isDuplicate: Bool)
+    {
+        if let deliveryID {
+            let lookup = try connection.cached("SELECT id FROM intake WHERE source = ? AND delivery_id = ?")
+            defer { lookup.reset() }
+            _ = try lookup.bind(source, deliveryID)
+            if try lookup.step() { return (lookup.int64(at: 0), true) }
+        }
+        let insert = try connection.cached(
+            "INSERT INTO intake (source, delivery_id, received_at, body) VALUES (?, ?, ?, ?)")
+        defer { insert.reset() }
+        _ = try insert.bind(source, deliveryID, receivedAt.timeIntervalSince1970, body)
+        try insert.run()
+        return (connection.lastInsertRowID, false)
+    }
+
+    /// Rows not yet processed, oldest first.
+    public func pending(limit: Int = 500) throws -> [IntakeRow] {
+        try rows("SELECT id, source, delivery_id, received_at, body, processed FROM intake WHERE processed = 0 ORDER BY id LIMIT \(limit)")
+    }
+
+    /// Every row received at or after `since`, oldest first (to rebuild state after a restart).
+    public func rows(since: Date) throws -> [IntakeRow] {
+        let statement = try connection.prepare(
+            "SELECT id, source, delivery_id, received_at, body, processed FROM intake WHERE received_at >= ? ORDER BY id")
+        _ = try statement.bind(since.timeIntervalSince1970)
+        return try read(statement)
+    }
+
+    public func markProcessed(_ id: Int64) throws {
+        let update = try connection.cached("UPDATE intake SET processed = 1 WHERE id = ?")
+        defer { update.reset() }
+        _ = try update.bind(id)
+        try update.run()
+    }
+
+    public func count() throws -> Int {
+        let statement = try connection.prepare("SELECT COUNT(*) FROM intake")
+        _ = try statement.step()
+        return Int(statement.int64(at: 0))
+    }
+
+    /// Records a button click from Slack (approve, reject, feedback).
+    public func recordInteraction(user: String, action: String, value: String, at: Date) throws {
+        let insert = try connection.cached("INSERT INTO interactions (at, user, action, value) VALUES (?, ?, ?, ?)")
+        defer { insert.reset() }
+        _ = try insert.bind(at.timeIntervalSince1970, user, action, value)
+        try insert.run()
+    }
+
+    /// Recorded interactions, oldest first.
+    public func interactions() throws -> [(user: String, action: String, value: String)] {
+        let statement = try connection.prepare("SELECT user, action, value FROM interactions ORDER BY id")
+        var result: [(user: String, action: String, value: String)] = []
+        while try statement.step() {
+            result.append((statement.string(at: 0), statement.string(at: 1), statement.string(at: 2)))
+        }
+        return result
+    }
+
+    private func rows(_ sql: String) throws -> [IntakeRow] { try read(try connection.prepare(sql)) }
+
+    private func read(_ statement: Statement) throws -> [IntakeRow] {
+        var result: [IntakeRow] = []
+        while try statement.step() {
+            result.append(
+                IntakeRow(
+                    id: statement.int64(at: 0), source: statement.string(at: 1),
+                    deliveryID: statement.optionalString(at: 2),
+                    receivedAt: Date(timeIntervalSince1970: statement.double(at: 3)), body: statement.data(at: 4),
+                    isProcessed: statement.int64(at: 5) != 0))
+        }
+        return result
+    }
+}

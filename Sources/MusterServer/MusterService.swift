@@ -1,0 +1,171 @@
+public import Foundation
+import MusterCorrelation
+public import MusterInvestigation
+public import MusterLake
+public import MusterModel
+public import MusterPipeline
+import MusterSignals
+public import MusterTelemetry
+
+/// The live service: durable intake, then the same pipeline as replay on the wall clock.
+///
+/// A delivery is validated and committed to the `IntakeStore` before it is acknowledged; the pipeline
+/// works through committed rows in order (`drain`), so a crash between the two loses nothing.
+public actor MusterService {
+    public let configuration: ServerConfiguration
+    public let lake: ContextLake
+    public let intake: IntakeStore
+    public let metrics: ServerMetrics
+    let pipeline: TriagePipeline
+    let clock: any InstantClock
+    private var draining = false
+    private var wakeUp: AsyncStream<Void>.Continuation?
+    private var firstSeen: [IncidentID: Date] = [:]
+
+    public init(
+        configuration: ServerConfiguration, lake: ContextLake, intake: IntakeStore, metricSource: any MetricSource,
+        playbook: Playbook = .standard, notifier: (any TriageNotifier)? = nil, metrics: ServerMetrics = ServerMetrics(),
+        clock: any InstantClock = SystemInstantClock()
+    ) {
+        self.configuration = configuration
+        self.lake = lake
+        self.intake = intake
+        self.metrics = metrics
+        self.clock = clock
+        var policy = CorrelationPolicy()
+        if let threshold = configuration.joinThreshold { policy.joinThreshold = threshold }
+        if let reopen = configuration.reopenWindow { policy.reopenWindow = reopen }
+        policy.forgetResolvedAfter = 24 * 3600
+        pipeline = TriagePipeline(lake: lake, metrics: metricSource, playbook: playbook, policy: policy, notifier: notifier)
+    }
+
+    /// Validates and commits one delivery; the pipeline takes it after the acknowledgement.
+    public func accept(_ source: AlertSource, body: Data, deliveryID: String?) async throws(IntakeError) -> IntakeReceipt {
+        let now = clock.now()
+        let delivery: Delivery
+        do {
+            delivery = try SignalDecoder.decode(source, body: body, receivedAt: now)
+        } catch {
+            metrics.received(source: source.rawValue, outcome: "rejected")
+            throw IntakeError(status: 400, message: "\(error)")
+        }
+        let appended: (id: Int64, isDuplicate: Bool)
+        do {
+            appended = try await intake.append(source: source.rawValue, deliveryID: deliveryID, body: body, receivedAt: now)
+        } catch {
+            metrics.received(source: source.rawValue, outcome: "error")
+            throw IntakeError(status: 503, message: "could not store the delivery: \(error)")
+        }
+        metrics.received(source: source.rawValue, outcome: appended.isDuplicate ? "duplicate" : "accepted")
+        wakeUp?.yield()
+        return IntakeReceipt(id: appended.id, alerts: delivery.alerts.count, isDuplicate: appended.isDuplicate, ignored: delivery.ignored)
+    }
+
+    /// Takes every committed, unprocessed delivery through the pipeline, oldest first.
+    public func drain() async {
+        guard !draining else { return }
+        draining = true
+        defer { draining = false }
+        while let rows = try? await intake.pending(), !rows.isEmpty {
+            for row in rows { await take(row) }
+        }
+        await refreshGauges()
+    }
+
+    private func take(_ row: IntakeRow) async {
+        guard let source = AlertSource(rawValue: row.source) else {
+            try? await intake.markProcessed(row.id)
+            return
+        }
+        do {
+            let payload = try SignalDecoder.parseJSON(row.body)
+            _ = try await pipeline.receive(
+                source, payload: payload, eventID: "intake-\(row.id)", at: row.receivedAt, deliveryID: row.deliveryID)
+        } catch {
+            // Validated at intake; a failure here is logged in the pipeline timeline, never fatal.
+        }
+        try? await intake.markProcessed(row.id)
+        for report in await pipeline.reports() where firstSeen[report.id] == nil {
+            firstSeen[report.id] = report.openedAt
+            if let triaged = report.triagedAt {
+                metrics.observeTriageLatency(max(0, triaged.timeIntervalSince(report.openedAt)) + clock.now().timeIntervalSince(row.receivedAt))
+            }
+        }
+    }
+
+    private func refreshGauges() async {
+        let open = await pipeline.reports().filter { $0.status == "open" }.count
+        metrics.setOpenIncidents(open)
+    }
+
+    /// Records a deploy, change, action or catalog upsert (`POST /v1/events`, GitHub deployments).
+    public func record(_ input: HistoryInput) async throws {
+        try await pipeline.record(input, at: clock.now())
+    }
+
+    /// Runs follow-ups (judging actions) that are due.
+    public func tick() async {
+        await pipeline.advance(to: clock.now())
+    }
+
+    /// Incidents as the API shows them.
+    public func incidents() async -> [IncidentOutput] {
+        await pipeline.reports().map(IncidentOutput.init(report:))
+    }
+
+    /// The pipeline's timeline of one incident.
+    public func timeline(of id: String) async -> [PipelineEvent] {
+        await pipeline.reports().first { $0.id.description == id }?.log ?? []
+    }
+
+    /// Rebuilds pipeline state from the intake of the last day, then takes what was never processed.
+    public func recover() async throws {
+        let since = clock.now().addingTimeInterval(-24 * 3600)
+        for row in try await intake.rows(since: since) where row.isProcessed {
+            guard let source = AlertSource(rawValue: row.source), let payload = try? SignalDecoder.parseJSON(row.body) else { continue }
+            _ = try? await pipeline.receive(source, payload: payload, eventID: "intake-\(row.id)", at: row.receivedAt, deliveryID: row.deliveryID)
+        }
+        await drain()
+    }
+
+    /// Drains whenever a delivery is committed, and ticks follow-ups every few seconds, until cancelled.
+    public func run() async {
+        let (stream, continuation) = AsyncStream<Void>.makeStream(bufferingPolicy: .bufferingNewest(1))
+        wakeUp = continuation
+        await drain()
+        await withTaskGroup(of: Void.self) { group in
+            group.addTask {
+                for await _ in stream { await self.drain() }
+            }
+            group.addTask {
+                while !Task.isCancelled {
+                    try? await Task.sleep(for: .seconds(5))
+                    await self.tick()
+                }
+            }
+            await group.next()
+            group.cancelAll()
+        }
+    }
+
+    /// Stops the wake-up stream so `run()` returns after its current drain.
+    public func stop() {
+        wakeUp?.finish()
+        wakeUp = nil
+    }
+}
+
+/// What intake answers for an accepted delivery.
+public struct IntakeReceipt: Sendable, Encodable {
+    public var id: Int64
+    public var alerts: Int
+    public var isDuplicate: Bool
+    public var ignored: String?
+}
+
+/// A delivery that was not accepted, with the HTTP status to answer.
+public struct IntakeError: Error, Sendable, CustomStringConvertible {
+    public var status: Int
+    public var message: String
+    public var description: String { message }
+}
