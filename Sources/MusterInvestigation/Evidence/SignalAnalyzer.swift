@@ -53,10 +53,6 @@ public struct SignalAnalyzer: Sendable {
         let windowStart = reference.addingTimeInterval(-lookBack)
         let window = samples.filter { $0.time >= windowStart }
         let flags = window.map { isAnomalous($0.value, baseline: baseline, type: signal.type) }
-        // A run of `sustain` samples, but never longer than about ten minutes of them (at least two):
-        // coarse series (5-minute steps) would otherwise need a quarter of an hour to show any onset.
-        let step = samples.count > 1 ? max(1, (samples[samples.count - 1].time.timeIntervalSince(samples[0].time)) / Double(samples.count - 1)) : 60
-        let sustain = max(min(self.sustain, 2), min(self.sustain, Int((600 / step).rounded(.up))))
         var onsetIndex: Int?
         var index = 0
         while index < flags.count {
