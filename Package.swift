@@ -82,6 +82,16 @@ let package = Package(
             name: "MusterPipelineTests",
             dependencies: ["MusterPipeline", "MusterLake", "MusterTelemetry", "MusterModel", "MusterInvestigation"]),
         .testTarget(name: "MusterReplayTests", dependencies: ["MusterReplay", "MusterModel", "MusterPipeline"]),
+        .testTarget(name: "MusterHTTPTests", dependencies: ["MusterHTTP"]),
+        .testTarget(
+            name: "MusterNotifyTests",
+            dependencies: ["MusterNotify", "MusterModel", "MusterStorage", "MusterPipeline", "MusterInvestigation"]),
+        .testTarget(
+            name: "MusterServerTests",
+            dependencies: [
+                "MusterServer", "MusterHTTP", "MusterNotify", "MusterModel", "MusterSignals", "MusterLake", "MusterPipeline",
+                "MusterTelemetry",
+            ]),
         .testTarget(
             name: "MusterCLITests", dependencies: ["MusterCLI", "MusterLake", "MusterModel", "MusterCorrelation"]),
         .testTarget(

@@ -1,0 +1,38 @@
+/// How an ``HTTPServer`` listens and what it refuses.
+public struct HTTPServerConfiguration: Sendable {
+    /// The IPv4 address to bind, e.g. `127.0.0.1` or `0.0.0.0`.
+    public var host: String = "127.0.0.1"
+    /// The TCP port; `0` asks the kernel for a free one (read it back from ``HTTPServer/port``).
+    public var port: UInt16 = 8080
+    /// libmicrohttpd worker threads. A worker waits while a handler of one of its requests runs, so at most
+    /// `threads` handlers run at once; further requests wait on their connection (in the kernel), not in memory.
+    public var threads: Int = 4
+    /// Largest accepted request body; a larger one is answered `413` without being buffered.
+    public var maxBodyBytes: Int = 1 << 20
+    /// Most requests handled (handler running or response being sent) at once; the next one is answered `503`
+    /// with `Retry-After`. It binds only when below ``threads`` (see there).
+    public var maxInFlight: Int = 256
+    /// The `Retry-After` value, in seconds, sent with `503`.
+    public var retryAfterSeconds: Int = 1
+    /// Seconds a connection may stay idle before libmicrohttpd closes it.
+    public var connectionTimeout: Int = 30
+
+    /// Creates a configuration; every value has the default documented on its property.
+    public init(
+        host: String = "127.0.0.1",
+        port: UInt16 = 8080,
+        threads: Int = 4,
+        maxBodyBytes: Int = 1 << 20,
+        maxInFlight: Int = 256,
+        retryAfterSeconds: Int = 1,
+        connectionTimeout: Int = 30
+    ) {
+        self.host = host
+        self.port = port
+        self.threads = threads
+        self.maxBodyBytes = maxBodyBytes
+        self.maxInFlight = maxInFlight
+        self.retryAfterSeconds = retryAfterSeconds
+        self.connectionTimeout = connectionTimeout
+    }
+}
