@@ -167,15 +167,6 @@ extension Runner {
     }
 }
 
-extension ImportReport {
-    mutating func merge(_ other: ImportReport) {
-        imported += other.imported
-        skipped += other.skipped
-        errors += other.errors
-        stubs += other.stubs
-    }
-}
-
 /// Files to import, split by format: Backstage descriptors (`apiVersion: backstage.io/...`) and Muster entity files.
 struct LakeImportFiles {
     static let extensions: Set<String> = ["yaml", "yml", "json"]

@@ -43,3 +43,13 @@ public struct ImportReport: Sendable, Hashable {
         self.stubs = stubs
     }
 }
+
+extension ImportReport {
+    /// Adds another report's counts and errors to this one.
+    public mutating func merge(_ other: ImportReport) {
+        imported += other.imported
+        skipped += other.skipped
+        errors += other.errors
+        stubs += other.stubs
+    }
+}

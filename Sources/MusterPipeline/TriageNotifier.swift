@@ -5,6 +5,9 @@ public import MusterModel
 /// One triage message to publish: the first post of an incident or an update of it.
 public struct TriageUpdate: Sendable {
     public var incident: IncidentID
+    /// An identity of the incident that survives restarts and renumbering (its first alert and opening
+    /// instant): outbound messages are keyed by it, so nothing is posted twice after a restart.
+    public var incidentKey: String
     /// 1 for the first message of the incident, then 2, 3, ... for each update.
     public var revision: Int
     public var at: Date
@@ -26,11 +29,12 @@ public struct TriageUpdate: Sendable {
     public var summary: String
 
     public init(
-        incident: IncidentID, revision: Int, at: Date, verdict: Verdict, text: String, blocks: JSONValue,
+        incident: IncidentID, incidentKey: String, revision: Int, at: Date, verdict: Verdict, text: String, blocks: JSONValue,
         notified: [EntityRef], mentions: [String], teams: [EntityRef], teamChannels: [EntityRef: String],
         newTeams: [EntityRef], pagerDutyIncidents: [String], summary: String
     ) {
         self.incident = incident
+        self.incidentKey = incidentKey
         self.revision = revision
         self.at = at
         self.verdict = verdict

@@ -151,8 +151,9 @@ public actor TriagePipeline {
             for team in engaged {
                 if let channel = lake.entity(team, asOf: nil)?.properties["slack_channel"]?.stringValue { channels[team] = channel }
             }
+            let firstKey = record.alertKeys.first ?? id.description
             let update = TriageUpdate(
-                incident: id, revision: triageCounts[id] ?? 1, at: now, verdict: verdict, text: card.text,
+                incident: id, incidentKey: "\(firstKey)@\(Int(record.openedAt.timeIntervalSince1970))", revision: triageCounts[id] ?? 1, at: now, verdict: verdict, text: card.text,
                 blocks: card.blocks, notified: users, mentions: users.map(card.mention), teams: engaged,
                 teamChannels: channels, newTeams: newTeams,
                 pagerDutyIncidents: correlator.alerts(of: id).filter { $0.alert.source == .pagerduty }.map(\.alert.sourceID),
