@@ -8,6 +8,7 @@ public enum Command: Equatable, Sendable {
     case lakeBlastRadius(ref: String, db: String, json: Bool)
     case lakeOnCall(team: String, at: String?, db: String, json: Bool)
     case bench(scenarios: [String])
+    case serve(config: String?, listen: String?, db: String?)
     /// `skill check DIR`: validate a skill against a lake (`db`) or a scenario's catalog and metrics.
     case skillCheck(dir: String, db: String?, scenario: String?)
     case help

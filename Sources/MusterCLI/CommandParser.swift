@@ -13,6 +13,8 @@ public enum CommandParser {
           lake oncall TEAM [--at TIME] [--db PATH] [--json]
           skill check DIR [--db PATH | --scenario FILE]
                                                  check a skill's playbook against a lake or a scenario
+          serve [--config muster.yaml] [--listen 127.0.0.1:8080] [--db PATH]
+                                                 run the live server: intake, triage, Slack and PagerDuty
           bench [SCENARIO.yaml...]               measure replay, lake and correlation speed (use a release build)
 
         --db defaults to ./muster.db. REF is kind:id (service:actions-worker).
@@ -33,6 +35,13 @@ public enum CommandParser {
             let json = options.flag("--json")
             try options.finish(allowed: ["--json", "--skill"])
             return .replay(paths: rest, json: json, skill: skill)
+        case "serve":
+            let config = try options.value("--config")
+            let listen = try options.value("--listen")
+            let db = try options.value("--db")
+            try options.finish(allowed: ["--config", "--listen", "--db"])
+            guard rest.isEmpty else { throw UsageError("serve takes no positional arguments") }
+            return .serve(config: config, listen: listen, db: db)
         case "bench":
             try options.finish(allowed: [])
             return .bench(scenarios: rest)
@@ -95,7 +104,7 @@ struct Options {
     var positionals: [String] = []
     var named: [String: String?] = [:]
     var used: Set<String> = []
-    private static let valued: Set<String> = ["--db", "--depth", "--at", "--skill", "--scenario"]
+    private static let valued: Set<String> = ["--db", "--depth", "--at", "--skill", "--config", "--listen", "--scenario"]
 
     init(_ arguments: [String]) {
         var index = 0

@@ -31,6 +31,8 @@ public struct Runner: Sendable {
                 return try await bench(scenarios: scenarios)
             case .skillCheck(let dir, let db, let scenario):
                 return try checkSkill(dir: dir, db: db, scenario: scenario)
+            case .serve(let config, let listen, let db):
+                return try await serve(config: config, listen: listen, db: db)
             }
         } catch let error as ScenarioError {
             errors("muster: \(error)")

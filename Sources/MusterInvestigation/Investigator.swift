@@ -143,6 +143,9 @@ public struct Investigator: Sendable {
 
     private func abstention(best: Hypothesis?, context: InvestigationContext) -> String {
         guard let best else {
+            if context.facts.alerting.isEmpty {
+                return "no confident root cause: the alert maps to no catalog entity; add alert_labels or a pagerduty_service_id to the entity it belongs to"
+            }
             return "no confident root cause: no signal around \(context.facts.alerting.map(\.description).joined(separator: ", ")) "
                 + "moved, and no deploy or change precedes the alerts; check the alerting services' logs and recent traffic"
         }
