@@ -5,8 +5,36 @@ import MusterPipeline
 import MusterSignals
 
 /// Decodes `POST /v1/events` bodies: one of `deploy`, `change`, `action`, `entity`, in the scenario
-/// format's shapes, with an optional `at` (RFC 3339; default now).
+/// format's shapes, or `shift` (`{team, user, from, to}` with RFC 3339 instants), with an optional `at`
+/// (RFC 3339; default now).
 enum EventDecoder {
+    /// What a body asks to record.
+    enum Event {
+        case history(HistoryInput)
+        case shift(OnCallShift)
+    }
+
+    static func decodeEvent(_ body: Data, lake: any LakeReader, now: Date) throws -> Event {
+        if let json = try? SignalDecoder.parseJSON(body), let shift = json["shift"] {
+            func instant(_ field: String) throws -> Date {
+                guard let text = shift[field]?.stringValue, let date = Timestamp.parse(text) else {
+                    throw Failure(description: "shift.\(field): expected an RFC 3339 timestamp")
+                }
+                return date
+            }
+            func ref(_ field: String) throws -> EntityRef {
+                guard let text = shift[field]?.stringValue, let ref = EntityRef(text) else {
+                    throw Failure(description: "shift.\(field): expected kind:id")
+                }
+                return ref
+            }
+            let value = OnCallShift(team: try ref("team"), user: try ref("user"), from: try instant("from"), to: try instant("to"))
+            guard value.from < value.to else { throw Failure(description: "shift.to: must be after shift.from") }
+            return .shift(value)
+        }
+        return .history(try decode(body, lake: lake, now: now))
+    }
+
     struct Failure: Error, CustomStringConvertible {
         var description: String
     }

@@ -167,9 +167,17 @@ public struct ServiceRouter: HTTPHandler {
             return Self.error(401, "missing or wrong bearer token")
         }
         do {
-            let input = try EventDecoder.decode(Data(request.body), lake: service.lake, now: clock.now())
-            try await service.record(input)
-            return Self.encode(["recorded": JSONValue.string("\(input)".prefix(200).description)], status: 202)
+            switch try EventDecoder.decodeEvent(Data(request.body), lake: service.lake, now: clock.now()) {
+            case .history(let input):
+                try await service.record(input)
+                return Self.encode(["recorded": JSONValue.string("\(input)".prefix(200).description)], status: 202)
+            case .shift(let shift):
+                guard service.lake.entity(shift.team, asOf: nil) != nil, service.lake.entity(shift.user, asOf: nil) != nil else {
+                    return Self.error(422, "shift: \(shift.team) and \(shift.user) must be in the lake")
+                }
+                try service.lake.addShift(shift)
+                return Self.encode(["recorded": JSONValue.string("shift \(shift.user) on \(shift.team)")], status: 202)
+            }
         } catch let error as EventDecoder.Failure {
             return Self.error(400, error.description)
         } catch {
