@@ -12,10 +12,10 @@ public import MusterTelemetry
 /// A delivery is validated and committed to the `IntakeStore` before it is acknowledged; the pipeline
 /// works through committed rows in order (`drain`), so a crash between the two loses nothing.
 public actor MusterService {
-    public let configuration: ServerConfiguration
-    public let lake: ContextLake
-    public let intake: IntakeStore
-    public let metrics: ServerMetrics
+    public nonisolated let configuration: ServerConfiguration
+    public nonisolated let lake: ContextLake
+    public nonisolated let intake: IntakeStore
+    public nonisolated let metrics: ServerMetrics
     let pipeline: TriagePipeline
     let clock: any InstantClock
     private var draining = false
