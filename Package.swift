@@ -90,7 +90,7 @@ let package = Package(
             name: "MusterServerTests",
             dependencies: [
                 "MusterServer", "MusterHTTP", "MusterNotify", "MusterModel", "MusterSignals", "MusterLake", "MusterPipeline",
-                "MusterTelemetry",
+                "MusterTelemetry", "MusterReplay",
             ]),
         .testTarget(
             name: "MusterCLITests", dependencies: ["MusterCLI", "MusterLake", "MusterModel", "MusterCorrelation"]),
