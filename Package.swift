@@ -63,7 +63,7 @@ let package = Package(
             name: "MusterCLI",
             dependencies: [
                 "MusterModel", "MusterStorage", "MusterLake", "MusterTelemetry", "MusterSignals", "MusterReplay", "MusterPipeline",
-                "MusterInvestigation", "MusterCorrelation", "MusterYAML", "MusterServer",
+                "MusterInvestigation", "MusterCorrelation", "MusterYAML", "MusterServer", "MusterHTTP",
             ]),
         .executableTarget(name: "muster", dependencies: ["MusterCLI"]),
 
@@ -98,6 +98,7 @@ let package = Package(
             name: "MusterIntegrationTests",
             dependencies: [
                 "MusterReplay", "MusterTelemetry", "MusterInvestigation", "MusterLake", "MusterModel", "MusterPipeline",
+                "MusterStorage", "MusterHTTP", "MusterServer", "MusterNotify", "MusterSignals",
             ]),
     ]
 )

@@ -19,6 +19,12 @@ extension Runner {
         let replayOK = try await benchReplay(paths)
         try benchLake()
         benchStorm()
+        output(BenchTable.section("intake over HTTP, durable commit, beside a real Alertmanager"))
+        do {
+            for line in try await IntakeBench.run() { output(line) }
+        } catch {
+            output("intake bench skipped: \(error)")
+        }
         let petshop = URL(fileURLWithPath: "../shared/data/petshop/dataset")
         if FileManager.default.fileExists(atPath: petshop.path) {
             output(BenchTable.section("PetShop root-cause benchmark (Hardt et al., CLeaR 2024; CC-BY-4.0)"))

@@ -75,12 +75,12 @@ public struct OutboxNotifier: TriageNotifier {
                     dependsOn: postKey, supersedeGroup: "\(OutboxKind.slackUpdate.rawValue):\(incident)"))
         }
         if update.revision > 1 {
+            let threadText = TriageMessages.threadReply(for: update)
             messages.append(
                 OutboxMessage(
-                    key: "\(OutboxKind.slackThread.rawValue):\(incident):\(update.revision)", kind: .slackThread,
-                    payload: .object([
-                        "incident": .string(incident), "text": .string(TriageMessages.threadReply(for: update)),
-                    ]),
+                    // Keyed by content: a triage that changed nothing in the details posts no new reply.
+                    key: "\(OutboxKind.slackThread.rawValue):\(incident):\(Self.digest(threadText.replacingOccurrences(of: "Update \(update.revision):", with: "Update:")))", kind: .slackThread,
+                    payload: .object(["incident": .string(incident), "text": .string(threadText)]),
                     dependsOn: postKey))
         }
         for team in update.newTeams {
@@ -122,4 +122,14 @@ public struct OutboxNotifier: TriageNotifier {
 
     /// The channel a PagerDuty note points to, nil when Slack is off.
     private var slackChannel: String? { configuration.slack == nil ? nil : configuration.channel }
+
+    /// A short stable digest of a text (FNV-1a 64), for content-addressed keys.
+    static func digest(_ text: String) -> String {
+        var hash: UInt64 = 0xcbf2_9ce4_8422_2325
+        for byte in text.utf8 {
+            hash ^= UInt64(byte)
+            hash = hash &* 0x0000_0100_0000_01b3
+        }
+        return String(hash, radix: 16)
+    }
 }

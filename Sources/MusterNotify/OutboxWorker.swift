@@ -37,6 +37,9 @@ public actor OutboxWorker {
     ///   - pollInterval: the longest `run()` waits before looking for new rows.
     ///   - sleep: waits the given seconds; injected so that tests do not wait.
     ///   - random: a number in [0, 1) for the jitter.
+    private var stopping = false
+    private var draining = false
+
     public init(
         outbox: Outbox, slack: SlackClient?, pagerDuty: PagerDutyClient?, policy: RetryPolicy = RetryPolicy(),
         clock: any InstantClock = SystemInstantClock(), pollInterval: TimeInterval = 1,
@@ -57,10 +60,11 @@ public actor OutboxWorker {
     ///
     /// Returns when the task is cancelled; throws only when the outbox database fails.
     public func run() async throws {
-        while !Task.isCancelled {
+        while !Task.isCancelled && !stopping {
             try await drain(now: clock.now())
             let now = clock.now()
             let wait = try await outbox.nextAttemptDate().map { max(0, $0.timeIntervalSince(now)) } ?? pollInterval
+            if stopping { return }
             do {
                 try await sleep(min(wait, pollInterval))
             } catch {
@@ -69,10 +73,19 @@ public actor OutboxWorker {
         }
     }
 
+    /// Asks `run()` to return after its current pass, without cancelling a request in flight
+    /// (cancelling URLSession mid-request is not safe on this platform). Then a final `drain` is safe.
+    public func stop() { stopping = true }
+
     /// Tries every row due at `now` once, including rows that become due because their dependency was
     /// just sent; rows that fail are rescheduled after `now`, so this always ends.
     @discardableResult
     public func drain(now: Date) async throws(NotifyError) -> Summary {
+        // One pass at a time: the actor is reentrant at every await, and two passes over the same
+        // snapshot of due rows would send them twice.
+        guard !draining else { return Summary() }
+        draining = true
+        defer { draining = false }
         var summary = Summary()
         var seen: Set<Int64> = []
         while true {

@@ -47,9 +47,9 @@ public enum ServerApp {
         log("listening on http://\(configuration.host):\(server.port) (lake \(configuration.database), \(lake.entityCount) entities)")
 
         let signals = TerminationSignals()
+        let delivering = Task { try? await worker.run() }
         await withTaskGroup(of: Void.self) { group in
             group.addTask { await service.run() }
-            group.addTask { try? await worker.run() }
             group.addTask {
                 while !Task.isCancelled {
                     try? await Task.sleep(for: .seconds(5))
@@ -65,9 +65,12 @@ public enum ServerApp {
             await server.shutdown()
             await service.drain()
             await service.stop()
-            _ = try? await worker.drain(now: Date())
             group.cancelAll()
         }
+        // The worker finishes its current pass (never cancelled mid-request), then one last pass.
+        await worker.stop()
+        await delivering.value
+        _ = try? await worker.drain(now: Date())
         log("stopped")
     }
 

@@ -24,7 +24,7 @@ final class RawConnection {
     init(port: UInt16) throws {
         socket = Glibc.socket(AF_INET, Int32(SOCK_STREAM.rawValue), 0)
         guard socket >= 0 else { throw ClientError(description: "socket: \(String(cString: strerror(errno)))") }
-        var timeout = timeval(tv_sec: 2, tv_usec: 0)
+        var timeout = timeval(tv_sec: 20, tv_usec: 0)  // generous: CI runs every suite at once on two cores
         _ = setsockopt(socket, SOL_SOCKET, SO_RCVTIMEO, &timeout, socklen_t(MemoryLayout<timeval>.size))
         let result = RawConnection.connect(socket, port: port)
         guard result == 0 else {

@@ -1,6 +1,7 @@
 import Foundation
 import MusterModel
 import MusterNotify
+import MusterPipeline
 import Testing
 
 /// The notifier, the outbox and the worker together against fake Slack and PagerDuty servers.
@@ -158,6 +159,25 @@ struct OutboxDeliveryTests {
 
         let keys = try await notifier.enqueue(Fixtures.update(revision: 4))
 
-        #expect(keys == ["slack.post:inc-1", "slack.thread:inc-1:4"])
+        #expect(keys.count == 2)
+        #expect(keys.first == "slack.post:inc-1")
+        #expect(keys.last?.hasPrefix("slack.thread:inc-1:") == true)
+    }
+}
+
+
+struct ThreadReplyTests {
+    @Test func anUnchangedTriagePostsNoNewThreadReply() async throws {
+        let outbox = try Outbox(path: ":memory:")
+        let notifier = OutboxNotifier(outbox: outbox, configuration: Fixtures.configuration(slack: try FakeAPIServer.slack(), pagerDuty: nil))
+        var second = Fixtures.update(revision: 2, summary: "same")
+        var third = Fixtures.update(revision: 3, summary: "same")
+        second.text = "card"
+        third.text = "card"
+        let first = try await notifier.enqueue(second)
+        let repeated = try await notifier.enqueue(third)
+        #expect(first.contains { $0.hasPrefix("slack.thread:") })
+        #expect(!repeated.contains { $0.hasPrefix("slack.thread:") })  // same details: no new reply
+        #expect(repeated.contains { $0.hasPrefix("slack.update:") })  // the card is still edited
     }
 }
