@@ -41,6 +41,7 @@ final class RequestDispatcher: Sendable {
     /// polls no other socket, so at most `threads` handlers run at once and nothing queues up unbounded behind them.
     /// The handler itself runs on the Swift concurrency pool, which never waits on this semaphore.
     func respond(to request: HTTPRequest) -> HTTPResponse {
+        if let immediate = handler.handleImmediately(request) { return immediate }
         let outcome = HandlerOutcome()
         let handler = handler
         Task {

@@ -1,5 +1,6 @@
 public import Foundation
 import MusterStorage
+import Synchronization
 
 /// One delivery as it was received: the raw body, kept before it is acknowledged.
 public struct IntakeRow: Sendable, Hashable {
@@ -15,8 +16,10 @@ public struct IntakeRow: Sendable, Hashable {
 /// acknowledged alert survives a crash; the pipeline works through the rows in order, also after a restart.
 ///
 /// Its own SQLite file (WAL): a `kill -9` loses nothing committed. Also records Slack interactions.
+/// The connection sits behind a mutex, so the intake fast path (`appendNow`) can commit on an HTTP
+/// worker thread without a hop through the actor.
 public actor IntakeStore {
-    private let connection: Connection
+    private nonisolated let storage: Mutex<Connection>
 
     static let migrator = Migrator([
         Migration(
@@ -44,14 +47,23 @@ public actor IntakeStore {
 
     /// Opens (or creates) the store at `path` (`:memory:` for tests).
     public init(path: String) throws {
-        connection = try Connection(path: path)
+        let connection = try Connection(path: path)
         _ = try Self.migrator.migrate(connection)
+        storage = Mutex(connection)
     }
 
     /// Commits a delivery; `isDuplicate` when the same source already delivered this id (a retry).
     public func append(source: String, deliveryID: String?, body: Data, receivedAt: Date) throws
         -> (id: Int64, isDuplicate: Bool)
     {
+        try appendNow(source: source, deliveryID: deliveryID, body: body, receivedAt: receivedAt)
+    }
+
+    /// `append` for the calling thread, without the actor (the HTTP fast path).
+    public nonisolated func appendNow(source: String, deliveryID: String?, body: Data, receivedAt: Date) throws
+        -> (id: Int64, isDuplicate: Bool)
+    {
+        try storage.withLock { connection in
         if let deliveryID {
             let lookup = try connection.cached("SELECT id FROM intake WHERE source = ? AND delivery_id = ?")
             defer { lookup.reset() }
@@ -64,55 +76,68 @@ public actor IntakeStore {
         _ = try insert.bind(source, deliveryID, receivedAt.timeIntervalSince1970, body)
         try insert.run()
         return (connection.lastInsertRowID, false)
+        }
     }
 
     /// Rows not yet processed, oldest first.
     public func pending(limit: Int = 500) throws -> [IntakeRow] {
-        try rows("SELECT id, source, delivery_id, received_at, body, processed FROM intake WHERE processed = 0 ORDER BY id LIMIT \(limit)")
+        try storage.withLock { connection in
+        try rows("SELECT id, source, delivery_id, received_at, body, processed FROM intake WHERE processed = 0 ORDER BY id LIMIT \(limit)", connection)
+        }
     }
 
     /// Every row received at or after `since`, oldest first (to rebuild state after a restart).
     public func rows(since: Date) throws -> [IntakeRow] {
+        try storage.withLock { connection in
         let statement = try connection.prepare(
             "SELECT id, source, delivery_id, received_at, body, processed FROM intake WHERE received_at >= ? ORDER BY id")
         _ = try statement.bind(since.timeIntervalSince1970)
         return try read(statement)
+        }
     }
 
     public func markProcessed(_ id: Int64) throws {
+        try storage.withLock { connection in
         let update = try connection.cached("UPDATE intake SET processed = 1 WHERE id = ?")
         defer { update.reset() }
         _ = try update.bind(id)
         try update.run()
+        }
     }
 
     public func count() throws -> Int {
+        try storage.withLock { connection in
         let statement = try connection.prepare("SELECT COUNT(*) FROM intake")
         _ = try statement.step()
         return Int(statement.int64(at: 0))
+        }
     }
 
     /// Records a button click from Slack (approve, reject, feedback).
     public func recordInteraction(user: String, action: String, value: String, at: Date) throws {
+        try storage.withLock { connection in
         let insert = try connection.cached("INSERT INTO interactions (at, user, action, value) VALUES (?, ?, ?, ?)")
         defer { insert.reset() }
         _ = try insert.bind(at.timeIntervalSince1970, user, action, value)
         try insert.run()
+        }
     }
 
     /// Recorded interactions, oldest first.
     public func interactions() throws -> [(user: String, action: String, value: String)] {
+        try storage.withLock { connection in
         let statement = try connection.prepare("SELECT user, action, value FROM interactions ORDER BY id")
         var result: [(user: String, action: String, value: String)] = []
         while try statement.step() {
             result.append((statement.string(at: 0), statement.string(at: 1), statement.string(at: 2)))
         }
         return result
+        }
     }
 
-    private func rows(_ sql: String) throws -> [IntakeRow] { try read(try connection.prepare(sql)) }
+    private nonisolated func rows(_ sql: String, _ connection: Connection) throws -> [IntakeRow] { try read(try connection.prepare(sql)) }
 
-    private func read(_ statement: Statement) throws -> [IntakeRow] {
+    private nonisolated func read(_ statement: Statement) throws -> [IntakeRow] {
         var result: [IntakeRow] = []
         while try statement.step() {
             result.append(

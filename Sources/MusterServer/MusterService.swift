@@ -19,7 +19,9 @@ public actor MusterService {
     let pipeline: TriagePipeline
     let clock: any InstantClock
     private var draining = false
-    private var wakeUp: AsyncStream<Void>.Continuation?
+    /// Rings whenever a delivery is committed; `run()` drains on each ring.
+    private nonisolated let wakeUp: AsyncStream<Void>.Continuation
+    private let rings: AsyncStream<Void>
     private var firstSeen: [IncidentID: Date] = [:]
 
     public init(
@@ -32,6 +34,7 @@ public actor MusterService {
         self.intake = intake
         self.metrics = metrics
         self.clock = clock
+        (rings, wakeUp) = AsyncStream<Void>.makeStream(bufferingPolicy: .bufferingNewest(1))
         var policy = CorrelationPolicy()
         if let threshold = configuration.joinThreshold { policy.joinThreshold = threshold }
         if let reopen = configuration.reopenWindow { policy.reopenWindow = reopen }
@@ -41,6 +44,12 @@ public actor MusterService {
 
     /// Validates and commits one delivery; the pipeline takes it after the acknowledgement.
     public func accept(_ source: AlertSource, body: Data, deliveryID: String?) async throws(IntakeError) -> IntakeReceipt {
+        try acceptNow(source, body: body, deliveryID: deliveryID)
+    }
+
+    /// `accept` on the calling thread, without the actor: decode, commit, ring the pipeline. The HTTP
+    /// fast path calls it from a libmicrohttpd worker, so a delivery costs one SQLite commit and no task.
+    public nonisolated func acceptNow(_ source: AlertSource, body: Data, deliveryID: String?) throws(IntakeError) -> IntakeReceipt {
         let now = clock.now()
         let delivery: Delivery
         do {
@@ -51,13 +60,13 @@ public actor MusterService {
         }
         let appended: (id: Int64, isDuplicate: Bool)
         do {
-            appended = try await intake.append(source: source.rawValue, deliveryID: deliveryID, body: body, receivedAt: now)
+            appended = try intake.appendNow(source: source.rawValue, deliveryID: deliveryID, body: body, receivedAt: now)
         } catch {
             metrics.received(source: source.rawValue, outcome: "error")
             throw IntakeError(status: 503, message: "could not store the delivery: \(error)")
         }
         metrics.received(source: source.rawValue, outcome: appended.isDuplicate ? "duplicate" : "accepted")
-        wakeUp?.yield()
+        wakeUp.yield()
         return IntakeReceipt(id: appended.id, alerts: delivery.alerts.count, isDuplicate: appended.isDuplicate, ignored: delivery.ignored)
     }
 
@@ -130,8 +139,7 @@ public actor MusterService {
 
     /// Drains whenever a delivery is committed, and ticks follow-ups every few seconds, until cancelled.
     public func run() async {
-        let (stream, continuation) = AsyncStream<Void>.makeStream(bufferingPolicy: .bufferingNewest(1))
-        wakeUp = continuation
+        let stream = rings
         await drain()
         await withTaskGroup(of: Void.self) { group in
             group.addTask {
@@ -150,8 +158,7 @@ public actor MusterService {
 
     /// Stops the wake-up stream so `run()` returns after its current drain.
     public func stop() {
-        wakeUp?.finish()
-        wakeUp = nil
+        wakeUp.finish()
     }
 }
 

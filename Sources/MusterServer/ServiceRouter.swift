@@ -84,27 +84,48 @@ public struct ServiceRouter: HTTPHandler {
 
     // MARK: - Intake
 
+    /// The alert intake routes answered on the HTTP worker thread: authenticate, decode, commit, 202.
+    public func handleImmediately(_ request: HTTPRequest) -> HTTPResponse? {
+        guard request.method == "POST" else { return nil }
+        let parts = request.path.split(separator: "/")
+        guard parts.count == 3, parts[0] == "v1", parts[1] == "intake",
+            let source = AlertSource(rawValue: String(parts[2]))
+        else { return nil }
+        if let refusal = authenticate(source, request) { return refusal }
+        do {
+            let receipt = try service.acceptNow(source, body: Data(request.body), deliveryID: request.headers["x-webhook-id"])
+            return Self.encode(receipt, status: receipt.isDuplicate ? 200 : 202)
+        } catch {
+            return Self.error(error.status, error.message)
+        }
+    }
+
+    /// Nil when the request may pass; else the 401 to answer.
+    private func authenticate(_ source: AlertSource, _ request: HTTPRequest) -> HTTPResponse? {
+        switch source {
+        case .pagerduty:
+            guard let secret = secrets.pagerDutyWebhookSecret else { return nil }
+            guard let header = request.headers["x-pagerduty-signature"] else {
+                return reject("pagerduty", 401, "missing X-PagerDuty-Signature")
+            }
+            guard PagerDutySignature.verify(body: request.body, header: header, secrets: [secret]) else {
+                return reject("pagerduty", 401, "X-PagerDuty-Signature does not match the body")
+            }
+            return nil
+        case .alertmanager, .grafana, .generic:
+            guard let token = secrets.intakeToken else { return nil }
+            return request.headers["authorization"] == "Bearer \(token)"
+                ? nil : reject(source.rawValue, 401, "missing or wrong bearer token")
+        }
+    }
+
     private func intake(_ name: String, _ request: HTTPRequest) async -> HTTPResponse {
         let body = Data(request.body)
         let source: AlertSource
         switch name {
-        case "pagerduty":
-            if let secret = secrets.pagerDutyWebhookSecret {
-                guard let header = request.headers["x-pagerduty-signature"] else {
-                    return reject("pagerduty", 401, "missing X-PagerDuty-Signature")
-                }
-                guard PagerDutySignature.verify(body: body, header: header, secrets: [secret]) else {
-                    return reject("pagerduty", 401, "X-PagerDuty-Signature does not match the body")
-                }
-            }
-            source = .pagerduty
-        case "alertmanager", "grafana", "generic":
-            if let token = secrets.intakeToken {
-                guard request.headers["authorization"] == "Bearer \(token)" else {
-                    return reject(name, 401, "missing or wrong bearer token")
-                }
-            }
+        case "pagerduty", "alertmanager", "grafana", "generic":
             source = AlertSource(rawValue: name)!
+            if let refusal = authenticate(source, request) { return refusal }
         case "github":
             return await github(request)
         default:
