@@ -23,6 +23,8 @@ public actor TriagePipeline {
     var teams: [IncidentID: [EntityRef]] = [:]
     var followUps: [(at: Date, incident: IncidentID)] = []
     var deliveries = DeliveryLog()
+    private var batching = false
+    private var touched: Set<IncidentID> = []
     /// Receives every triage message; nil in replay.
     let notifier: (any TriageNotifier)?
     /// Everything the pipeline did, in order.
@@ -85,9 +87,30 @@ public actor TriagePipeline {
             note(now, "\(merged) merged into \(decision.incident)", incident: decision.incident)
         }
         if decision.outcome != .updated || alert.status == .firing && verdicts[decision.incident] == nil {
-            if alert.status != .resolved { await triage(decision.incident, at: now) }
+            if alert.status != .resolved {
+                if batching {
+                    touched.insert(decision.incident)
+                } else {
+                    await triage(decision.incident, at: now)
+                }
+            }
         }
         return what
+    }
+
+    /// Takes a burst of deliveries with one triage per touched incident at the end, instead of one per
+    /// alert: in a storm the verdict is recomputed per batch and Slack sees one edit, not hundreds.
+    /// Call `beginBatch()`, take the deliveries, then `endBatch(at:)`.
+    public func beginBatch() { batching = true }
+
+    /// Ends a batch: triages every incident its deliveries touched, once, at `now`.
+    public func endBatch(at now: Date) async {
+        batching = false
+        let incidents = touched.sorted()
+        touched = []
+        for id in incidents where correlator.incidents[id]?.isOpen == true {
+            await triage(id, at: now)
+        }
     }
 
     /// Records a deploy, change, action or catalog upsert that happened at `now`.

@@ -76,7 +76,11 @@ public actor MusterService {
         draining = true
         defer { draining = false }
         while let rows = try? await intake.pending(), !rows.isEmpty {
+            let latest = rows.map(\.receivedAt).max() ?? clock.now()
+            await pipeline.beginBatch()
             for row in rows { await take(row) }
+            await pipeline.endBatch(at: latest)
+            await noteTriageLatencies(since: rows.map(\.receivedAt).min() ?? latest)
         }
         await refreshGauges()
     }
@@ -94,11 +98,14 @@ public actor MusterService {
             // Validated at intake; a failure here is logged in the pipeline timeline, never fatal.
         }
         try? await intake.markProcessed(row.id)
-        for report in await pipeline.reports() where firstSeen[report.id] == nil {
+    }
+
+    /// Records, for each incident triaged for the first time, how long after its first delivery that was.
+    private func noteTriageLatencies(since received: Date) async {
+        let now = clock.now()
+        for report in await pipeline.reports() where firstSeen[report.id] == nil && report.triagedAt != nil {
             firstSeen[report.id] = report.openedAt
-            if let triaged = report.triagedAt {
-                metrics.observeTriageLatency(max(0, triaged.timeIntervalSince(report.openedAt)) + clock.now().timeIntervalSince(row.receivedAt))
-            }
+            metrics.observeTriageLatency(max(0, now.timeIntervalSince(min(received, report.openedAt))))
         }
     }
 

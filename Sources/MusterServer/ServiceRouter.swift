@@ -94,7 +94,7 @@ public struct ServiceRouter: HTTPHandler {
         if let refusal = authenticate(source, request) { return refusal }
         do {
             let receipt = try service.acceptNow(source, body: Data(request.body), deliveryID: request.headers["x-webhook-id"])
-            return Self.encode(receipt, status: receipt.isDuplicate ? 200 : 202)
+            return Self.receipt(receipt)
         } catch {
             return Self.error(error.status, error.message)
         }
@@ -271,6 +271,16 @@ public struct ServiceRouter: HTTPHandler {
         } catch {
             return Self.error(500, "could not encode the response: \(error)")
         }
+    }
+
+    /// The intake answer, written by hand: it is on the hot path and has four scalar fields.
+    static func receipt(_ receipt: IntakeReceipt) -> HTTPResponse {
+        var body = #"{"alerts":\#(receipt.alerts),"id":\#(receipt.id),"is_duplicate":\#(receipt.isDuplicate)"#
+        if let ignored = receipt.ignored, let quoted = try? JSONEncoder().encode(ignored) {
+            body += #","ignored":"# + String(decoding: quoted, as: UTF8.self)
+        }
+        body += "}"
+        return HTTPResponse(status: receipt.isDuplicate ? 200 : 202, headers: ["Content-Type": "application/json"], body: Array(body.utf8))
     }
 
     static func error(_ status: Int, _ message: String) -> HTTPResponse {

@@ -98,7 +98,8 @@ struct AlertmanagerIntegrationTests {
         while ContinuousClock.now < deadline {
             committed = try await intake.count()
             incidents = await service.incidents()
-            if committed >= 3, incidents.count == 1, incidents[0].alerts.count == 3 { break }
+            // Triage runs once per batch of deliveries, after they are correlated: wait for it too.
+            if committed >= 3, incidents.count == 1, incidents[0].alerts.count == 3, !incidents[0].notified.isEmpty { break }
             try await Task.sleep(for: .milliseconds(100))
         }
         try #require(
