@@ -19,7 +19,8 @@ public struct IntakeRow: Sendable, Hashable {
 /// The connection sits behind a mutex, so the intake fast path (`appendNow`) can commit on an HTTP
 /// worker thread without a hop through the actor.
 public actor IntakeStore {
-    private nonisolated let storage: Mutex<Connection>
+    private nonisolated let storage: LockedConnection
+    private nonisolated let committer: GroupCommit
 
     static let migrator = Migrator([
         Migration(
@@ -49,7 +50,9 @@ public actor IntakeStore {
     public init(path: String) throws {
         let connection = try Connection(path: path)
         _ = try Self.migrator.migrate(connection)
-        storage = Mutex(connection)
+        let storage = LockedConnection(connection)
+        self.storage = storage
+        committer = GroupCommit { batch in Self.write(batch, storage) }
     }
 
     /// Commits a delivery; `isDuplicate` when the same source already delivered this id (a retry).
@@ -63,32 +66,58 @@ public actor IntakeStore {
     public nonisolated func appendNow(source: String, deliveryID: String?, body: Data, receivedAt: Date) throws
         -> (id: Int64, isDuplicate: Bool)
     {
-        try storage.withLock { connection in
-        if let deliveryID {
+        try committer.commit(GroupCommit.Ticket(source: source, deliveryID: deliveryID, body: body, receivedAt: receivedAt))
+    }
+
+    /// Writes a batch of deliveries in one transaction; a retry within the batch counts as a duplicate.
+    private static func write(_ batch: [GroupCommit.Ticket], _ storage: LockedConnection) {
+        storage.mutex.withLock { connection in
+            var results: [Result<(id: Int64, isDuplicate: Bool), any Error>] = []
+            do {
+                try connection.transaction {
+                    var seen: [String: Int64] = [:]
+                    for ticket in batch {
+                        results.append(Result { try Self.insert(ticket, connection, &seen) })
+                    }
+                }
+            } catch {
+                results = batch.map { _ in .failure(error) }
+            }
+            for (ticket, result) in zip(batch, results) { ticket.finish(result) }
+        }
+    }
+
+    private static func insert(_ ticket: GroupCommit.Ticket, _ connection: Connection, _ seen: inout [String: Int64])
+        throws -> (id: Int64, isDuplicate: Bool)
+    {
+        if let deliveryID = ticket.deliveryID {
+            let key = ticket.source + "\u{1}" + deliveryID
+            if let id = seen[key] { return (id, true) }
             let lookup = try connection.cached("SELECT id FROM intake WHERE source = ? AND delivery_id = ?")
             defer { lookup.reset() }
-            _ = try lookup.bind(source, deliveryID)
+            _ = try lookup.bind(ticket.source, deliveryID)
             if try lookup.step() { return (lookup.int64(at: 0), true) }
         }
         let insert = try connection.cached(
             "INSERT INTO intake (source, delivery_id, received_at, body) VALUES (?, ?, ?, ?)")
         defer { insert.reset() }
-        _ = try insert.bind(source, deliveryID, receivedAt.timeIntervalSince1970, body)
+        _ = try insert.bind(ticket.source, ticket.deliveryID, ticket.receivedAt.timeIntervalSince1970, ticket.body)
         try insert.run()
-        return (connection.lastInsertRowID, false)
-        }
+        let id = connection.lastInsertRowID
+        if let deliveryID = ticket.deliveryID { seen[ticket.source + "\u{1}" + deliveryID] = id }
+        return (id, false)
     }
 
     /// Rows not yet processed, oldest first.
     public func pending(limit: Int = 500) throws -> [IntakeRow] {
-        try storage.withLock { connection in
+        try storage.mutex.withLock { connection in
         try rows("SELECT id, source, delivery_id, received_at, body, processed FROM intake WHERE processed = 0 ORDER BY id LIMIT \(limit)", connection)
         }
     }
 
     /// Every row received at or after `since`, oldest first (to rebuild state after a restart).
     public func rows(since: Date) throws -> [IntakeRow] {
-        try storage.withLock { connection in
+        try storage.mutex.withLock { connection in
         let statement = try connection.prepare(
             "SELECT id, source, delivery_id, received_at, body, processed FROM intake WHERE received_at >= ? ORDER BY id")
         _ = try statement.bind(since.timeIntervalSince1970)
@@ -97,7 +126,7 @@ public actor IntakeStore {
     }
 
     public func markProcessed(_ id: Int64) throws {
-        try storage.withLock { connection in
+        try storage.mutex.withLock { connection in
         let update = try connection.cached("UPDATE intake SET processed = 1 WHERE id = ?")
         defer { update.reset() }
         _ = try update.bind(id)
@@ -106,7 +135,7 @@ public actor IntakeStore {
     }
 
     public func count() throws -> Int {
-        try storage.withLock { connection in
+        try storage.mutex.withLock { connection in
         let statement = try connection.prepare("SELECT COUNT(*) FROM intake")
         _ = try statement.step()
         return Int(statement.int64(at: 0))
@@ -115,7 +144,7 @@ public actor IntakeStore {
 
     /// Records a button click from Slack (approve, reject, feedback).
     public func recordInteraction(user: String, action: String, value: String, at: Date) throws {
-        try storage.withLock { connection in
+        try storage.mutex.withLock { connection in
         let insert = try connection.cached("INSERT INTO interactions (at, user, action, value) VALUES (?, ?, ?, ?)")
         defer { insert.reset() }
         _ = try insert.bind(at.timeIntervalSince1970, user, action, value)
@@ -125,7 +154,7 @@ public actor IntakeStore {
 
     /// Recorded interactions, oldest first.
     public func interactions() throws -> [(user: String, action: String, value: String)] {
-        try storage.withLock { connection in
+        try storage.mutex.withLock { connection in
         let statement = try connection.prepare("SELECT user, action, value FROM interactions ORDER BY id")
         var result: [(user: String, action: String, value: String)] = []
         while try statement.step() {
@@ -149,4 +178,11 @@ public actor IntakeStore {
         }
         return result
     }
+}
+
+/// A SQLite connection behind a mutex: only one thread uses it at a time.
+final class LockedConnection: Sendable {
+    let mutex: Mutex<Connection>
+
+    init(_ connection: sending Connection) { mutex = Mutex(connection) }
 }
