@@ -179,7 +179,7 @@ extension Correlator {
 
     /// How many services and resources depend on `ref` (transitively), and their share of the catalog.
     func fanIn(_ ref: EntityRef) -> (count: Int, share: Double) {
-        let total = max(1, lake.entities(ofKind: "service").count + lake.entities(ofKind: "resource").count)
+        let total = max(1, lake.count(ofKind: "service") + lake.count(ofKind: "resource"))
         let count = lake.dependents(of: ref, depth: nil, asOf: nil).count
         return (count, Double(count) / Double(total))
     }

@@ -18,7 +18,7 @@ extension InvestigationContext {
                 upstreams[hit.ref] = entry
             }
         }
-        let total = max(1, lake.entities(ofKind: "service", asOf: nil).count + lake.entities(ofKind: "resource", asOf: nil).count)
+        let total = max(1, lake.count(ofKind: "service") + lake.count(ofKind: "resource"))
         var siblings: [EntityRef: EntityRef] = [:]
         for (upstream, _) in upstreams where upstream.kind == "resource" {
             let dependents = lake.dependents(of: upstream, depth: 1, asOf: nil)

@@ -11,6 +11,8 @@ public protocol LakeReader: Sendable {
     func entity(_ ref: EntityRef, asOf: Date?) -> Entity?
     /// Every entity of a kind, sorted by ref.
     func entities(ofKind kind: String, asOf: Date?) -> [Entity]
+    /// How many entities of a kind exist now.
+    func count(ofKind kind: String) -> Int
     /// Every version of an entity, oldest first.
     func history(of ref: EntityRef) -> [EntityVersion]
     /// Targets of a relation from `ref`, written or implied by an inverse (`owns` answers from `ownedBy`).
@@ -70,6 +72,9 @@ extension LakeReader {
         }
         return BlastRadius(origin: ref, dependents: hits, teams: teams.sorted(), onCall: onCall)
     }
+
+    /// How many entities of a kind exist now (readers that can count without copying override this).
+    public func count(ofKind kind: String) -> Int { entities(ofKind: kind, asOf: nil).count }
 
     public func entity(_ ref: EntityRef) -> Entity? { entity(ref, asOf: nil) }
     public func entities(ofKind kind: String) -> [Entity] { entities(ofKind: kind, asOf: nil) }

@@ -26,14 +26,11 @@ public enum SignalDecoder {
     /// Parses bytes into a `JSONValue`.
     public static func parseJSON(_ body: Data) throws(DecodeError) -> JSONValue {
         do {
-            return try JSONDecoder().decode(JSONValue.self, from: body)
+            return try JSONParser.parse(body)
         } catch {
-            if let (line, column, message) = JSONSyntaxLocator.firstError(in: Array(body)) {
-                throw DecodeError(
-                    .malformedJSON, path: "", reason: "the body is not valid JSON: \(message)", line: line,
-                    column: column)
-            }
-            throw DecodeError(.malformedJSON, path: "", reason: "the body is not valid JSON: \(error)")
+            throw DecodeError(
+                .malformedJSON, path: "", reason: "the body is not valid JSON: \(error.message)", line: error.line,
+                column: error.column)
         }
     }
 }
