@@ -23,13 +23,13 @@ extension Runner {
         case .lakeBlastRadius(let text, let db, let json):
             let lake = try ContextLake.open(path: db)
             guard let ref = existing(text, in: lake) else { return 1 }
-            let radius = LakeBlastRadiusView(lake.blastRadius(of: ref, at: Date()))
+            let radius = lake.blastRadius(of: ref, at: Date())
             if json { return try emit(radius) }
             output("blast radius of \(ref): \(radius.dependents.count) dependents, \(radius.teams.count) teams")
             for hit in radius.dependents { output("  \(hit.distance)  \(hit.ref)  (\(Self.pathText(hit.path)))") }
             output(
                 "teams: " + (radius.teams.isEmpty ? "none" : radius.teams.map(\.description).joined(separator: ", ")))
-            output("on call now: " + Self.onCallText(radius.onCall))
+            output("on call now: " + Self.onCallText(Dictionary(uniqueKeysWithValues: radius.onCall.map { ($0.key.description, $0.value) })))
             return 0
         case .lakeOnCall(let team, let at, let db, let json):
             return try onCall(team: team, at: at, lake: ContextLake.open(path: db), json: json)
@@ -241,21 +241,6 @@ struct LakeEntityView: Encodable {
     var owners: [EntityRef]
     /// On-call users now, per owning team.
     var onCall: [String: [EntityRef]]
-}
-
-/// `lake blast-radius --json`: `BlastRadius` with its on-call map keyed by team text.
-struct LakeBlastRadiusView: Encodable {
-    var origin: EntityRef
-    var dependents: [GraphHit]
-    var teams: [EntityRef]
-    var onCall: [String: [EntityRef]]
-
-    init(_ radius: BlastRadius) {
-        origin = radius.origin
-        dependents = radius.dependents
-        teams = radius.teams
-        onCall = Dictionary(uniqueKeysWithValues: radius.onCall.map { ($0.key.description, $0.value) })
-    }
 }
 
 /// `lake oncall --json`.

@@ -36,6 +36,27 @@ public struct BlastRadius: Hashable, Sendable, Codable {
 
     /// Every on-call user of every team, sorted and unique.
     public var onCallUsers: [EntityRef] { Set(onCall.values.flatMap { $0 }).sorted() }
+
+    enum CodingKeys: String, CodingKey { case origin, dependents, teams, onCall }
+
+    /// The on-call map is written keyed by the team's `kind:id` (a dictionary keyed by a non-string
+    /// type would encode as a flat list).
+    public func encode(to encoder: any Encoder) throws {
+        var container = encoder.container(keyedBy: CodingKeys.self)
+        try container.encode(origin, forKey: .origin)
+        try container.encode(dependents, forKey: .dependents)
+        try container.encode(teams, forKey: .teams)
+        try container.encode(Dictionary(uniqueKeysWithValues: onCall.map { ($0.key.description, $0.value) }), forKey: .onCall)
+    }
+
+    public init(from decoder: any Decoder) throws {
+        let container = try decoder.container(keyedBy: CodingKeys.self)
+        origin = try container.decode(EntityRef.self, forKey: .origin)
+        dependents = try container.decode([GraphHit].self, forKey: .dependents)
+        teams = try container.decode([EntityRef].self, forKey: .teams)
+        let byText = try container.decode([String: [EntityRef]].self, forKey: .onCall)
+        onCall = Dictionary(uniqueKeysWithValues: byText.compactMap { key, value in EntityRef(key).map { ($0, value) } })
+    }
 }
 
 /// One version of an entity: its content from instant `at` until the next version.

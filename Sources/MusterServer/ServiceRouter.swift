@@ -232,7 +232,7 @@ public struct ServiceRouter: HTTPHandler {
         case "dependents": return Self.encode(lake.dependents(of: ref, depth: nil, asOf: nil))
         case "blast-radius":
             let radius = lake.blastRadius(of: ref, at: clock.now())
-            return Self.encode(BlastRadiusOutput(radius))
+            return Self.encode(radius)
         default: return Self.error(404, "no view '\(view!)' (dependents, blast-radius)")
         }
     }
@@ -293,21 +293,6 @@ public struct ServiceRouter: HTTPHandler {
 struct IncidentDetail: Encodable {
     var incident: IncidentOutput
     var timeline: [String]
-}
-
-/// A blast radius with string keys, for JSON.
-struct BlastRadiusOutput: Encodable {
-    var origin: EntityRef
-    var dependents: [GraphHit]
-    var teams: [EntityRef]
-    var onCall: [String: [EntityRef]]
-
-    init(_ radius: BlastRadius) {
-        origin = radius.origin
-        dependents = radius.dependents
-        teams = radius.teams
-        onCall = Dictionary(uniqueKeysWithValues: radius.onCall.map { ($0.key.description, $0.value) })
-    }
 }
 
 /// Who is on call for a team at an instant.
