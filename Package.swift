@@ -82,15 +82,19 @@ let package = Package(
             name: "MusterPipelineTests",
             dependencies: ["MusterPipeline", "MusterLake", "MusterTelemetry", "MusterModel", "MusterInvestigation"]),
         .testTarget(name: "MusterReplayTests", dependencies: ["MusterReplay", "MusterModel", "MusterPipeline"]),
+        // Loopback fakes of the services Muster calls (Slack, PagerDuty), shared by the test targets.
+        .target(name: "MusterTestSupport", dependencies: ["MusterModel"], path: "Tests/MusterTestSupport"),
         .testTarget(name: "MusterHTTPTests", dependencies: ["MusterHTTP"]),
         .testTarget(
             name: "MusterNotifyTests",
-            dependencies: ["MusterNotify", "MusterModel", "MusterStorage", "MusterPipeline", "MusterInvestigation"]),
+            dependencies: [
+                "MusterNotify", "MusterModel", "MusterStorage", "MusterPipeline", "MusterInvestigation", "MusterTestSupport",
+            ]),
         .testTarget(
             name: "MusterServerTests",
             dependencies: [
                 "MusterServer", "MusterHTTP", "MusterNotify", "MusterModel", "MusterSignals", "MusterLake", "MusterPipeline",
-                "MusterTelemetry", "MusterReplay",
+                "MusterTelemetry", "MusterReplay", "MusterTestSupport",
             ]),
         .testTarget(
             name: "MusterCLITests", dependencies: ["MusterCLI", "MusterLake", "MusterModel", "MusterCorrelation"]),

@@ -2,6 +2,7 @@ import Foundation
 import MusterModel
 import MusterNotify
 import MusterPipeline
+import MusterTestSupport
 import Testing
 
 /// The notifier, the outbox and the worker together against fake Slack and PagerDuty servers.

@@ -1,6 +1,7 @@
 import Foundation
 import MusterModel
 import MusterNotify
+import MusterTestSupport
 import Testing
 
 /// Rate limits, backoff, permanent failures and restarts, against fake Slack and PagerDuty servers.

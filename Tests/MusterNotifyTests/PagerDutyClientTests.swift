@@ -1,6 +1,7 @@
 import Foundation
 import MusterModel
 import MusterNotify
+import MusterTestSupport
 import Testing
 
 struct PagerDutyClientTests {

@@ -10,6 +10,7 @@ import MusterReplay
 import MusterServer
 import MusterSignals
 import MusterTelemetry
+import MusterTestSupport
 import Testing
 
 /// The seed incident through the live server: its payloads posted over HTTP with valid signatures at

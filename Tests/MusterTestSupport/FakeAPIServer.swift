@@ -1,5 +1,5 @@
-import Foundation
-import MusterModel
+public import Foundation
+public import MusterModel
 import Synchronization
 
 #if canImport(Glibc)
@@ -13,22 +13,28 @@ import Synchronization
 /// Records every request (method, target, headers, body); answers with a one-shot response when one is
 /// queued (`answerNext`), otherwise with `respond`. One connection at a time on its own thread until `stop()`.
 /// (The approach of `MusterTelemetryTests/LoopbackHTTPServer`, extended to read bodies.)
-final class FakeAPIServer: Sendable {
-    struct Request: Sendable {
-        var method: String
-        var target: String
+public final class FakeAPIServer: Sendable {
+    public struct Request: Sendable {
+        public var method: String
+        public var target: String
         /// Header names lowercased.
-        var headers: [String: String]
-        var body: Data
+        public var headers: [String: String]
+        public var body: Data
 
-        func header(_ name: String) -> String? { headers[name.lowercased()] }
-        var json: JSONValue? { try? JSONDecoder().decode(JSONValue.self, from: body) }
+        public func header(_ name: String) -> String? { headers[name.lowercased()] }
+        public var json: JSONValue? { try? JSONDecoder().decode(JSONValue.self, from: body) }
     }
 
-    struct Response: Sendable {
-        var status: Int
-        var headers: [String: String] = [:]
-        var body: String
+    public struct Response: Sendable {
+        public var status: Int
+        public var headers: [String: String] = [:]
+        public var body: String
+
+        public init(status: Int, headers: [String: String] = [:], body: String) {
+            self.status = status
+            self.headers = headers
+            self.body = body
+        }
     }
 
     struct SocketError: Error, CustomStringConvertible {
@@ -37,12 +43,12 @@ final class FakeAPIServer: Sendable {
         var description: String { "\(call): \(String(cString: strerror(code)))" }
     }
 
-    let port: UInt16
+    public let port: UInt16
     private let listener: Int32
     private let respond: @Sendable (Request) -> Response
     private let state = Mutex<(queued: [Response], requests: [Request])>(([], []))
 
-    init(respond: @escaping @Sendable (Request) -> Response) throws {
+    public init(respond: @escaping @Sendable (Request) -> Response) throws {
         self.respond = respond
         #if canImport(Glibc)
             let descriptor = socket(AF_INET, Int32(SOCK_STREAM.rawValue), 0)
@@ -73,21 +79,21 @@ final class FakeAPIServer: Sendable {
     }
 
     /// `http://127.0.0.1:<port>`
-    var baseURL: URL { URL(string: "http://127.0.0.1:\(port)")! }
+    public var baseURL: URL { URL(string: "http://127.0.0.1:\(port)")! }
 
     /// Every request received so far, in order.
-    var requests: [Request] { state.withLock { $0.requests } }
+    public var requests: [Request] { state.withLock { $0.requests } }
 
     /// The requests whose path is `path`.
-    func requests(to path: String) -> [Request] { requests.filter { $0.target == path } }
+    public func requests(to path: String) -> [Request] { requests.filter { $0.target == path } }
 
     /// Answers the next request with `response` instead of `respond`; several queue up in order.
-    func answerNext(_ response: Response) {
+    public func answerNext(_ response: Response) {
         state.withLock { $0.queued.append(response) }
     }
 
     /// Stops accepting; the serving thread closes the socket and ends.
-    func stop() {
+    public func stop() {
         shutdown(listener, Int32(SHUT_RDWR))
     }
 
@@ -159,7 +165,7 @@ final class FakeAPIServer: Sendable {
 extension FakeAPIServer {
     /// A fake Slack: every call answers `ok` in channel `C1`; `chat.postMessage` numbers its messages
     /// `1700000000.000100`, `.000200`, ... (so the first post is the root), `chat.update` echoes its `ts`.
-    static func slack() throws -> FakeAPIServer {
+    public static func slack() throws -> FakeAPIServer {
         let counter = Mutex(0)
         return try FakeAPIServer { request in
             var ts = request.json?["ts"]?.stringValue ?? ""
@@ -176,7 +182,7 @@ extension FakeAPIServer {
     }
 
     /// A fake PagerDuty: notes answer with a note id, merges with the target incident.
-    static func pagerDuty() throws -> FakeAPIServer {
+    public static func pagerDuty() throws -> FakeAPIServer {
         try FakeAPIServer { request in
             if request.target.hasSuffix("/notes") {
                 return Response(status: 201, body: #"{"note":{"id":"PNOTE1","content":"…"}}"#)
@@ -186,9 +192,9 @@ extension FakeAPIServer {
     }
 
     /// `chat.postMessage` requests.
-    var posts: [Request] { requests(to: "/api/chat.postMessage") }
+    public var posts: [Request] { requests(to: "/api/chat.postMessage") }
     /// `chat.update` requests.
-    var updates: [Request] { requests(to: "/api/chat.update") }
+    public var updates: [Request] { requests(to: "/api/chat.update") }
 }
 
 extension [UInt8] {
