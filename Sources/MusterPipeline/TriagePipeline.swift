@@ -114,7 +114,7 @@ public actor TriagePipeline {
     }
 
     /// Records a deploy, change, action or catalog upsert that happened at `now`.
-    public func record(_ payload: HistoryInput, at now: Date) throws {
+    public func record(_ payload: HistoryInput, at now: Date) async throws {
         switch payload {
         case .deploy(let deployment):
             try lake.record(deployment)
@@ -131,6 +131,7 @@ public actor TriagePipeline {
         case .entity(let entity):
             try lake.upsert([entity], at: now)
             correlator.catalogChanged()
+            await probe.catalogChanged()
             note(now, "catalog upsert \(entity.ref)")
         }
     }

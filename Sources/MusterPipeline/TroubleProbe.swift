@@ -13,6 +13,11 @@ public actor TroubleProbe {
     let analyzer: SignalAnalyzer
     let depth: Int
     private var cache: [CacheKey: (Trouble, Set<SignalType>)] = [:]
+    /// Upstreams per entity; cleared with `catalogChanged()`.
+    private var upstreams: [EntityRef: [EntityRef]] = [:]
+
+    /// Forgets cached topology after a catalog upsert.
+    public func catalogChanged() { upstreams = [:] }
 
     private struct CacheKey: Hashable {
         var entity: EntityRef
@@ -31,8 +36,11 @@ public actor TroubleProbe {
         var trouble: [EntityRef: Trouble] = [:]
         let own = await assess(entity, now: now)
         trouble[entity] = own.0
-        for hit in lake.dependencies(of: entity, depth: depth, asOf: nil) {
-            trouble[hit.ref] = await assess(hit.ref, now: now).0
+        if upstreams[entity] == nil {
+            upstreams[entity] = lake.dependencies(of: entity, depth: depth, asOf: nil).map(\.ref)
+        }
+        for upstream in upstreams[entity] ?? [] {
+            trouble[upstream] = await assess(upstream, now: now).0
         }
         return (trouble, own.1)
     }

@@ -41,9 +41,9 @@ struct DependencyCheck: HypothesisCheck {
                 evidence.append(Evidence("it was already abnormal \(DurationText.format(context.facts.firstOnset.timeIntervalSince(onset))) before the first alert: an older condition", against: true))
             }
             // A failing upstream whose own upstream failed first is more likely passing the failure on.
-            if let deeper = context.upstreams.keys.first(where: { other in
-                other != ref && context.lake.dependencies(of: ref, depth: context.playbook.upstreamDepth, asOf: nil).contains { $0.ref == other }
-                    && (context.faultOnset(of: other).map { $0 <= onset } ?? false)
+            let below = Set(context.lake.dependencies(of: ref, depth: context.playbook.upstreamDepth, asOf: nil).map(\.ref))
+            if let deeper = context.upstreams.keys.sorted().first(where: { other in
+                other != ref && below.contains(other) && (context.faultOnset(of: other).map { $0 <= onset } ?? false)
             }) {
                 score *= 0.85
                 evidence.append(Evidence("its own upstream \(deeper) failed first", against: true))
