@@ -137,9 +137,20 @@ public actor MusterService {
     /// Rebuilds pipeline state from the intake of the last day, then takes what was never processed.
     public func recover() async throws {
         let since = clock.now().addingTimeInterval(-24 * 3600)
-        for row in try await intake.rows(since: since) where row.isProcessed {
-            guard let source = AlertSource(rawValue: row.source), let payload = try? SignalDecoder.parseJSON(row.body) else { continue }
-            _ = try? await pipeline.receive(source, payload: payload, eventID: "intake-\(row.id)", at: row.receivedAt, deliveryID: row.deliveryID)
+        let processed = try await intake.rows(since: since).filter(\.isProcessed)
+        // In batches, as they were taken: the outbox's idempotency keys then match what was already sent.
+        var start = 0
+        while start < processed.count {
+            let rows = processed[start..<min(start + 500, processed.count)]
+            await pipeline.beginBatch()
+            for row in rows {
+                guard let source = AlertSource(rawValue: row.source), let payload = try? SignalDecoder.parseJSON(row.body)
+                else { continue }
+                _ = try? await pipeline.receive(
+                    source, payload: payload, eventID: "intake-\(row.id)", at: row.receivedAt, deliveryID: row.deliveryID)
+            }
+            await pipeline.endBatch(at: rows.map(\.receivedAt).max() ?? clock.now())
+            start += 500
         }
         await drain()
     }
