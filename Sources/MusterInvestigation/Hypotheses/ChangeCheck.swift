@@ -87,7 +87,8 @@ struct ChangeCheck: HypothesisCheck {
             let flat = own.filter { $0.signal.type != .load }.first ?? own[0]
             evidence.append(Evidence("\(target)'s \(flat.signal.name) is flat since (\(SignalAssessment.format(flat.current)))", against: true))
         } else {
-            score = 0.2 * coverage + (lead <= 15 * 60 ? 0.2 : 0.05)
+            // Nothing to confirm or refute it: timing and topology only, never a certainty.
+            score = 0.2 + 0.2 * coverage + (lead <= 15 * 60 ? 0.15 : 0)
             evidence.append(Evidence("\(target) has no signals to confirm it", against: true))
         }
         if coverage < 1 {

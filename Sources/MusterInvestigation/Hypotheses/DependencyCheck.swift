@@ -15,15 +15,18 @@ struct DependencyCheck: HypothesisCheck {
         let candidates = Set(context.upstreams.keys)
         for ref in candidates {
             let faults = context.faults(of: ref)
-            guard let first = faults.first, let onset = first.onset else { continue }
             let covered = context.covered(by: ref).subtracting([ref])
             guard !covered.isEmpty else { continue }
+            // Failing by its signals, or, when none moved (or it has none), by alerting itself.
+            let ownAlert = faults.isEmpty ? context.facts.alerts.first { context.lake.entity(forAlert: $0, asOf: nil) == ref } : nil
+            guard let onset = faults.first?.onset ?? ownAlert?.startedAt else { continue }
             let coverage = Double(covered.count) / Double(context.alertingCount)
             let belowOnset = covered.compactMap { context.faultOnset(of: $0) }.min() ?? context.facts.firstOnset
             let lead = belowOnset.timeIntervalSince(onset)
             var evidence = faults.prefix(3).map { Evidence("\(ref): \($0.summary)") }
+            if let ownAlert { evidence.append(Evidence("\(ref) is alerting itself: \(ownAlert.title)")) }
             evidence.append(Evidence("\(context.coverageWords(covered)) depend on it: \(covered.sorted().map(\.description).joined(separator: ", "))"))
-            var score = 0.35 + 0.35 * coverage + min(0.1, first.strength / 200)
+            var score = 0.35 + 0.35 * coverage + min(0.1, (faults.first?.strength ?? 0) / 200)
             if lead >= -60 {
                 score += 0.15
                 evidence.append(Evidence("it turned bad \(DurationText.format(max(0, lead))) before the services below it"))
@@ -31,12 +34,12 @@ struct DependencyCheck: HypothesisCheck {
                 score -= 0.1
                 evidence.append(Evidence("it turned bad \(DurationText.format(-lead)) after the services below it", against: true))
             }
-            if let recovered = first.recoveredAt, recovered <= belowOnset {
+            if let recovered = faults.first?.recoveredAt, recovered <= belowOnset {
                 score *= 0.3
                 evidence.append(Evidence("it was back to normal at \(Timestamp.clockTime(recovered)), before the symptoms began", against: true))
             }
             let windowStart = context.facts.firstOnset.addingTimeInterval(-context.playbook.onsetLookBack)
-            if onset <= windowStart.addingTimeInterval(context.playbook.baselineGap / 6), first.signal.type != .saturation {
+            if onset <= windowStart.addingTimeInterval(context.playbook.baselineGap / 6), let first = faults.first, first.signal.type != .saturation {
                 score *= 0.6
                 evidence.append(Evidence("it was already abnormal \(DurationText.format(context.facts.firstOnset.timeIntervalSince(onset))) before the first alert: an older condition", against: true))
             }
@@ -69,7 +72,7 @@ struct DependencyCheck: HypothesisCheck {
             results.append(
                 Hypothesis(
                     kind: kind, entity: ref, confidence: score,
-                    summary: "\(context.title(ref)) is failing (\(first.signal.name)) and \(context.coverageWords(covered)) depend on it",
+                    summary: "\(context.title(ref)) is failing (\(faults.first?.signal.name ?? "alerting")) and \(context.coverageWords(covered)) depend on it",
                     evidence: evidence))
         }
         return results
