@@ -71,7 +71,7 @@ let package = Package(
         .testTarget(name: "MusterStorageTests", dependencies: ["MusterStorage"]),
         .testTarget(name: "MusterYAMLTests", dependencies: ["MusterYAML"]),
         .testTarget(name: "MusterLakeTests", dependencies: ["MusterLake", "MusterModel", "MusterStorage"]),
-        .testTarget(name: "MusterTelemetryTests", dependencies: ["MusterTelemetry", "MusterModel"]),
+        .testTarget(name: "MusterTelemetryTests", dependencies: ["MusterTelemetry", "MusterModel", "MusterTestSupport"]),
         .testTarget(name: "MusterSignalsTests", dependencies: ["MusterSignals", "MusterModel"]),
         .testTarget(
             name: "MusterCorrelationTests", dependencies: ["MusterCorrelation", "MusterLake", "MusterModel"]),
@@ -102,7 +102,7 @@ let package = Package(
             name: "MusterIntegrationTests",
             dependencies: [
                 "MusterReplay", "MusterTelemetry", "MusterInvestigation", "MusterLake", "MusterModel", "MusterPipeline",
-                "MusterStorage", "MusterHTTP", "MusterServer", "MusterNotify", "MusterSignals",
+                "MusterStorage", "MusterHTTP", "MusterServer", "MusterNotify", "MusterSignals", "MusterTestSupport",
             ]),
     ]
 )
