@@ -7,7 +7,8 @@ public enum Command: Equatable, Sendable {
     case lakeDependents(ref: String, depth: Int?, db: String, json: Bool)
     case lakeBlastRadius(ref: String, db: String, json: Bool)
     case lakeOnCall(team: String, at: String?, db: String, json: Bool)
-    case bench(scenarios: [String])
+    /// `bench`: every section, or only those named with `--only` (see ``BenchSection``).
+    case bench(scenarios: [String], only: Set<BenchSection> = [])
     case serve(config: String?, listen: String?, db: String?)
     /// `skill check DIR`: validate a skill against a lake (`db`) or a scenario's catalog and metrics.
     case skillCheck(dir: String, db: String?, scenario: String?)
@@ -21,4 +22,9 @@ public struct UsageError: Error, Equatable, CustomStringConvertible {
     public init(_ message: String) { self.message = message }
 
     public var description: String { "\(message)\n\n\(CommandParser.usage)" }
+}
+
+/// The parts of `muster bench`, selectable with `--only a,b`.
+public enum BenchSection: String, CaseIterable, Sendable {
+    case replay, lake, storm, intake, petshop
 }

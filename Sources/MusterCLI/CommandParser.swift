@@ -15,7 +15,9 @@ public enum CommandParser {
                                                  check a skill's playbook against a lake or a scenario
           serve [--config muster.yaml] [--listen 127.0.0.1:8080] [--db PATH]
                                                  run the live server: intake, triage, Slack and PagerDuty
-          bench [SCENARIO.yaml...]               measure replay, lake and correlation speed (use a release build)
+          bench [SCENARIO.yaml...] [--only SECTION,...]
+                                                 measure speed and accuracy (use a release build);
+                                                 sections: replay, lake, storm, intake, petshop
 
         --db defaults to ./muster.db. REF is kind:id (service:actions-worker).
         """
@@ -43,8 +45,17 @@ public enum CommandParser {
             guard rest.isEmpty else { throw UsageError("serve takes no positional arguments") }
             return .serve(config: config, listen: listen, db: db)
         case "bench":
-            try options.finish(allowed: [])
-            return .bench(scenarios: rest)
+            let only = try options.value("--only")
+            try options.finish(allowed: ["--only"])
+            var sections: Set<BenchSection> = []
+            for name in (only ?? "").split(separator: ",") {
+                guard let section = BenchSection(rawValue: String(name)) else {
+                    let known = BenchSection.allCases.map(\.rawValue).joined(separator: ", ")
+                    throw UsageError("unknown bench section '\(name)' (known: \(known))")
+                }
+                sections.insert(section)
+            }
+            return .bench(scenarios: rest, only: sections)
         case "lake":
             return try parseLake(rest, &options)
         case "skill":

@@ -8,23 +8,28 @@ import MusterReplay
 extension Runner {
     /// Measures replay, lake and correlation speed and prints each result beside its target.
     ///
-    /// With no paths, replays every `*.yaml` in `../shared/scenarios` and `./scenarios`. Exit 0 even when a
-    /// target is missed (the table says so); 1 when a scenario does not load.
-    func bench(scenarios: [String]) async throws -> Int32 {
+    /// With no paths, replays every `*.yaml` in `../shared/scenarios` and `./scenarios`. `only` limits the run
+    /// to some sections (empty: all). Exit 0 even when a target is missed (the table says so); 1 when a
+    /// scenario does not load.
+    func bench(scenarios: [String], only: Set<BenchSection> = []) async throws -> Int32 {
+        func wanted(_ section: BenchSection) -> Bool { only.isEmpty || only.contains(section) }
         #if DEBUG
             output("muster bench: DEBUG build; numbers are not meaningful (use swift build -c release)")
         #endif
         output(BenchTable.header)
         let paths = scenarios.isEmpty ? Self.defaultScenarioPaths() : scenarios
-        let replayOK = try await benchReplay(paths)
-        try benchLake()
-        benchStorm()
-        output(BenchTable.section("intake over HTTP, durable commit, beside a real Alertmanager"))
-        do {
-            for line in try await IntakeBench.run() { output(line) }
-        } catch {
-            output("intake bench skipped: \(error)")
+        let replayOK = wanted(.replay) ? try await benchReplay(paths) : true
+        if wanted(.lake) { try benchLake() }
+        if wanted(.storm) { benchStorm() }
+        if wanted(.intake) {
+            output(BenchTable.section("intake over HTTP, durable commit, beside a real Alertmanager"))
+            do {
+                for line in try await IntakeBench.run() { output(line) }
+            } catch {
+                output("intake bench skipped: \(error)")
+            }
         }
+        guard wanted(.petshop) else { return replayOK ? 0 : 1 }
         let petshop = URL(fileURLWithPath: "../shared/data/petshop/dataset")
         if FileManager.default.fileExists(atPath: petshop.path) {
             output(BenchTable.section("PetShop root-cause benchmark (Hardt et al., CLeaR 2024; CC-BY-4.0)"))

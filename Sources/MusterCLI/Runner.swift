@@ -27,8 +27,8 @@ public struct Runner: Sendable {
                 return try await Demo.run(output: output)
             case .lakeImport, .lakeShow, .lakeDependents, .lakeBlastRadius, .lakeOnCall:
                 return try lake(command)
-            case .bench(let scenarios):
-                return try await bench(scenarios: scenarios)
+            case .bench(let scenarios, let only):
+                return try await bench(scenarios: scenarios, only: only)
             case .skillCheck(let dir, let db, let scenario):
                 return try checkSkill(dir: dir, db: db, scenario: scenario)
             case .serve(let config, let listen, let db):

@@ -28,6 +28,7 @@ struct CommandParserTests {
         (["lake", "oncall", "team:team-a"], .lakeOnCall(team: "team:team-a", at: nil, db: "./muster.db", json: false)),
         (["bench"], .bench(scenarios: [])),
         (["bench", "a.yaml", "b.yaml"], .bench(scenarios: ["a.yaml", "b.yaml"])),
+        (["bench", "--only", "intake,petshop"], .bench(scenarios: [], only: [.intake, .petshop])),
     ])
     func parsesGoodCommandLines(arguments: [String], expected: Command) throws {
         #expect(try CommandParser.parse(arguments) == expected)
@@ -46,6 +47,7 @@ struct CommandParserTests {
         (["lake", "show", "a:b", "--db"], "--db needs a value"),
         (["lake", "oncall"], "lake oncall takes exactly one TEAM"),
         (["bench", "--json"], "unknown option --json"),
+        (["bench", "--only", "speed"], "unknown bench section 'speed' (known: replay, lake, storm, intake, petshop)"),
     ])
     func rejectsBadCommandLines(arguments: [String], message: String) {
         #expect(throws: UsageError(message)) { try CommandParser.parse(arguments) }
