@@ -2,7 +2,7 @@ internal import Foundation
 
 /// Durations as scenarios write them: `[-]` then `<number><unit>` groups, units d, h, m, s (`1h30m`, `-2h`, `1.5h`).
 public enum DurationText {
-    /// Parses a duration into seconds; nil when it is not one.
+    /// Parses a duration (`90m`, `1h30m`, `-2h`, `45s`, `50ms`) into seconds; nil when it is not one.
     public static func seconds(_ text: String) -> Double? {
         var rest = Substring(text.trimmingCharacters(in: .whitespaces))
         var sign = 1.0
@@ -20,15 +20,20 @@ public enum DurationText {
             rest = rest.dropFirst(digits.count)
             guard let unit = rest.first else { return nil }
             let scale: Double
+            var divisor = 1.0
             switch unit {
             case "d": scale = 86_400
             case "h": scale = 3600
+            case "m" where rest.dropFirst().first == "s":
+                scale = 1
+                divisor = 1000
+                rest = rest.dropFirst()
             case "m": scale = 60
             case "s": scale = 1
             default: return nil
             }
             rest = rest.dropFirst()
-            total += value * scale
+            total += value * scale / divisor
         }
         return sign * total
     }

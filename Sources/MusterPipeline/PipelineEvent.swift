@@ -33,6 +33,15 @@ public struct IncidentReport: Sendable {
     public var triageCount: Int
 }
 
+/// An incident in brief, for gauges and latency metrics.
+public struct IncidentSummary: Sendable, Hashable {
+    public var id: IncidentID
+    public var isOpen: Bool
+    public var openedAt: Date
+    /// Instant of the first triage message.
+    public var triagedAt: Date?
+}
+
 /// One alert of an incident, with why it joined.
 public struct AlertReport: Sendable {
     public var key: String

@@ -3,7 +3,7 @@ public import MusterCorrelation
 public import MusterInvestigation
 public import MusterLake
 public import MusterModel
-import MusterSignals
+public import MusterSignals
 public import MusterTelemetry
 
 /// The one path every signal takes, in replay and live: decode, map to the lake, correlate, investigate.
@@ -55,6 +55,14 @@ public actor TriagePipeline {
         _ source: AlertSource, payload: JSONValue, eventID: String, at now: Date, deliveryID: String? = nil
     ) async throws -> [String] {
         let delivery = try SignalDecoder.decode(source, payload: payload, receivedAt: now)
+        return await receive(delivery, source: source, eventID: eventID, at: now, deliveryID: deliveryID)
+    }
+
+    /// `receive` for a delivery already decoded (the live intake decodes each body once, before it answers).
+    @discardableResult
+    public func receive(
+        _ delivery: Delivery, source: AlertSource, eventID: String, at now: Date, deliveryID: String? = nil
+    ) async -> [String] {
         let ids = [deliveryID, delivery.alerts.first?.hints[AlertHint.deliveryID]].compactMap { $0 }
         if let retry = ids.first(where: { !deliveries.insert("\(source.rawValue):\($0)") }) {
             note(now, "\(eventID): duplicate delivery \(retry) ignored (a webhook retry)")
@@ -193,6 +201,14 @@ public actor TriagePipeline {
     }
 
     /// Every incident the correlator keeps (merged ones folded in), with its latest verdict.
+    /// The open and recently resolved incidents in brief: cheap enough to call after every batch.
+    public func summaries() -> [IncidentSummary] {
+        correlator.visibleIncidents.map { record in
+            IncidentSummary(
+                id: record.id, isOpen: record.isOpen, openedAt: record.openedAt, triagedAt: triagedAt[record.id])
+        }
+    }
+
     public func reports() -> [IncidentReport] {
         correlator.visibleIncidents.map { record in
             let alerts = correlator.alerts(of: record.id).map { tracked in

@@ -125,12 +125,18 @@ public actor IntakeStore {
         }
     }
 
-    public func markProcessed(_ id: Int64) throws {
+    /// Marks rows taken by the pipeline, in one transaction.
+    public func markProcessed(_ ids: [Int64]) throws {
         try storage.mutex.withLock { connection in
-        let update = try connection.cached("UPDATE intake SET processed = 1 WHERE id = ?")
-        defer { update.reset() }
-        _ = try update.bind(id)
-        try update.run()
+            try connection.transaction {
+                let update = try connection.cached("UPDATE intake SET processed = 1 WHERE id = ?")
+                defer { update.reset() }
+                for id in ids {
+                    update.reset()
+                    _ = try update.bind(id)
+                    try update.run()
+                }
+            }
         }
     }
 

@@ -6,6 +6,7 @@ public import MusterModel
 public import MusterPipeline
 import MusterSignals
 public import MusterTelemetry
+import Synchronization
 
 /// The live service: durable intake, then the same pipeline as replay on the wall clock.
 ///
@@ -23,6 +24,10 @@ public actor MusterService {
     private nonisolated let wakeUp: AsyncStream<Void>.Continuation
     private let rings: AsyncStream<Void>
     private var firstSeen: [IncidentID: Date] = [:]
+    /// Deliveries decoded at intake, by intake row, so the pipeline does not parse a body twice. Bounded:
+    /// past `handOffLimit` (the pipeline is far behind) rows are parsed again from the store.
+    private nonisolated let handOff = Mutex<[Int64: Delivery]>([:])
+    static let handOffLimit = 20_000
 
     public init(
         configuration: ServerConfiguration, lake: ContextLake, intake: IntakeStore, metricSource: any MetricSource,
@@ -66,6 +71,9 @@ public actor MusterService {
             throw IntakeError(status: 503, message: "could not store the delivery: \(error)")
         }
         metrics.received(source: source.rawValue, outcome: appended.isDuplicate ? "duplicate" : "accepted")
+        if !appended.isDuplicate {
+            handOff.withLock { if $0.count < Self.handOffLimit { $0[appended.id] = delivery } }
+        }
         wakeUp.yield()
         return IntakeReceipt(id: appended.id, alerts: delivery.alerts.count, isDuplicate: appended.isDuplicate, ignored: delivery.ignored)
     }
@@ -80,38 +88,39 @@ public actor MusterService {
             await pipeline.beginBatch()
             for row in rows { await take(row) }
             await pipeline.endBatch(at: latest)
+            // Marked after the batch: a crash before this line replays the batch, and the pipeline's
+            // delivery log and the outbox's idempotency keys make that harmless.
+            try? await intake.markProcessed(rows.map(\.id))
             await noteTriageLatencies(since: rows.map(\.receivedAt).min() ?? latest)
         }
-        await refreshGauges()
     }
 
     private func take(_ row: IntakeRow) async {
-        guard let source = AlertSource(rawValue: row.source) else {
-            try? await intake.markProcessed(row.id)
+        guard let source = AlertSource(rawValue: row.source) else { return }
+        let eventID = "intake-\(row.id)"
+        if let delivery = handOff.withLock({ $0.removeValue(forKey: row.id) }) {
+            await pipeline.receive(delivery, source: source, eventID: eventID, at: row.receivedAt, deliveryID: row.deliveryID)
             return
         }
         do {
             let payload = try SignalDecoder.parseJSON(row.body)
             _ = try await pipeline.receive(
-                source, payload: payload, eventID: "intake-\(row.id)", at: row.receivedAt, deliveryID: row.deliveryID)
+                source, payload: payload, eventID: eventID, at: row.receivedAt, deliveryID: row.deliveryID)
         } catch {
             // Validated at intake; a failure here is logged in the pipeline timeline, never fatal.
         }
-        try? await intake.markProcessed(row.id)
     }
 
-    /// Records, for each incident triaged for the first time, how long after its first delivery that was.
+    /// Records, for each incident triaged for the first time, how long after its first delivery that was,
+    /// and refreshes the open-incidents gauge.
     private func noteTriageLatencies(since received: Date) async {
         let now = clock.now()
-        for report in await pipeline.reports() where firstSeen[report.id] == nil && report.triagedAt != nil {
-            firstSeen[report.id] = report.openedAt
-            metrics.observeTriageLatency(max(0, now.timeIntervalSince(min(received, report.openedAt))))
+        let summaries = await pipeline.summaries()
+        for summary in summaries where firstSeen[summary.id] == nil && summary.triagedAt != nil {
+            firstSeen[summary.id] = summary.openedAt
+            metrics.observeTriageLatency(max(0, now.timeIntervalSince(min(received, summary.openedAt))))
         }
-    }
-
-    private func refreshGauges() async {
-        let open = await pipeline.reports().filter { $0.status == "open" }.count
-        metrics.setOpenIncidents(open)
+        metrics.setOpenIncidents(summaries.filter(\.isOpen).count)
     }
 
     /// Records a deploy, change, action or catalog upsert (`POST /v1/events`, GitHub deployments).
@@ -122,6 +131,7 @@ public actor MusterService {
     /// Runs follow-ups (judging actions) that are due.
     public func tick() async {
         await pipeline.advance(to: clock.now())
+        metrics.setOpenIncidents(await pipeline.summaries().filter(\.isOpen).count)
     }
 
     /// Incidents as the API shows them.
@@ -161,7 +171,11 @@ public actor MusterService {
         await drain()
         await withTaskGroup(of: Void.self) { group in
             group.addTask {
-                for await _ in stream { await self.drain() }
+                for await _ in stream {
+                    // Rings that arrive meanwhile collapse into one: under load a batch holds many deliveries.
+                    try? await Task.sleep(for: self.configuration.batchDelay)
+                    await self.drain()
+                }
             }
             group.addTask {
                 while !Task.isCancelled {

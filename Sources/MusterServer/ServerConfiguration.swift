@@ -21,6 +21,9 @@ public struct ServerConfiguration: Sendable {
     public var mergePagerDuty = false
     public var joinThreshold: Double?
     public var reopenWindow: TimeInterval?
+    /// How long the pipeline waits after a delivery before it takes what arrived: deliveries meanwhile
+    /// share one batch (one triage, one Slack edit), and the intake keeps the CPU during a burst.
+    public var batchDelay: Duration = .milliseconds(50)
     public var maxBodyBytes = 1 << 20
     public var maxInFlight = 256
     public var threads = 4
@@ -108,9 +111,12 @@ public struct ServerConfiguration: Sendable {
         }
         if let node = fields.optional("correlation") {
             let correlation = try YAMLFields(node, file: file, path: "correlation")
-            try correlation.rejectUnknownKeys(allowed: ["join_threshold", "reopen_window"])
+            try correlation.rejectUnknownKeys(allowed: ["join_threshold", "reopen_window", "batch_delay"])
             configuration.joinThreshold = try correlation.optionalDouble("join_threshold")
             configuration.reopenWindow = try correlation.optionalDuration("reopen_window")
+            if let delay = try correlation.optionalDuration("batch_delay") {
+                configuration.batchDelay = .milliseconds(Int64((delay * 1000).rounded()))
+            }
         }
         if let node = fields.optional("limits") {
             let limits = try YAMLFields(node, file: file, path: "limits")
