@@ -94,7 +94,7 @@ let package = Package(
             name: "MusterServerTests",
             dependencies: [
                 "MusterServer", "MusterHTTP", "MusterNotify", "MusterModel", "MusterSignals", "MusterLake", "MusterPipeline",
-                "MusterTelemetry", "MusterReplay", "MusterTestSupport",
+                "MusterTelemetry", "MusterReplay", "MusterStorage", "MusterTestSupport",
             ]),
         .testTarget(
             name: "MusterCLITests", dependencies: ["MusterCLI", "MusterLake", "MusterModel", "MusterCorrelation"]),

@@ -1,5 +1,5 @@
 public import Foundation
-import MusterStorage
+public import MusterStorage
 import Synchronization
 
 /// One delivery as it was received: the raw body, kept before it is acknowledged.
@@ -22,7 +22,8 @@ public actor IntakeStore {
     private nonisolated let storage: LockedConnection
     private nonisolated let committer: GroupCommit
 
-    static let migrator = Migrator([
+    /// The schema steps, oldest first.
+    public static let migrations = [
         Migration(
             version: 1,
             sql: """
@@ -44,7 +45,33 @@ public actor IntakeStore {
                     value TEXT NOT NULL
                 );
                 """),
-    ])
+        // The pipeline takes rows in id order, so one watermark says what it has taken: a commit then writes
+        // the row and nothing else (no `processed` index, no AUTOINCREMENT counter). Rows are never deleted,
+        // so a plain rowid is never reused.
+        Migration(
+            version: 2,
+            sql: """
+                CREATE TABLE intake_rows (
+                    id INTEGER PRIMARY KEY,
+                    source TEXT NOT NULL,
+                    delivery_id TEXT,
+                    received_at REAL NOT NULL,
+                    body BLOB NOT NULL
+                );
+                INSERT INTO intake_rows (id, source, delivery_id, received_at, body)
+                    SELECT id, source, delivery_id, received_at, body FROM intake;
+                CREATE TABLE intake_progress (
+                    id INTEGER PRIMARY KEY CHECK (id = 1),
+                    processed_through INTEGER NOT NULL
+                );
+                INSERT INTO intake_progress (id, processed_through) VALUES (1, COALESCE(
+                    (SELECT MIN(id) - 1 FROM intake WHERE processed = 0), (SELECT MAX(id) FROM intake), 0));
+                DROP TABLE intake;
+                ALTER TABLE intake_rows RENAME TO intake;
+                CREATE UNIQUE INDEX intake_delivery ON intake(source, delivery_id) WHERE delivery_id IS NOT NULL;
+                """),
+    ]
+    static let migrator = Migrator(migrations)
 
     /// Opens (or creates) the store at `path` (`:memory:` for tests).
     public init(path: String) throws {
@@ -111,32 +138,32 @@ public actor IntakeStore {
     /// Rows not yet processed, oldest first.
     public func pending(limit: Int = 500) throws -> [IntakeRow] {
         try storage.mutex.withLock { connection in
-        try rows("SELECT id, source, delivery_id, received_at, body, processed FROM intake WHERE processed = 0 ORDER BY id LIMIT \(limit)", connection)
+            let statement = try connection.cached(
+                "SELECT \(Self.columns) FROM intake WHERE id > (\(Self.watermark)) ORDER BY id LIMIT ?")
+            defer { statement.reset() }
+            _ = try statement.bind(Int64(limit))
+            return try Self.read(statement)
         }
     }
 
     /// Every row received at or after `since`, oldest first (to rebuild state after a restart).
     public func rows(since: Date) throws -> [IntakeRow] {
         try storage.mutex.withLock { connection in
-        let statement = try connection.prepare(
-            "SELECT id, source, delivery_id, received_at, body, processed FROM intake WHERE received_at >= ? ORDER BY id")
-        _ = try statement.bind(since.timeIntervalSince1970)
-        return try read(statement)
+            let statement = try connection.prepare(
+                "SELECT \(Self.columns) FROM intake WHERE received_at >= ? ORDER BY id")
+            _ = try statement.bind(since.timeIntervalSince1970)
+            return try Self.read(statement)
         }
     }
 
-    /// Marks rows taken by the pipeline, in one transaction.
-    public func markProcessed(_ ids: [Int64]) throws {
+    /// Records that the pipeline has taken every row up to and including `id`.
+    public func markProcessed(through id: Int64) throws {
         try storage.mutex.withLock { connection in
-            try connection.transaction {
-                let update = try connection.cached("UPDATE intake SET processed = 1 WHERE id = ?")
-                defer { update.reset() }
-                for id in ids {
-                    update.reset()
-                    _ = try update.bind(id)
-                    try update.run()
-                }
-            }
+            let update = try connection.cached(
+                "UPDATE intake_progress SET processed_through = MAX(processed_through, ?) WHERE id = 1")
+            defer { update.reset() }
+            _ = try update.bind(id)
+            try update.run()
         }
     }
 
@@ -170,9 +197,10 @@ public actor IntakeStore {
         }
     }
 
-    private nonisolated func rows(_ sql: String, _ connection: Connection) throws -> [IntakeRow] { try read(try connection.prepare(sql)) }
+    private static let watermark = "SELECT processed_through FROM intake_progress WHERE id = 1"
+    private static let columns = "id, source, delivery_id, received_at, body, id <= (\(watermark))"
 
-    private nonisolated func read(_ statement: Statement) throws -> [IntakeRow] {
+    private static func read(_ statement: Statement) throws -> [IntakeRow] {
         var result: [IntakeRow] = []
         while try statement.step() {
             result.append(

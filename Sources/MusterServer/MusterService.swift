@@ -90,7 +90,7 @@ public actor MusterService {
             await pipeline.endBatch(at: latest)
             // Marked after the batch: a crash before this line replays the batch, and the pipeline's
             // delivery log and the outbox's idempotency keys make that harmless.
-            try? await intake.markProcessed(rows.map(\.id))
+            if let last = rows.last { try? await intake.markProcessed(through: last.id) }
             await noteTriageLatencies(since: rows.map(\.receivedAt).min() ?? latest)
         }
     }

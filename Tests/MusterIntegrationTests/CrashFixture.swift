@@ -99,7 +99,8 @@ struct CrashFixture {
     /// Every row of `<db>-intake.db`, read through a separate connection (WAL lets it read beside the server).
     func intakeRows() throws -> [IntakeRow] {
         let connection = try Connection(path: intakeDatabase)
-        let statement = try connection.prepare("SELECT id, source, body, processed FROM intake ORDER BY id")
+        let statement = try connection.prepare(
+            "SELECT id, source, body, id <= (SELECT processed_through FROM intake_progress) FROM intake ORDER BY id")
         var rows: [IntakeRow] = []
         while try statement.step() {
             rows.append(

@@ -1,0 +1,50 @@
+import Foundation
+import MusterServer
+import MusterStorage
+import Testing
+
+/// The durable intake: retries, the processed watermark, and an upgrade from the first schema.
+struct IntakeStoreTests {
+    let body = Data(#"{"id":"a1"}"#.utf8)
+    let at = Date(timeIntervalSince1970: 1_800_000_000)
+
+    @Test func aRetryIsADuplicateAndPendingFollowsTheWatermark() async throws {
+        let store = try IntakeStore(path: ":memory:")
+        let first = try await store.append(source: "generic", deliveryID: "d1", body: body, receivedAt: at)
+        let retry = try await store.append(source: "generic", deliveryID: "d1", body: body, receivedAt: at)
+        let other = try await store.append(source: "pagerduty", deliveryID: "d1", body: body, receivedAt: at)
+        let plain = try await store.append(source: "generic", deliveryID: nil, body: body, receivedAt: at)
+        #expect(!first.isDuplicate && retry.isDuplicate && retry.id == first.id)
+        #expect(!other.isDuplicate && !plain.isDuplicate)
+        #expect(try await store.count() == 3)
+
+        #expect(try await store.pending().map(\.id) == [first.id, other.id, plain.id])
+        try await store.markProcessed(through: other.id)
+        #expect(try await store.pending().map(\.id) == [plain.id])
+        // The watermark never moves back.
+        try await store.markProcessed(through: first.id)
+        #expect(try await store.pending().map(\.id) == [plain.id])
+        let flags = try await store.rows(since: at).map(\.isProcessed)
+        #expect(flags == [true, true, false])
+    }
+
+    @Test func aFirstSchemaFileKeepsItsRowsAndWhatWasProcessed() async throws {
+        let path = FileManager.default.temporaryDirectory.appendingPathComponent("intake-v1-\(UUID()).db").path
+        defer { try? FileManager.default.removeItem(atPath: path) }
+        do {
+            let connection = try Connection(path: path)
+            try Migrator(Array(IntakeStore.migrations.prefix(1))).migrate(connection)
+            for (index, processed) in [1, 1, 0, 0].enumerated() {
+                try connection.execute(
+                    "INSERT INTO intake (source, delivery_id, received_at, body, processed) "
+                        + "VALUES ('generic', 'd\(index)', 1800000000, x'7b7d', \(processed))")
+            }
+        }
+        let store = try IntakeStore(path: path)
+        #expect(try await store.count() == 4)
+        #expect(try await store.pending().map(\.id) == [3, 4])
+        let next = try await store.append(source: "generic", deliveryID: nil, body: body, receivedAt: at)
+        #expect(next.id == 5)
+        #expect(try await store.append(source: "generic", deliveryID: "d0", body: body, receivedAt: at).isDuplicate)
+    }
+}
