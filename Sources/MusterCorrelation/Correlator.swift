@@ -59,7 +59,9 @@ public struct Correlator: Sendable {
             lastEviction = now
             evictResolved(before: now.addingTimeInterval(-forget))
         }
-        if let key = existingKey(for: arrival), var tracked = alerts[key] {
+        // Taken out of the table while it changes, so appending to its events does not copy them (an alert
+        // Alertmanager re-sends every few minutes collects thousands).
+        if let key = existingKey(for: arrival), var tracked = alerts.removeValue(forKey: key) {
             return update(&tracked, with: arrival, now: now)
         }
         let key = arrival.alert.dedupKey

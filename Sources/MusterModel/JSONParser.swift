@@ -39,7 +39,12 @@ public enum JSONParser {
         }
 
         mutating func skipWhitespace() {
-            while index < bytes.count, [32, 9, 10, 13].contains(bytes[index]) { index += 1 }
+            while index < bytes.count {
+                switch bytes[index] {
+                case 32, 9, 10, 13: index += 1
+                default: return
+                }
+            }
         }
 
         mutating func value(depth: Int) throws(Failure) -> JSONValue {
@@ -120,7 +125,17 @@ public enum JSONParser {
         mutating func string() throws(Failure) -> String {
             let opening = index
             index += 1
-            var scalars: [UInt8] = []
+            // Most strings have no escape: take them straight from the input, without a buffer of their own.
+            var end = index
+            while end < bytes.count, bytes[end] != UInt8(ascii: "\""), bytes[end] != UInt8(ascii: "\\"), bytes[end] >= 32 {
+                end += 1
+            }
+            if end < bytes.count, bytes[end] == UInt8(ascii: "\"") {
+                defer { index = end + 1 }
+                return String(decoding: bytes[index..<end], as: UTF8.self)
+            }
+            var scalars = Array(bytes[index..<end])
+            index = end
             while index < bytes.count {
                 let byte = bytes[index]
                 switch byte {

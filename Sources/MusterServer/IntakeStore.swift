@@ -74,9 +74,19 @@ public actor IntakeStore {
     static let migrator = Migrator(migrations)
 
     /// Opens (or creates) the store at `path` (`:memory:` for tests).
+    ///
+    /// The file is held exclusively while the store is open: a commit then costs no file-lock calls, and a
+    /// second server pointed at the same file fails at start instead of interleaving with the first.
     public init(path: String) throws {
-        let connection = try Connection(path: path)
-        _ = try Self.migrator.migrate(connection)
+        let connection: Connection
+        do {
+            // A holder of an exclusive lock does not let go: waiting long for it is pointless.
+            connection = try Connection(path: path, exclusive: true, busyTimeout: .milliseconds(500))
+            _ = try Self.migrator.migrate(connection)
+        } catch let error as StorageError where error.isBusy {
+            throw StorageError(
+                code: error.code, message: "the intake store \(path) is held by another process (another muster serve?)")
+        }
         let storage = LockedConnection(connection)
         self.storage = storage
         committer = GroupCommit { batch in Self.write(batch, storage) }

@@ -11,7 +11,11 @@ public final class Connection {
     private var cache: [String: Statement] = [:]
 
     /// Opens (creating if needed) the database at `path`, or an in-memory one for `":memory:"`.
-    public init(path: String) throws(StorageError) {
+    ///
+    /// `exclusive` holds the file's lock for the connection's lifetime (`locking_mode=EXCLUSIVE`, set before
+    /// WAL so the WAL index lives in memory): no lock calls per transaction, and no other process can open it.
+    /// `busyTimeout` is how long a call waits for a lock another connection holds before it fails.
+    public init(path: String, exclusive: Bool = false, busyTimeout: Duration = .seconds(5)) throws(StorageError) {
         var pointer: OpaquePointer?
         let flags = SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE | SQLITE_OPEN_NOMUTEX
         let code = sqlite3_open_v2(path, &pointer, flags, nil)
@@ -23,8 +27,10 @@ public final class Connection {
         self.handle = pointer
         self.path = path
         sqlite3_extended_result_codes(pointer, 1)
-        sqlite3_busy_timeout(pointer, 5_000)
+        let (seconds, attoseconds) = busyTimeout.components
+        sqlite3_busy_timeout(pointer, Int32(clamping: seconds * 1000 + attoseconds / 1_000_000_000_000_000))
         if path != ":memory:" && !path.isEmpty {
+            if exclusive { try execute("PRAGMA locking_mode=EXCLUSIVE") }
             try execute("PRAGMA journal_mode=WAL")
             try execute("PRAGMA synchronous=NORMAL")
         }

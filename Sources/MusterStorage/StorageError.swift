@@ -13,6 +13,9 @@ public struct StorageError: Error, Sendable, CustomStringConvertible {
         self.sql = sql
     }
 
+    /// True for `SQLITE_BUSY` and `SQLITE_LOCKED` (and their extended codes): another connection holds the file.
+    public var isBusy: Bool { [5, 6].contains(code & 0xFF) }
+
     public var description: String {
         var text = "SQLite error \(code): \(message)"
         if let sql { text += " (while running: \(sql))" }

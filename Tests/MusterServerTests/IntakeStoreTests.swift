@@ -47,4 +47,16 @@ struct IntakeStoreTests {
         #expect(next.id == 5)
         #expect(try await store.append(source: "generic", deliveryID: "d0", body: body, receivedAt: at).isDuplicate)
     }
+
+    @Test func aSecondStoreOnTheSameFileIsRefusedWithAReason() throws {
+        let path = FileManager.default.temporaryDirectory.appendingPathComponent("intake-held-\(UUID()).db").path
+        defer { try? FileManager.default.removeItem(atPath: path) }
+        let first = try IntakeStore(path: path)
+        #expect {
+            _ = try IntakeStore(path: path)
+        } throws: { error in
+            "\(error)".contains("the intake store \(path) is held by another process")
+        }
+        _ = first
+    }
 }
