@@ -2,17 +2,27 @@
 
 /// The numeric host of an IPv4 or IPv6 socket address, e.g. `127.0.0.1`; nil for other families.
 func numericHost(of address: UnsafePointer<sockaddr>) -> String? {
-    let length: socklen_t
-    switch Int32(address.pointee.sa_family) {
-    case AF_INET: length = socklen_t(MemoryLayout<sockaddr_in>.size)
-    case AF_INET6: length = socklen_t(MemoryLayout<sockaddr_in6>.size)
-    default: return nil
+    // inet_ntop into a stack buffer: this runs for every request.
+    withUnsafeTemporaryAllocation(of: CChar.self, capacity: Int(INET6_ADDRSTRLEN)) { buffer -> String? in
+        let family = Int32(address.pointee.sa_family)
+        let written: UnsafePointer<CChar>?
+        switch family {
+        case AF_INET:
+            written = address.withMemoryRebound(to: sockaddr_in.self, capacity: 1) { inet4 in
+                withUnsafePointer(to: inet4.pointee.sin_addr) {
+                    inet_ntop(AF_INET, $0, buffer.baseAddress, socklen_t(buffer.count))
+                }
+            }
+        case AF_INET6:
+            written = address.withMemoryRebound(to: sockaddr_in6.self, capacity: 1) { inet6 in
+                withUnsafePointer(to: inet6.pointee.sin6_addr) {
+                    inet_ntop(AF_INET6, $0, buffer.baseAddress, socklen_t(buffer.count))
+                }
+            }
+        default: return nil
+        }
+        return written.map { String(cString: $0) }
     }
-    var host = [CChar](repeating: 0, count: Int(NI_MAXHOST))
-    guard getnameinfo(address, length, &host, socklen_t(host.count), nil, 0, NI_NUMERICHOST) == 0 else {
-        return nil
-    }
-    return String(decoding: host.prefix { $0 != 0 }.map { UInt8(bitPattern: $0) }, as: UTF8.self)
 }
 
 /// An IPv4 socket address for `host:port`, or nil when `host` is not a dotted-quad IPv4 address.
