@@ -20,6 +20,23 @@ struct BenchGeneratorTests {
         #expect(sample.contains { !lake.dependents(of: $0).isEmpty })
     }
 
+    @Test(arguments: [1, 16])
+    func intakeBodiesCarryTheSameAlertsOnBothSides(alerts: Int) throws {
+        let at = Date(timeIntervalSince1970: 1_800_000_000)
+        let webhook = try JSONParser.parse(IntakeBench.webhookBody(5, alerts: alerts, at: at))
+        let api = try JSONParser.parse(IntakeBench.apiBody(5, alerts: alerts, at: at))
+        guard case .array(let sent) = webhook["alerts"], case .array(let posted) = api else {
+            Issue.record("the bodies are not shaped as webhook v4 and API v2")
+            return
+        }
+        #expect(sent.count == alerts && posted.count == alerts)
+        for (left, right) in zip(sent, posted) {
+            #expect(left["labels"] == right["labels"])
+            #expect(left["labels"]?["alertname"] != nil)
+        }
+        #expect(Set(sent.compactMap { $0["fingerprint"] }).count == alerts)
+    }
+
     @Test func stormHasTheAskedNumberOfAlertsInArrivalOrder() throws {
         let storm = AlertStorm(services: 200, teams: 12, alerts: 3_000, incidentCount: 3)
         #expect(storm.arrivals.count == 3_000)

@@ -22,13 +22,38 @@ enum IntakeBench {
     static let drainLimit: Duration = .seconds(120)
     static let token = "bench-intake-token"
 
-    /// Runs both sides and returns the printable table rows.
+    /// Alerts per request, one table each: a single alert per request is the worst case for per-request costs;
+    /// 16 is how alerts usually travel (Prometheus batches up to 64 alerts per POST to Alertmanager, and an
+    /// Alertmanager webhook carries every alert of its group).
+    static let shapes = [1, 16]
+
+    /// Runs both sides for each shape and returns the printable table rows.
     static func run() async throws -> [String] {
         let directory = FileManager.default.temporaryDirectory.appendingPathComponent("muster-intake-bench-\(UUID())")
         try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
         defer { try? FileManager.default.removeItem(at: directory) }
-
         let now = Date()
+        let alertmanager = try await BenchAlertmanager(config: alertmanagerConfig, directory: directory)
+        defer { alertmanager.stop() }
+
+        var lines: [String] = []
+        for (index, perRequest) in shapes.enumerated() {
+            let folder = directory.appendingPathComponent("muster-\(index)")
+            try FileManager.default.createDirectory(at: folder, withIntermediateDirectories: true)
+            let muster = try await measureMuster(alertsPerRequest: perRequest, directory: folder, now: now)
+            let requests = (0..<64).map { variant in
+                BenchHTTPConnection.request(
+                    "POST", path: "/api/v2/alerts", port: alertmanager.port,
+                    body: apiBody(variant, alerts: perRequest, at: now))
+            }
+            let other = try await measure(port: alertmanager.port, requests: requests)
+            lines += report(muster: muster, alertmanager: other, alertsPerRequest: perRequest)
+        }
+        return lines
+    }
+
+    /// Muster's side of one shape: a fresh server and stores in `directory`, the load, then the pipeline's catch-up.
+    static func measureMuster(alertsPerRequest: Int, directory: URL, now: Date) async throws -> MusterOutcome {
         let lake = try ContextLake.open(path: directory.appendingPathComponent("lake.db").path)
         try lake.upsert(catalog, at: now.addingTimeInterval(-3600))
         let intake = try IntakeStore(path: directory.appendingPathComponent("intake.db").path)
@@ -44,43 +69,40 @@ enum IntakeBench {
             handler: ServiceRouter(service: service, secrets: configuration.secrets))
         try server.start()
         let pipeline = Task { await service.run() }
-        func stopMuster() async {
+        func stop() async {
             await server.shutdown()
             await service.stop()
             pipeline.cancel()
             await pipeline.value
         }
 
-        let alertmanager: BenchAlertmanager
-        do {
-            alertmanager = try await BenchAlertmanager(config: alertmanagerConfig, directory: directory)
-        } catch {
-            await stopMuster()
-            throw error
-        }
-        defer { alertmanager.stop() }
-
-        let musterPort = server.port
-        let musterRequests = (0..<64).map { index in
+        let requests = (0..<64).map { variant in
             BenchHTTPConnection.request(
-                "POST", path: "/v1/intake/alertmanager", port: musterPort, body: webhookBody(index, at: now),
+                "POST", path: "/v1/intake/alertmanager", port: server.port,
+                body: webhookBody(variant, alerts: alertsPerRequest, at: now),
                 headers: ["Authorization": "Bearer \(token)"])
         }
-        let muster = try await measure(port: musterPort, requests: musterRequests)
+        let outcome: Outcome
+        do {
+            outcome = try await measure(port: server.port, requests: requests)
+        } catch {
+            await stop()
+            throw error
+        }
         let drainStarted = ContinuousClock.now
         let drained = await waitForDrain(intake)
         let drainTime = ContinuousClock.now - drainStarted
-        let stored = try await intake.count()
-        await stopMuster()
+        let stored = (try? await intake.count()) ?? -1
+        await stop()
+        return MusterOutcome(outcome: outcome, stored: stored, drained: drained, drainTime: drainTime)
+    }
 
-        let alertmanagerRequests = (0..<64).map { index in
-            BenchHTTPConnection.request(
-                "POST", path: "/api/v2/alerts", port: alertmanager.port, body: apiBody(index, at: now))
-        }
-        let other = try await measure(port: alertmanager.port, requests: alertmanagerRequests)
-        alertmanager.stop()
-
-        return report(muster: muster, alertmanager: other, stored: stored, drained: drained, drainTime: drainTime)
+    /// Muster's results: the client's view, the intake rows afterwards, and how long the pipeline took to catch up.
+    struct MusterOutcome {
+        var outcome: Outcome
+        var stored: Int
+        var drained: Bool
+        var drainTime: Duration
     }
 
     // MARK: - Measuring
@@ -148,9 +170,8 @@ enum IntakeBench {
 
     // MARK: - Report
 
-    static func report(muster: Outcome, alertmanager: Outcome, stored: Int, drained: Bool, drainTime: Duration)
-        -> [String]
-    {
+    static func report(muster side: MusterOutcome, alertmanager: Outcome, alertsPerRequest: Int) -> [String] {
+        let muster = side.outcome
         func pair(_ left: String, _ right: String) -> String { "\(left) | \(right)" }
         func milliseconds(_ outcome: Outcome, _ p: Double) -> String {
             BenchStats.format(BenchStats.percentile(outcome.latencies, p) / 1000, digits: 2)
@@ -159,17 +180,23 @@ enum IntakeBench {
             outcome.statuses.keys.sorted().map { "\(BenchStats.grouped(outcome.statuses[$0]!))×\($0)" }
                 .joined(separator: " ")
         }
+        func alertRate(_ outcome: Outcome) -> String {
+            BenchStats.format(outcome.rate * Double(alertsPerRequest), digits: 0)
+        }
         let planned = connections * requestsPerConnection
         var lines = [
             BenchTable.section(
-                "alert intake over HTTP, Muster | Alertmanager (\(connections) keep-alive connections × "
+                "alert intake over HTTP, \(alertsPerRequest) alert\(alertsPerRequest == 1 ? "" : "s") per request, "
+                    + "Muster | Alertmanager (\(connections) keep-alive connections × "
                     + "\(BenchStats.grouped(requestsPerConnection)) POSTs each, loopback)")
         ]
         var rows = [
             BenchRow(
+                "alerts/s", pair(alertRate(muster), alertRate(alertmanager)), target: "Muster ≥ AM",
+                isMet: muster.rate >= alertmanager.rate),
+            BenchRow(
                 "requests/s",
-                pair(BenchStats.format(muster.rate, digits: 0), BenchStats.format(alertmanager.rate, digits: 0)),
-                target: "Muster ≥ AM", isMet: muster.rate >= alertmanager.rate),
+                pair(BenchStats.format(muster.rate, digits: 0), BenchStats.format(alertmanager.rate, digits: 0))),
             BenchRow("latency p50 (ms)", pair(milliseconds(muster, 50), milliseconds(alertmanager, 50))),
             BenchRow("latency p99 (ms)", pair(milliseconds(muster, 99), milliseconds(alertmanager, 99))),
             BenchRow("answers (count×status)", pair(statuses(muster), statuses(alertmanager))),
@@ -179,12 +206,12 @@ enum IntakeBench {
                 target: "all", isMet: muster.answered == planned && alertmanager.answered == planned),
             BenchRow(
                 "Muster intake rows = its 2xx answers",
-                "\(BenchStats.grouped(stored)) = \(BenchStats.grouped(muster.successes))", target: "equal",
-                isMet: stored == muster.successes),
+                "\(BenchStats.grouped(side.stored)) = \(BenchStats.grouped(muster.successes))", target: "equal",
+                isMet: side.stored == muster.successes),
             BenchRow(
                 "Muster pipeline caught up after the run",
-                drained
-                    ? "\(BenchStats.format(BenchStats.seconds(drainTime), digits: 1)) s" : "not within \(drainLimit)"),
+                side.drained
+                    ? "\(BenchStats.format(BenchStats.seconds(side.drainTime), digits: 1)) s" : "not within \(drainLimit)"),
         ]
         if let failure = muster.failure { rows.append(BenchRow("Muster client failure", failure)) }
         if let failure = alertmanager.failure { rows.append(BenchRow("Alertmanager client failure", failure)) }
@@ -218,38 +245,52 @@ enum IntakeBench {
           - name: blackhole
         """
 
-    /// The labels of alert `index % 16`: 16 alerts on two services, so repeats update alerts already known.
-    static func labels(_ index: Int) -> [String: String] {
-        let alert = index % 16
+    /// The labels of alert `number` (0..<16): 16 alerts on two services, so repeats update alerts already known.
+    static func labels(_ number: Int) -> [String: String] {
+        let alert = number % 16
         return [
             "alertname": "BenchAlert\(alert)", "service": alert % 2 == 0 ? "checkout-api" : "billing-api",
             "severity": alert % 3 == 0 ? "critical" : "warning", "namespace": "shop",
         ]
     }
 
-    /// An Alertmanager webhook v4 body carrying alert `index`, as Alertmanager would send it to Muster.
-    static func webhookBody(_ index: Int, at instant: Date) -> [UInt8] {
-        let labels = json(labels(index))
-        let annotations = json(["summary": "bench alert \(index % 16)"])
-        let fingerprint = String(format16: UInt64(index % 16 + 1) &* 0x9E37_79B9_7F4A_7C15)
+    /// The alerts of request `variant`: `count` consecutive ones of the 16, starting at the variant.
+    static func alertNumbers(_ variant: Int, count: Int) -> [Int] {
+        (0..<count).map { (variant + $0) % 16 }
+    }
+
+    /// An Alertmanager webhook v4 body, as Alertmanager would send it to Muster: one group carrying `alerts` alerts.
+    static func webhookBody(_ variant: Int, alerts: Int, at instant: Date) -> [UInt8] {
+        let numbers = alertNumbers(variant, count: alerts)
+        let common = json(["namespace": "shop"])
+        let items = numbers.map { number in
+            let fingerprint = String(format16: UInt64(number + 1) &* 0x9E37_79B9_7F4A_7C15)
+            return """
+                {"status":"firing","labels":\(json(labels(number))),"annotations":\(json(annotations(number))),\
+                "startsAt":"\(Timestamp.format(instant))","endsAt":"0001-01-01T00:00:00Z",\
+                "generatorURL":"http://127.0.0.1:9090/graph","fingerprint":"\(fingerprint)"}
+                """
+        }
         return Array(
             """
-            {"version":"4","groupKey":"{}:{alertname=\\"BenchAlert\(index % 16)\\"}","truncatedAlerts":0,\
-            "status":"firing","receiver":"muster","groupLabels":{},"commonLabels":\(labels),\
-            "commonAnnotations":\(annotations),"externalURL":"http://127.0.0.1:9093","alerts":[{"status":"firing",\
-            "labels":\(labels),"annotations":\(annotations),"startsAt":"\(Timestamp.format(instant))",\
-            "endsAt":"0001-01-01T00:00:00Z","generatorURL":"http://127.0.0.1:9090/graph","fingerprint":"\(fingerprint)"}]}
+            {"version":"4","groupKey":"{}:{namespace=\\"shop\\"}","truncatedAlerts":0,"status":"firing",\
+            "receiver":"muster","groupLabels":\(common),"commonLabels":\(common),"commonAnnotations":{},\
+            "externalURL":"http://127.0.0.1:9093","alerts":[\(items.joined(separator: ","))]}
             """.utf8)
     }
 
-    /// A `POST /api/v2/alerts` body carrying alert `index`, as Prometheus would send it to Alertmanager.
-    static func apiBody(_ index: Int, at instant: Date) -> [UInt8] {
-        Array(
+    /// A `POST /api/v2/alerts` body, as Prometheus would send it to Alertmanager: `alerts` alerts.
+    static func apiBody(_ variant: Int, alerts: Int, at instant: Date) -> [UInt8] {
+        let items = alertNumbers(variant, count: alerts).map { number in
             """
-            [{"labels":\(json(labels(index))),"annotations":\(json(["summary": "bench alert \(index % 16)"])),\
-            "startsAt":"\(Timestamp.format(instant))","generatorURL":"http://127.0.0.1:9090/graph"}]
-            """.utf8)
+            {"labels":\(json(labels(number))),"annotations":\(json(annotations(number))),\
+            "startsAt":"\(Timestamp.format(instant))","generatorURL":"http://127.0.0.1:9090/graph"}
+            """
+        }
+        return Array("[\(items.joined(separator: ","))]".utf8)
     }
+
+    static func annotations(_ number: Int) -> [String: String] { ["summary": "bench alert \(number)"] }
 
     /// A flat JSON object of strings; keys sorted, values escaped.
     static func json(_ object: [String: String]) -> String {
