@@ -55,6 +55,8 @@ public struct IncidentOutput: Sendable, Encodable {
     public var notified: [EntityRef]
     public var customers: [EntityRef]
     public var rootCause: RootCause?
+    /// Whether `rootCause` cleared the playbook's confidence bar (false: Muster abstains, see `abstention`).
+    public var isConfident: Bool
     public var abstention: String?
     public var hypotheses: [HypothesisOutput]
     public var actions: [ActionOutput]
@@ -76,9 +78,12 @@ public struct IncidentOutput: Sendable, Encodable {
         teams = report.teams
         notified = report.notified
         customers = verdict?.customers ?? []
-        rootCause = verdict?.rootCause.map {
+        // The contract: `root_cause` is the first of the ranked hypotheses. Whether it cleared the confidence bar
+        // is `confident`; below it, the card says "no confident root cause" and what to check next.
+        rootCause = (verdict?.rootCause ?? verdict?.hypotheses.first).map {
             RootCause(kind: $0.kind.rawValue, entity: $0.entity, confidence: Self.round($0.confidence), summary: $0.summary)
         }
+        isConfident = verdict?.rootCause != nil
         abstention = verdict?.abstention
         hypotheses = (verdict?.hypotheses ?? []).prefix(6).map {
             HypothesisOutput(
@@ -104,7 +109,7 @@ public struct IncidentOutput: Sendable, Encodable {
 
     enum CodingKeys: String, CodingKey {
         case id, status, events, openedAt, triagedAt, resolvedAt, services, teams, notified, customers, rootCause,
-            abstention, hypotheses, actions, avoid, tried, alerts, card, triageMessages
+            isConfident = "confident", abstention, hypotheses, actions, avoid, tried, alerts, card, triageMessages
     }
 
     public func encode(to encoder: any Encoder) throws {
@@ -120,6 +125,7 @@ public struct IncidentOutput: Sendable, Encodable {
         try container.encode(notified, forKey: .notified)
         try container.encode(customers, forKey: .customers)
         try container.encode(rootCause, forKey: .rootCause)
+        try container.encode(isConfident, forKey: .isConfident)
         try container.encodeIfPresent(abstention, forKey: .abstention)
         try container.encode(hypotheses, forKey: .hypotheses)
         try container.encode(actions, forKey: .actions)

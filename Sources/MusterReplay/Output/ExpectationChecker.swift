@@ -34,9 +34,11 @@ struct ExpectationChecker {
                 results.append(list("\(name) customers", want: customers.map(\.description), got: incident.customers.map(\.description)))
             }
             if let root = expected.rootCause {
-                let got = incident.rootCause.map { "\($0.kind) \($0.entity)" } ?? "none (abstained)"
+                let got = incident.rootCause.map { "\($0.kind) \($0.entity)" } ?? "no hypothesis"
                 let want = "\(root.kind) \(root.entity)"
-                results.append(CheckResult(check: "\(name) root_cause", passed: got == want, detail: "expected \(want), got \(got)"))
+                let hedge = incident.rootCause != nil && !incident.isConfident ? " (below the confidence bar: abstained)" : ""
+                results.append(
+                    CheckResult(check: "\(name) root_cause", passed: got == want, detail: "expected \(want), got \(got)\(hedge)"))
             }
             if let actions = expected.actions {
                 results.append(
