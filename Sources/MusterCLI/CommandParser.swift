@@ -115,7 +115,9 @@ struct Options {
     var positionals: [String] = []
     var named: [String: String?] = [:]
     var used: Set<String> = []
-    private static let valued: Set<String> = ["--db", "--depth", "--at", "--skill", "--config", "--listen", "--scenario"]
+    private static let valued: Set<String> = [
+        "--db", "--depth", "--at", "--skill", "--config", "--listen", "--scenario", "--only",
+    ]
 
     init(_ arguments: [String]) {
         var index = 0
