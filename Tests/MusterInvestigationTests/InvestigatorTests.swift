@@ -67,7 +67,7 @@ struct InvestigatorTests {
         #expect(verdict.rootCause?.kind == .dependency)
         #expect(verdict.rootCause?.entity == db)
         let deploy = try #require(verdict.hypotheses.first { $0.kind == .deployment })
-        #expect(deploy.confidence < 0.3)
+        #expect(deploy.score < 0.3)
         #expect(deploy.evidence.contains { $0.isAgainst })
         #expect(verdict.actions.contains { $0.action == "page" } == false)  // the owner team already alerted
     }

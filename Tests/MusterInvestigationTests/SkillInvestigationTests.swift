@@ -58,12 +58,13 @@ struct SkillInvestigationTests {
         #expect(try await verdict(symptoms).rootCause == nil)
     }
 
-    @Test func aWeightScalesTheConfidence() async throws {
-        let full = try #require(try await verdict(nil).rootCause?.confidence)
+    @Test func aWeightScalesTheScore() async throws {
+        let full = try #require(try await verdict(nil).rootCause?.score)
         let halved = try await verdict("version: 1\nhypotheses: [{kind: deployment, weight: 0.5}]\n")
         let deploy = try #require(halved.hypotheses.first { $0.kind == .deployment })
-        #expect(abs(deploy.confidence - full * 0.5) < 1e-9)
-        #expect(halved.rootCause == nil)  // below the confidence bar
+        #expect(abs(deploy.score - full * 0.5) < 1e-9)
+        #expect(deploy.confidence == Playbook.standard.calibration.probability(ofScore: deploy.score))
+        #expect(halved.rootCause == nil)  // its calibrated confidence is below the bar
     }
 
     @Test func readsLimitTheSignalsAHypothesisSees() async throws {
@@ -71,8 +72,8 @@ struct SkillInvestigationTests {
         let deploy = try #require(verdict.hypotheses.first { $0.kind == .deployment })
         let unrestricted = try #require(try await self.verdict(nil).hypotheses.first { $0.kind == .deployment })
         // Without the signals that confirm it, only timing and topology speak: lower, never a certainty.
-        #expect(deploy.confidence < unrestricted.confidence - 0.3)
-        #expect(deploy.confidence <= 0.55)
+        #expect(deploy.score < unrestricted.score - 0.3)
+        #expect(deploy.score <= 0.55)
         #expect(deploy.evidence.contains { $0.text.contains("no signals to confirm it") })
     }
 }
