@@ -17,7 +17,7 @@ public enum CommandParser {
                                                  run the live server: intake, triage, Slack and PagerDuty
           bench [SCENARIO.yaml...] [--only SECTION,...]
                                                  measure speed and accuracy (use a release build);
-                                                 sections: replay, lake, storm, intake, petshop
+                                                 sections: replay, lake, storm, intake, petshop, calibration
 
         --db defaults to ./muster.db. REF is kind:id (service:actions-worker).
         """

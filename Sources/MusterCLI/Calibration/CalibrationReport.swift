@@ -49,13 +49,11 @@ struct CalibrationReport: Sendable {
                 "  \(Self.pad(subset.name, 16)) \(Self.pad(String(indices.count), 4, left: true))  "
                     + "\(Self.format(tables[0].accuracy)) |    \(ece) |      \(brier)")
         }
-        let heldOut = columns[3].scores
         for subset in Self.subsets {
             let indices = samples.indices.filter { subset.includes(samples[$0]) }
             guard !indices.isEmpty else { continue }
-            lines += reliability(
-                subset.name, before: ReliabilityTable(indices.map { samples[$0].raw }),
-                after: ReliabilityTable(indices.map { heldOut[$0] }))
+            let tables = [0, 1, 3].map { column in ReliabilityTable(indices.map { columns[column].scores[$0] }) }
+            lines += reliability(subset.name, tables: tables)
         }
         lines += decisions(fitted)
         lines += playbookBlock(fitted)
@@ -78,21 +76,22 @@ struct CalibrationReport: Sendable {
         return "  labelled set: " + parts.joined(separator: "; ")
     }
 
-    /// Non-empty bins, raw score beside the held-out calibrated probability.
-    private func reliability(_ name: String, before: ReliabilityTable, after: ReliabilityTable) -> [String] {
+    /// Non-empty bins of the raw score, the playbook's map and the held-out fit, side by side.
+    private func reliability(_ name: String, tables: [ReliabilityTable]) -> [String] {
         var lines = [
-            "\n  reliability, \(name): raw score | calibrated, held out (\(study.folds)-fold)",
-            "    bin          n   conf    acc |    n   conf    acc",
+            "\n  reliability, \(name): raw score | playbook map | calibrated, held out (\(study.folds)-fold)",
+            "    bin      " + Array(repeating: "     n   conf    acc", count: tables.count).joined(separator: " |"),
         ]
-        for (raw, held) in zip(before.bins, after.bins) where raw.count + held.count > 0 {
-            func cells(_ bin: ReliabilityTable.Bin) -> String {
-                guard bin.count > 0 else { return "    -      -      -" }
-                return Self.pad(String(bin.count), 5, left: true) + "  " + Self.format(bin.meanConfidence) + "  "
+        for index in tables[0].bins.indices where tables.contains(where: { $0.bins[index].count > 0 }) {
+            let bin = tables[0].bins[index]
+            let cells = tables.map { table in
+                let bin = table.bins[index]
+                guard bin.count > 0 else { return "     -      -      -" }
+                return Self.pad(String(bin.count), 6, left: true) + "  " + Self.format(bin.meanConfidence) + "  "
                     + Self.format(bin.accuracy)
             }
-            lines.append(
-                "    \(Self.format(raw.lower, digits: 1))-\(Self.format(raw.upper, digits: 1))  \(cells(raw)) |\(cells(held))"
-            )
+            let range = "\(Self.format(bin.lower, digits: 1))-\(Self.format(bin.upper, digits: 1))"
+            lines.append("    \(range)  " + cells.joined(separator: " |"))
         }
         return lines
     }

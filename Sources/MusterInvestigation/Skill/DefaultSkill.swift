@@ -74,8 +74,9 @@ public enum DefaultSkill {
         ## Customizing
 
         Copy this folder, keep `SKILL.md`'s front matter (`name`, `description`), and write only the keys you
-        change in `assets/playbook.yaml` (it extends this one; `replace: true` replaces it). Then check it
-        against your lake and try it on a recorded incident:
+        change in `assets/playbook.yaml` (it extends this one; `replace: true` replaces it). Your recorded
+        incidents can refit `calibration.points`: `muster bench INCIDENT.yaml... --only calibration` prints the
+        block. Then check the skill against your lake and try it on a recorded incident:
 
             muster skill check ./my-skill --db ./muster.db
             muster replay incident.yaml --skill ./my-skill
