@@ -26,5 +26,5 @@ public struct UsageError: Error, Equatable, CustomStringConvertible {
 
 /// The parts of `muster bench`, selectable with `--only a,b`.
 public enum BenchSection: String, CaseIterable, Sendable {
-    case replay, lake, storm, intake, petshop
+    case replay, lake, storm, intake, petshop, calibration
 }

@@ -17,7 +17,7 @@ public enum CommandParser {
                                                  run the live server: intake, triage, Slack and PagerDuty
           bench [SCENARIO.yaml...] [--only SECTION,...]
                                                  measure speed and accuracy (use a release build);
-                                                 sections: replay, lake, storm, intake, petshop
+                                                 sections: replay, lake, storm, intake, petshop, calibration
 
         --db defaults to ./muster.db. REF is kind:id (service:actions-worker).
         """
@@ -115,7 +115,9 @@ struct Options {
     var positionals: [String] = []
     var named: [String: String?] = [:]
     var used: Set<String> = []
-    private static let valued: Set<String> = ["--db", "--depth", "--at", "--skill", "--config", "--listen", "--scenario", "--only"]
+    private static let valued: Set<String> = [
+        "--db", "--depth", "--at", "--skill", "--config", "--listen", "--scenario", "--only",
+    ]
 
     init(_ arguments: [String]) {
         var index = 0

@@ -29,8 +29,9 @@ extension Runner {
                 output("intake bench skipped: \(error)")
             }
         }
-        guard wanted(.petshop) else { return replayOK ? 0 : 1 }
         let petshop = URL(fileURLWithPath: "../shared/data/petshop/dataset")
+        if wanted(.calibration) { try await benchCalibration(paths, petshop: petshop) }
+        guard wanted(.petshop) else { return replayOK ? 0 : 1 }
         if FileManager.default.fileExists(atPath: petshop.path) {
             output(BenchTable.section("PetShop root-cause benchmark (Hardt et al., CLeaR 2024; CC-BY-4.0)"))
             output(try await PetShopBench.run(datasetRoot: petshop))

@@ -38,7 +38,7 @@ public struct Investigator: Sendable {
         let context = await InvestigationContext.build(
             facts: facts, lake: lake, metrics: metrics, playbook: playbook, analyzer: analyzer)
         let (found, problems) = await runChecks(context)
-        let ranked = rank(settleSaturation(context.weighed(found), context: context))
+        let ranked = rank(settleSaturation(context.weighed(found), context: context)).map(calibrated)
         let top = ranked.first
         let root = (top?.confidence ?? 0) >= playbook.confidenceBar ? top : nil
         let teams = engagedTeams(context: context, root: root)
@@ -97,26 +97,34 @@ public struct Investigator: Sendable {
 
     /// Saturation needs "no outside cause": a stronger explanation of another kind marks it down.
     private func settleSaturation(_ hypotheses: [Hypothesis], context: InvestigationContext) -> [Hypothesis] {
-        let outside = hypotheses.filter { $0.kind != .saturation }.max { $0.confidence < $1.confidence }
+        let outside = hypotheses.filter { $0.kind != .saturation }.max { $0.score < $1.score }
         return hypotheses.map { hypothesis in
-            guard hypothesis.kind == .saturation, let outside, outside.confidence >= 0.6 else { return hypothesis }
+            guard hypothesis.kind == .saturation, let outside, outside.score >= 0.6 else { return hypothesis }
             var marked = hypothesis
-            marked.confidence *= 0.5
+            marked.score *= 0.5
             marked.evidence.append(
                 Evidence("an outside cause explains it better: \(outside.kind.rawValue) \(outside.entity)", against: true))
             return marked
         }
     }
 
+    /// Best raw score first: calibration may give neighbouring scores one probability, never reverse them.
     private func rank(_ hypotheses: [Hypothesis]) -> [Hypothesis] {
         let order = RootCauseKind.allCases
         return hypotheses.sorted {
-            if $0.confidence != $1.confidence { return $0.confidence > $1.confidence }
+            if $0.score != $1.score { return $0.score > $1.score }
             if $0.kind != $1.kind {
                 return order.firstIndex(of: $0.kind)! < order.firstIndex(of: $1.kind)!
             }
             return $0.entity < $1.entity
         }
+    }
+
+    /// `hypothesis` with its confidence read off the playbook's calibration map.
+    private func calibrated(_ hypothesis: Hypothesis) -> Hypothesis {
+        var calibrated = hypothesis
+        calibrated.confidence = playbook.calibration.probability(ofScore: hypothesis.score)
+        return calibrated
     }
 
     /// Owners of the alerting entities, plus the owners of the root cause.

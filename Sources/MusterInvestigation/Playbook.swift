@@ -10,8 +10,11 @@ public struct Playbook: Hashable, Sendable {
     public var upstreamDepth = 3
     /// An upstream resource this share of the catalog depends on is a hub; its dependents are not siblings.
     public var hubShare = 0.3
-    /// Below this confidence Muster abstains.
-    public var confidenceBar = 0.5
+    /// Below this confidence (the calibrated probability of the top hypothesis) Muster abstains.
+    public var confidenceBar = 0.05
+    /// Maps each hypothesis' raw score to the probability that it is right (`calibration.points`), as
+    /// `muster bench --only calibration` fitted it (docs/calibration.md).
+    public var calibration = CalibrationMap([(0.137, 0.02), (0.524, 0.041), (0.618, 0.1), (0.778, 0.172), (0.94, 0.901)])
     /// A deploy or change is aligned with a signal whose onset falls within this after it.
     public var alignmentWindow: TimeInterval = 30 * 60
     /// How long before the symptoms a deploy or change is still considered.

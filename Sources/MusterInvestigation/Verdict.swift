@@ -27,23 +27,36 @@ public struct Evidence: Hashable, Codable, Sendable {
 public struct Hypothesis: Hashable, Codable, Sendable {
     public var kind: RootCauseKind
     public var entity: EntityRef
-    /// In [0, 1].
+    /// The probability that it is right, in [0, 1]: `score` through the playbook's calibration map
+    /// (`Playbook.calibration`). The confidence bar applies to it.
     public var confidence: Double
+    /// The checks' raw score, in [0, 1], after the kind's weight; ranking follows it.
+    public var score: Double
     public var summary: String
     public var evidence: [Evidence]
     /// Customers named by a traffic-spike attribution.
     public var customers: [EntityRef]
 
+    /// A hypothesis as a check proposes it: its confidence is its raw score until the investigator calibrates it.
     public init(
-        kind: RootCauseKind, entity: EntityRef, confidence: Double, summary: String, evidence: [Evidence],
+        kind: RootCauseKind, entity: EntityRef, score: Double, summary: String, evidence: [Evidence],
         customers: [EntityRef] = []
     ) {
         self.kind = kind
         self.entity = entity
-        self.confidence = max(0, min(1, confidence))
+        self.score = max(0, min(1, score))
+        self.confidence = self.score
         self.summary = summary
         self.evidence = evidence
         self.customers = customers
+    }
+
+    /// A hypothesis whose confidence is already known; its score is the same number.
+    public init(
+        kind: RootCauseKind, entity: EntityRef, confidence: Double, summary: String, evidence: [Evidence],
+        customers: [EntityRef] = []
+    ) {
+        self.init(kind: kind, entity: entity, score: confidence, summary: summary, evidence: evidence, customers: customers)
     }
 }
 

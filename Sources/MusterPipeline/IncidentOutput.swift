@@ -1,5 +1,5 @@
 public import Foundation
-import MusterInvestigation
+public import MusterInvestigation
 public import MusterModel
 
 /// One incident in the shape of `muster replay --json` (scenario-v1, "Output"), plus explanations.
@@ -7,14 +7,20 @@ public struct IncidentOutput: Sendable, Encodable {
     public struct RootCause: Sendable, Encodable {
         public var kind: String
         public var entity: EntityRef
+        /// The calibrated probability that it is right.
         public var confidence: Double
+        /// The raw score before calibration.
+        public var score: Double
         public var summary: String
     }
 
     public struct HypothesisOutput: Sendable, Encodable {
         public var kind: String
         public var entity: EntityRef
+        /// The calibrated probability that it is right.
         public var confidence: Double
+        /// The raw score before calibration.
+        public var score: Double
         public var summary: String
         public var evidence: [String]
         public var against: [String]
@@ -59,6 +65,8 @@ public struct IncidentOutput: Sendable, Encodable {
     public var isConfident: Bool
     public var abstention: String?
     public var hypotheses: [HypothesisOutput]
+    /// Every hypothesis of the latest verdict, ranked and unrounded (`hypotheses` shows the first six); not encoded.
+    public var ranked: [Hypothesis]
     public var actions: [ActionOutput]
     public var avoid: [AvoidOutput]
     public var tried: [String]
@@ -81,16 +89,20 @@ public struct IncidentOutput: Sendable, Encodable {
         // The contract: `root_cause` is the first of the ranked hypotheses. Whether it cleared the confidence bar
         // is `confident`; below it, the card says "no confident root cause" and what to check next.
         rootCause = (verdict?.rootCause ?? verdict?.hypotheses.first).map {
-            RootCause(kind: $0.kind.rawValue, entity: $0.entity, confidence: Self.round($0.confidence), summary: $0.summary)
+            RootCause(
+                kind: $0.kind.rawValue, entity: $0.entity, confidence: Self.round($0.confidence),
+                score: Self.round($0.score), summary: $0.summary)
         }
         isConfident = verdict?.rootCause != nil
         abstention = verdict?.abstention
         hypotheses = (verdict?.hypotheses ?? []).prefix(6).map {
             HypothesisOutput(
-                kind: $0.kind.rawValue, entity: $0.entity, confidence: Self.round($0.confidence), summary: $0.summary,
+                kind: $0.kind.rawValue, entity: $0.entity, confidence: Self.round($0.confidence),
+                score: Self.round($0.score), summary: $0.summary,
                 evidence: $0.evidence.filter { !$0.isAgainst }.map(\.text),
                 against: $0.evidence.filter(\.isAgainst).map(\.text))
         }
+        ranked = verdict?.hypotheses ?? []
         actions = (verdict?.actions ?? []).map {
             ActionOutput(action: $0.action, target: $0.target, available: $0.isAvailable, params: $0.params, reason: $0.reason)
         }

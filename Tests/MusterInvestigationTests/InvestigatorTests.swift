@@ -43,12 +43,12 @@ struct InvestigatorTests {
         return (lake, store)
     }
 
-    func investigate(_ lake: ContextLake, _ store: MetricStore) async -> Verdict {
+    func investigate(_ lake: ContextLake, _ store: MetricStore, playbook: Playbook = .standard) async -> Verdict {
         let alert = Alert(
             source: .generic, sourceID: "a", dedupKey: "a", status: .firing, title: "api errors", severity: .critical,
             startedAt: t0, receivedAt: t0)
         let facts = IncidentFacts(id: IncidentID(1), now: t0.addingTimeInterval(120), firstOnset: t0, alerting: [api], alerts: [alert])
-        return await Investigator(lake: lake, metrics: store).investigate(facts)
+        return await Investigator(lake: lake, metrics: store, playbook: playbook).investigate(facts)
     }
 
     @Test func anAlignedDeployWins() async throws {
@@ -67,9 +67,21 @@ struct InvestigatorTests {
         #expect(verdict.rootCause?.kind == .dependency)
         #expect(verdict.rootCause?.entity == db)
         let deploy = try #require(verdict.hypotheses.first { $0.kind == .deployment })
-        #expect(deploy.confidence < 0.3)
+        #expect(deploy.score < 0.3)
         #expect(deploy.evidence.contains { $0.isAgainst })
         #expect(verdict.actions.contains { $0.action == "page" } == false)  // the owner team already alerted
+    }
+
+    @Test func theRankingFollowsTheRawScoreWhenTheMapTiesThem() async throws {
+        let (lake, store) = try world(apiErrors: { $0 >= -3 ? 0.3 : 0.002 }, dbLatency: { $0 >= -8 ? 0.9 : 0.01 })
+        try lake.record(Deployment(target: api, at: t0.addingTimeInterval(-7200), version: "2.0"))
+        var flat = Playbook.standard
+        flat.calibration = CalibrationMap([(0, 0.6), (1, 0.6)])
+        let verdict = await investigate(lake, store, playbook: flat)
+        // Deployment sorts before dependency on a tie of kinds; the raw scores decide first.
+        #expect(verdict.hypotheses.map(\.kind) == [.dependency, .deployment])
+        #expect(verdict.hypotheses.allSatisfy { $0.confidence == 0.6 })
+        #expect(verdict.rootCause?.entity == db)
     }
 
     @Test func nothingMovedMeansAbstention() async throws {

@@ -58,12 +58,13 @@ struct SkillInvestigationTests {
         #expect(try await verdict(symptoms).rootCause == nil)
     }
 
-    @Test func aWeightScalesTheConfidence() async throws {
-        let full = try #require(try await verdict(nil).rootCause?.confidence)
+    @Test func aWeightScalesTheScore() async throws {
+        let full = try #require(try await verdict(nil).rootCause?.score)
         let halved = try await verdict("version: 1\nhypotheses: [{kind: deployment, weight: 0.5}]\n")
         let deploy = try #require(halved.hypotheses.first { $0.kind == .deployment })
-        #expect(abs(deploy.confidence - full * 0.5) < 1e-9)
-        #expect(halved.rootCause == nil)  // below the confidence bar
+        #expect(abs(deploy.score - full * 0.5) < 1e-9)
+        #expect(deploy.confidence == Playbook.standard.calibration.probability(ofScore: deploy.score))
+        #expect(halved.rootCause == nil)  // its calibrated confidence is below the bar
     }
 
     @Test func readsLimitTheSignalsAHypothesisSees() async throws {
@@ -71,8 +72,33 @@ struct SkillInvestigationTests {
         let deploy = try #require(verdict.hypotheses.first { $0.kind == .deployment })
         let unrestricted = try #require(try await self.verdict(nil).hypotheses.first { $0.kind == .deployment })
         // Without the signals that confirm it, only timing and topology speak: lower, never a certainty.
-        #expect(deploy.confidence < unrestricted.confidence - 0.3)
-        #expect(deploy.confidence <= 0.55)
+        #expect(deploy.score < unrestricted.score - 0.3)
+        #expect(deploy.score <= 0.55)
         #expect(deploy.evidence.contains { $0.text.contains("no signals to confirm it") })
+    }
+
+    @Test func theMapSetsTheConfidenceAndTheBarReadsIt() async throws {
+        let raw = try #require(try await verdict(nil).rootCause?.score)
+        // A map that puts every score at 30% of itself: below a bar of 0.5, so Muster abstains and quotes it.
+        let low = try await verdict(
+            "version: 1\nthresholds: {confidence_bar: 0.5}\ncalibration: {points: [[0, 0], [1, 0.3]]}\n")
+        let top = try #require(low.hypotheses.first)
+        #expect(top.score == raw)
+        #expect(abs(top.confidence - 0.3 * raw) < 1e-9)
+        #expect(low.rootCause == nil)
+        #expect(low.abstention?.contains("at \(Int((0.3 * raw * 100).rounded()))%") == true)
+    }
+
+    @Test func aScoreBelowTheBarIsNamedWhenTheMapSaysSuchScoresAreRight() async throws {
+        let halved = "version: 1\nthresholds: {confidence_bar: 0.5}\nhypotheses: [{kind: deployment, weight: 0.5}]\n"
+        let raw = try await verdict(halved + "calibration: {points: []}\n")
+        let score = try #require(raw.hypotheses.first?.score)
+        #expect(score < 0.5)
+        #expect(raw.rootCause == nil)
+        let trusted = try await verdict(halved + "calibration: {points: [[0.2, 0.7], [1, 0.9]]}\n")
+        let cause = try #require(trusted.rootCause)
+        #expect(cause.kind == .deployment)
+        #expect(cause.score == score)
+        #expect(abs(cause.confidence - (0.7 + (score - 0.2) / 0.8 * 0.2)) < 1e-9)
     }
 }

@@ -48,7 +48,7 @@ struct HypothesisContestTests {
                 hypothesis.kind == contest.loser && !(hypothesis.kind == winner.kind && hypothesis.entity == winner.entity)
                     && (wanted == nil || hypothesis.entity == wanted)
             }, "the red herring was not even examined")
-        #expect(loser.confidence < 0.5)
+        #expect(loser.score < 0.5)
         #expect(!loser.against.isEmpty, "\(loser.kind) \(loser.entity) should carry evidence against it")
     }
 }

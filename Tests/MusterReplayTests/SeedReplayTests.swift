@@ -30,7 +30,7 @@ struct SeedReplayTests {
         #expect(incident.avoid.contains { $0.action == "restart" && $0.reason.contains("consumer-lag") })
         // the deploy two hours earlier is a hypothesis with evidence against it
         let deploy = try #require(incident.hypotheses.first { $0.kind == "deployment" })
-        #expect(deploy.confidence < 0.3)
+        #expect(deploy.score < 0.3)
         #expect(!deploy.against.isEmpty)
     }
 

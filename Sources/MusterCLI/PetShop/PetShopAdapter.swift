@@ -111,7 +111,8 @@ struct PetShopCase: Sendable {
         }
         return PetShopOutcome(
             name: name, ranking: ranking, rootCause: verdict.rootCause?.entity.id,
-            summary: verdict.rootCause.map { "\($0.kind.rawValue) \(Int(($0.confidence * 100).rounded()))%" })
+            summary: verdict.rootCause.map { "\($0.kind.rawValue) \(Int(($0.confidence * 100).rounded()))%" },
+            hypotheses: verdict.hypotheses)
     }
 }
 
@@ -137,6 +138,8 @@ struct PetShopOutcome: Sendable {
     /// The named root cause; nil when Muster abstained.
     var rootCause: String?
     var summary: String?
+    /// The verdict's hypotheses, ranked, with their raw scores (for calibration).
+    var hypotheses: [Hypothesis] = []
 
     var isAbstention: Bool { rootCause == nil }
 

@@ -28,15 +28,39 @@ public enum PetShopBench {
     /// Runs the whole yardstick and returns a printable report.
     public static func run(datasetRoot: URL) async throws -> String {
         let dataset = PetShopDataset(root: datasetRoot)
-        let all = try dataset.scenarios()
-        let scenarios = PetShopDataset.completeScenarios.filter { all.contains($0) && dataset.hasNormalPeriod($0) }
-        let skipped = all.filter { !scenarios.contains($0) }
+        let (scenarios, skipped) = try usableScenarios(dataset)
         var lines = ["PetShop (Hardt et al., CLeaR 2024, arXiv:2311.04806; dataset CC-BY-4.0)"]
         if !skipped.isEmpty {
             lines.append("skipped (no noissue/metrics.csv in this copy): \(skipped.joined(separator: ", "))")
         }
+        let (mapping, trials) = try await chooseMapping(dataset, scenarios: scenarios)
+        lines += trials
 
-        lines.append("\n== mapping chosen on train (\(scenarios.joined(separator: " + ")), default engine)")
+        let variants = [
+            ("default engine", PetShopSettings(mapping: mapping)),
+            ("whole graph (depth 6), sustain 2", PetShopSettings(mapping: mapping, upstreamDepth: 6, sustain: 2)),
+        ]
+        for (title, settings) in variants {
+            let evaluation = try await PetShopEvaluation.run(
+                dataset: dataset, scenarios: scenarios, splits: ["train", "test"], settings: settings, probes: probes)
+            lines.append("\n== Muster, \(title): \(settings)")
+            lines += table(evaluation, scenarios: scenarios)
+        }
+        return lines.joined(separator: "\n")
+    }
+
+    /// The scenarios with a normal period, and those skipped for lack of one.
+    static func usableScenarios(_ dataset: PetShopDataset) throws -> (usable: [String], skipped: [String]) {
+        let all = try dataset.scenarios()
+        let usable = PetShopDataset.completeScenarios.filter { all.contains($0) && dataset.hasNormalPeriod($0) }
+        return (usable, all.filter { !usable.contains($0) })
+    }
+
+    /// The signal mapping with the best top-1 (then top-3) on the train split, and the report of every trial.
+    static func chooseMapping(_ dataset: PetShopDataset, scenarios: [String]) async throws -> (
+        mapping: PetShopMapping, lines: [String]
+    ) {
+        var lines = ["\n== mapping chosen on train (\(scenarios.joined(separator: " + ")), default engine)"]
         var best: (mapping: PetShopMapping, key: (Int, Int))?
         for mapping in candidateMappings {
             let train = try await PetShopEvaluation.run(
@@ -52,18 +76,7 @@ public enum PetShopBench {
         }
         let mapping = best?.mapping ?? PetShopMapping()
         lines.append("  chosen: latency \(mapping.latencyStatistic), availability as \(mapping.availability.rawValue)")
-
-        let variants = [
-            ("default engine", PetShopSettings(mapping: mapping)),
-            ("whole graph (depth 6), sustain 2", PetShopSettings(mapping: mapping, upstreamDepth: 6, sustain: 2)),
-        ]
-        for (title, settings) in variants {
-            let evaluation = try await PetShopEvaluation.run(
-                dataset: dataset, scenarios: scenarios, splits: ["train", "test"], settings: settings, probes: probes)
-            lines.append("\n== Muster, \(title): \(settings)")
-            lines += table(evaluation, scenarios: scenarios)
-        }
-        return lines.joined(separator: "\n")
+        return (mapping, lines)
     }
 
     /// The figures per scenario and target metric, test split and train+test, beside the paper's row.

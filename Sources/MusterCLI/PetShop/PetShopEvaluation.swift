@@ -36,6 +36,8 @@ struct PetShopEvaluation: Sendable {
     var scored: [Scored] = []
     /// Normal-vs-normal probes per scenario: (probes, probes with no root cause named).
     var specificity: [String: (probes: Int, quiet: Int)] = [:]
+    /// What Muster said on each normal-vs-normal probe (the right answer is none).
+    var probeOutcomes: [PetShopOutcome] = []
 
     /// Figures of the issues that pass `filter`.
     func figures(_ filter: (Scored) -> Bool) -> Figures {
@@ -68,7 +70,9 @@ struct PetShopEvaluation: Sendable {
             let splitPoints = normalSplitPoints(rows: adapter.normal.times.count, count: probes)
             for split in splitPoints {
                 let probe = try adapter.makeNormalCase(split: split, alerting: alerting, metric: "latency")
-                if await probe.investigate(settings).isAbstention { quiet += 1 }
+                let outcome = await probe.investigate(settings)
+                evaluation.probeOutcomes.append(outcome)
+                if outcome.isAbstention { quiet += 1 }
             }
             evaluation.specificity[scenario] = (splitPoints.count, quiet)
         }

@@ -35,7 +35,7 @@ struct ChangeCheck: HypothesisCheck {
         var best: [EntityRef: Hypothesis] = [:]
         for candidate in candidates {
             let hypothesis = judge(candidate, context: context, symptoms: symptoms)
-            if let known = best[candidate.target], known.confidence >= hypothesis.confidence { continue }
+            if let known = best[candidate.target], known.score >= hypothesis.score { continue }
             best[candidate.target] = hypothesis
         }
         return Array(best.values)
@@ -100,6 +100,6 @@ struct ChangeCheck: HypothesisCheck {
         let summary = kind == .deployment
             ? "\(title) \(candidate.words) \(DurationText.format(max(0, lead))) before the symptoms"
             : "\(title) \(candidate.words)"
-        return Hypothesis(kind: kind, entity: target, confidence: score, summary: summary, evidence: evidence)
+        return Hypothesis(kind: kind, entity: target, score: score, summary: summary, evidence: evidence)
     }
 }

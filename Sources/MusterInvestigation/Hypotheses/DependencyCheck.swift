@@ -71,7 +71,7 @@ struct DependencyCheck: HypothesisCheck {
             let kind: RootCauseKind = isInfrastructure ? .infrastructure : .dependency
             results.append(
                 Hypothesis(
-                    kind: kind, entity: ref, confidence: score,
+                    kind: kind, entity: ref, score: score,
                     summary: "\(context.title(ref)) is failing (\(faults.first?.signal.name ?? "alerting")) and \(context.coverageWords(covered)) depend on it",
                     evidence: evidence))
         }

@@ -32,7 +32,7 @@ struct SaturationCheck: HypothesisCheck {
             }
             results.append(
                 Hypothesis(
-                    kind: .saturation, entity: ref, confidence: score,
+                    kind: .saturation, entity: ref, score: score,
                     summary: "\(context.title(ref)) is saturated (\(first.signal.name))", evidence: evidence))
         }
         return results

@@ -68,7 +68,7 @@ struct TrafficSpikeCheck: HypothesisCheck {
         }
         let who = entity == ref ? context.title(ref) : "\(context.title(entity)) (\(entity))"
         return Hypothesis(
-            kind: .trafficSpike, entity: entity, confidence: score,
+            kind: .trafficSpike, entity: entity, score: score,
             summary: "traffic spike from \(who): \(load.signal.name) \(SignalAssessment.format(load.ratio))x its baseline",
             evidence: evidence, customers: customers)
     }

@@ -43,12 +43,15 @@ public enum DefaultSkill {
         - **dependency** / **infrastructure**: an upstream whose signals turned bad before those of the
           services below it. It is infrastructure when its `type` names a cluster, node, broker, host or zone.
         - **saturation**: only when an alerting entity's own saturation signal is anomalous. A stronger
-          outside cause (confidence 0.6 or more) halves it.
+          outside cause (a score of 0.6 or more) halves its score.
 
         ## 3. Decide
 
-        Rank by confidence. Below 0.5, abstain: name the best candidate and the first piece of evidence
-        against it, which is what to check next. Otherwise the top hypothesis is the root cause.
+        Rank by score. A hypothesis' confidence is the probability that it is right: read it off the
+        `calibration` points of `assets/playbook.yaml` (straight lines between them). When the top one's
+        confidence is below 0.05, abstain: name the best candidate and the first piece of evidence against it,
+        which is what to check next. Otherwise the top hypothesis is the root cause. The bar is low because the
+        measured probabilities are: a score between 0.6 and 0.8 was right 10 to 17% of the time.
 
         ## 4. Recommend
 
@@ -71,8 +74,9 @@ public enum DefaultSkill {
         ## Customizing
 
         Copy this folder, keep `SKILL.md`'s front matter (`name`, `description`), and write only the keys you
-        change in `assets/playbook.yaml` (it extends this one; `replace: true` replaces it). Then check it
-        against your lake and try it on a recorded incident:
+        change in `assets/playbook.yaml` (it extends this one; `replace: true` replaces it). Your recorded
+        incidents can refit `calibration.points`: `muster bench INCIDENT.yaml... --only calibration` prints the
+        block. Then check the skill against your lake and try it on a recorded incident:
 
             muster skill check ./my-skill --db ./muster.db
             muster replay incident.yaml --skill ./my-skill
@@ -93,7 +97,7 @@ public enum DefaultSkill {
           load_ratio: 2           # a load change counts at this factor up or down
           sustain: 3              # consecutive anomalous samples that make an onset (a blip is not one)
           exhausted_level: 0.9    # a saturation ratio at or above this is exhausted, however slowly it got there
-          confidence_bar: 0.5     # below this confidence Muster abstains and says what to check next
+          confidence_bar: 0.05    # below this calibrated probability of the top hypothesis Muster abstains (see calibration)
           spike_ratio: 2          # a traffic spike is a load increase by this factor
           attribution_share: 0.6  # the org or customer behind this share of the increase is named as the source
 
@@ -141,6 +145,13 @@ public enum DefaultSkill {
           dependency: [{action: failover}]
           saturation: [{action: scale-out, params: {max_factor: 8}}]
           infrastructure: [{action: failover}]
+
+        # How far to trust a raw score: the probability that a hypothesis with that score is right, read off these
+        # [score, probability] points joined by straight lines (flat beyond the first and the last). Fitted by
+        # `muster bench --only calibration` on every hypothesis of the scenarios and of PetShop (docs/calibration.md);
+        # `points: []` keeps the raw scores. The confidence bar applies to the probability.
+        calibration:
+          points: [[0.137, 0.02], [0.524, 0.041], [0.618, 0.1], [0.778, 0.172], [0.94, 0.901]]
 
         """#
 }

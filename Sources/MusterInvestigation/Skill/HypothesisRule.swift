@@ -4,7 +4,7 @@ public import MusterModel
 public struct HypothesisRule: Hashable, Sendable {
     /// False turns the hypothesis off.
     public var isEnabled: Bool
-    /// Multiplies the hypothesis' confidence (the result is capped at 1).
+    /// Multiplies the hypothesis' raw score (the result is capped at 1), before calibration.
     public var weight: Double
     /// The alerts the hypothesis is pursued for; the hypothesis is skipped when the incident does not match.
     public var when: AlertSignature

@@ -29,13 +29,14 @@ extension InvestigationContext {
         return scoped
     }
 
-    /// Hypotheses of pursued kinds only, each confidence multiplied by its kind's weight (capped at 1).
+    /// Hypotheses of pursued kinds only, each score multiplied by its kind's weight (capped at 1).
     func weighed(_ hypotheses: [Hypothesis]) -> [Hypothesis] {
         hypotheses.compactMap { hypothesis in
             guard pursues(hypothesis.kind), let rule = playbook.hypotheses[hypothesis.kind] else { return nil }
             guard rule.weight != 1 else { return hypothesis }
             var weighed = hypothesis
-            weighed.confidence = min(1, hypothesis.confidence * rule.weight)
+            weighed.score = min(1, hypothesis.score * rule.weight)
+            weighed.confidence = weighed.score
             return weighed
         }
     }

@@ -9,7 +9,7 @@ import MusterYAML
 /// instead, so unlisted kinds are not pursued and have no remediations.
 struct PlaybookReader {
     static let topLevelKeys: Set<String> = [
-        "version", "replace", "thresholds", "windows", "topology", "hypotheses", "remediations",
+        "version", "replace", "thresholds", "windows", "topology", "hypotheses", "remediations", "calibration",
     ]
     static let thresholdKeys: Set<String> = [
         "sigmas", "relative_change", "load_ratio", "sustain", "exhausted_level", "confidence_bar", "spike_ratio", "attribution_share",
@@ -46,6 +46,7 @@ struct PlaybookReader {
         if let node = top.optional("remediations") {
             try readRemediations(fields(node, "remediations"), into: &playbook)
         }
+        if let node = top.optional("calibration") { try readCalibration(fields(node, "calibration"), into: &playbook) }
         return playbook
     }
 

@@ -58,12 +58,14 @@ public struct ReplayDriver: Sendable {
         let reports = await pipeline.reports()
         let log = await pipeline.log
         let incidents = reports.map { IncidentOutput(report: $0) }
-        let checks = scenario.expect.map { ExpectationChecker(scenario: scenario, incidents: incidents).check($0) } ?? []
+        let checker = ExpectationChecker(scenario: scenario, incidents: incidents)
+        let checks = scenario.expect.map { checker.check($0) } ?? []
         let failed = checks.contains { !$0.passed } || !errors.isEmpty
         var groups: Set<[String]> = Set(scenario.expect?.incidents.map(\.events) ?? [])
         for event in scenario.expect?.unrelated ?? [] { groups.insert([event]) }
         return ReplayResult(
             scenario: scenario.name, passed: !failed, incidents: incidents, checks: checks, timeline: log,
-            errors: errors, start: scenario.start, expectedGroups: groups)
+            errors: errors, start: scenario.start, expectedGroups: groups,
+            labelled: scenario.expect.map { checker.labels($0) } ?? [])
     }
 }

@@ -1,3 +1,4 @@
+import MusterInvestigation
 import MusterPipeline
 import Foundation
 import MusterModel
@@ -15,8 +16,7 @@ struct ExpectationChecker {
         var matched: [IncidentOutput] = []
         for (index, expected) in expect.incidents.enumerated() {
             let name = "incident \(index + 1)"
-            guard let first = expected.events.first, let incident = incidents.first(where: { $0.events.contains(first) })
-            else {
+            guard let incident = Self.incident(for: expected, in: incidents) else {
                 results.append(CheckResult(check: "\(name) events", passed: false, detail: "no incident holds \(expected.events.first ?? "?")"))
                 continue
             }
@@ -35,10 +35,10 @@ struct ExpectationChecker {
             }
             if let root = expected.rootCause {
                 let got = incident.rootCause.map { "\($0.kind) \($0.entity)" } ?? "no hypothesis"
-                let want = "\(root.kind) \(root.entity)"
+                let passed = incident.rootCause.map { root.matches(kind: $0.kind, entity: $0.entity) } ?? false
                 let hedge = incident.rootCause != nil && !incident.isConfident ? " (below the confidence bar: abstained)" : ""
-                results.append(
-                    CheckResult(check: "\(name) root_cause", passed: got == want, detail: "expected \(want), got \(got)\(hedge)"))
+                let detail = "expected \(root.kind) \(root.entity), got \(got)\(hedge)"
+                results.append(CheckResult(check: "\(name) root_cause", passed: passed, detail: detail))
             }
             if let actions = expected.actions {
                 results.append(
@@ -69,6 +69,30 @@ struct ExpectationChecker {
                     detail: joined.isEmpty ? "\(expect.unrelated.count) unrelated events stayed out" : "joined an expected incident: \(joined)"))
         }
         return results
+    }
+
+    /// Every hypothesis of the final verdict of each expected incident that names a root cause, labelled
+    /// right when its kind and entity are that cause (as the `root_cause` check matches them).
+    func labels(_ expect: Expectation) -> [LabelledHypothesis] {
+        var labels: [LabelledHypothesis] = []
+        for expected in expect.incidents {
+            guard let root = expected.rootCause, let incident = Self.incident(for: expected, in: incidents) else {
+                continue
+            }
+            for (rank, hypothesis) in incident.ranked.enumerated() {
+                labels.append(
+                    LabelledHypothesis(
+                        scenario: scenario.name, incident: incident.id, rank: rank, hypothesis: hypothesis,
+                        isCorrect: root.matches(kind: hypothesis.kind.rawValue, entity: hypothesis.entity)))
+            }
+        }
+        return labels
+    }
+
+    /// The incident that holds the expected incident's first event.
+    static func incident(for expected: ExpectedIncident, in incidents: [IncidentOutput]) -> IncidentOutput? {
+        guard let first = expected.events.first else { return nil }
+        return incidents.first { $0.events.contains(first) }
     }
 
     private func list(_ name: String, want: [String], got: [String]) -> CheckResult {

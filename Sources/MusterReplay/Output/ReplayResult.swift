@@ -22,6 +22,8 @@ public struct ReplayResult: Sendable, Encodable {
     public var start: Date
     /// The scenario's expected groups (each expected incident's events; each unrelated event alone).
     public var expectedGroups: Set<[String]> = []
+    /// The hypotheses of every expected incident that names a root cause, labelled right or wrong (for calibration).
+    public var labelled: [LabelledHypothesis] = []
 
     enum CodingKeys: String, CodingKey { case scenario, passed, incidents, checks, timeline, errors }
 

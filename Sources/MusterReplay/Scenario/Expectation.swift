@@ -64,6 +64,9 @@ public struct ExpectedRootCause: Sendable, Hashable {
         self.entity = entity
     }
 
+    /// Whether a hypothesis of `kind` naming `entity` is this root cause.
+    public func matches(kind: String, entity: EntityRef) -> Bool { self.kind == kind && self.entity == entity }
+
     /// The root-cause kinds the format defines.
     public static let kinds: [String] = [
         "traffic-spike", "deployment", "config-change", "dependency", "saturation", "infrastructure",
