@@ -41,15 +41,17 @@ public struct Investigator: Sendable {
         let ranked = rank(settleSaturation(context.weighed(found), context: context)).map(calibrated)
         let top = ranked.first
         let root = (top?.confidence ?? 0) >= playbook.confidenceBar ? top : nil
-        let teams = engagedTeams(context: context, root: root)
+        // Below the bar the best candidate still leads what to do, marked tentative, unless it is a long shot.
+        let lead = root ?? top.flatMap { $0.confidence >= playbook.tentativeBar ? $0 : nil }
+        let teams = engagedTeams(context: context, root: lead)
         let judged = ActionJudge(context: context).judge()
-        var customers = Set(root?.customers ?? [])
+        var customers = Set(lead?.customers ?? [])
         let orgs = facts.alerts.compactMap { $0.labels["org"] }.map { EntityRef(kind: "org", id: $0) }
         customers.formUnion(lake.customers(ofOrgs: orgs, asOf: nil))
         return Verdict(
             at: facts.now, hypotheses: ranked, rootCause: root,
             abstention: root == nil ? abstention(best: top, context: context) : nil,
-            actions: Recommender(context: context).recommend(for: root, teams: teams),
+            actions: Recommender(context: context).recommend(for: lead, teams: teams, isTentative: root == nil),
             avoid: judged.avoid, tried: judged.tried, customers: customers.sorted(), services: facts.alerting,
             teams: teams, notified: notified(teams: teams, at: facts.now), problems: problems)
     }

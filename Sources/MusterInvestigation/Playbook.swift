@@ -11,10 +11,13 @@ public struct Playbook: Hashable, Sendable {
     /// An upstream resource this share of the catalog depends on is a hub; its dependents are not siblings.
     public var hubShare = 0.3
     /// Below this confidence (the calibrated probability of the top hypothesis) Muster abstains.
-    public var confidenceBar = 0.05
+    public var confidenceBar = 0.5
+    /// Below the bar but from this probability up, the best candidate's remediations and owners are still
+    /// offered, marked tentative; under it Muster recommends only what to check.
+    public var tentativeBar = 0.15
     /// Maps each hypothesis' raw score to the probability that it is right (`calibration.points`), as
     /// `muster bench --only calibration` fitted it (docs/calibration.md).
-    public var calibration = CalibrationMap([(0.137, 0.02), (0.524, 0.041), (0.618, 0.1), (0.778, 0.172), (0.94, 0.901)])
+    public var calibration = CalibrationMap([(0.08, 0.021), (0.206, 0.033), (0.578, 0.127), (0.929, 0.98)])
     /// A deploy or change is aligned with a signal whose onset falls within this after it.
     public var alignmentWindow: TimeInterval = 30 * 60
     /// How long before the symptoms a deploy or change is still considered.

@@ -7,8 +7,17 @@ import MusterTelemetry
 struct Recommender {
     let context: InvestigationContext
 
-    func recommend(for root: Hypothesis?, teams: [EntityRef]) -> [ActionProposal] {
+    /// `isTentative`: `root` did not clear the confidence bar; each reason says so, with its probability.
+    func recommend(for root: Hypothesis?, teams: [EntityRef], isTentative: Bool = false) -> [ActionProposal] {
         guard let root else { return [] }
+        guard !isTentative else {
+            let percent = Int((root.confidence * 100).rounded())
+            return recommend(for: root, teams: teams).map { proposal in
+                var tentative = proposal
+                tentative.reason = "tentative, if \(root.kind.rawValue) \(root.entity) is confirmed (\(percent)%): \(proposal.reason)"
+                return tentative
+            }
+        }
         var proposals: [ActionProposal] = []
         for action in context.playbook.remediations[root.kind] ?? [] {
             proposals += makeProposals(action, root: root)

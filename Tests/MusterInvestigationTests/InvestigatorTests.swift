@@ -84,6 +84,25 @@ struct InvestigatorTests {
         #expect(verdict.rootCause?.entity == db)
     }
 
+    /// The same aligned deploy under a map that puts it at 30%: below the bar (abstention) but above the
+    /// tentative bar (its rollback is offered, marked tentative), then below both (only what to check).
+    @Test(arguments: [(0.3, true), (0.1, false)])
+    func belowTheBarTheBestCandidateIsOfferedTentativelyOrNotAtAll(probability: Double, offersActions: Bool)
+        async throws
+    {
+        let (lake, store) = try world(apiErrors: { $0 >= -9 ? 0.3 : 0.002 }, dbLatency: { _ in 0.01 })
+        try lake.record(Deployment(target: api, at: t0.addingTimeInterval(-600), version: "2.0"))
+        var doubtful = Playbook.standard
+        doubtful.calibration = CalibrationMap([(0, probability), (1, probability)])
+        let verdict = await investigate(lake, store, playbook: doubtful)
+        #expect(verdict.rootCause == nil)
+        #expect(verdict.hypotheses.first?.kind == .deployment)
+        #expect(verdict.abstention?.hasPrefix("no confident root cause: the best candidate is deployment service:api") == true)
+        let rollback = verdict.actions.first { $0.action == "rollback" && $0.target == api }
+        #expect((rollback != nil) == offersActions)
+        #expect(rollback?.reason.hasPrefix("tentative, if deployment service:api is confirmed (\(Int(probability * 100))%)") ?? true)
+    }
+
     @Test func nothingMovedMeansAbstention() async throws {
         let (lake, store) = try world(apiErrors: { _ in 0.002 }, dbLatency: { _ in 0.01 })
         let verdict = await investigate(lake, store)

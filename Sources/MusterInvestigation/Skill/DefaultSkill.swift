@@ -97,7 +97,8 @@ public enum DefaultSkill {
           load_ratio: 2           # a load change counts at this factor up or down
           sustain: 3              # consecutive anomalous samples that make an onset (a blip is not one)
           exhausted_level: 0.9    # a saturation ratio at or above this is exhausted, however slowly it got there
-          confidence_bar: 0.05    # below this calibrated probability of the top hypothesis Muster abstains (see calibration)
+          confidence_bar: 0.5     # below this calibrated probability of the top hypothesis Muster abstains (see calibration)
+          tentative_bar: 0.15     # from this probability up, the best candidate's actions are offered as tentative
           spike_ratio: 2          # a traffic spike is a load increase by this factor
           attribution_share: 0.6  # the org or customer behind this share of the increase is named as the source
 
@@ -148,10 +149,10 @@ public enum DefaultSkill {
 
         # How far to trust a raw score: the probability that a hypothesis with that score is right, read off these
         # [score, probability] points joined by straight lines (flat beyond the first and the last). Fitted by
-        # `muster bench --only calibration` on every hypothesis of the scenarios and of PetShop (docs/calibration.md);
+        # `muster bench --only calibration` on every hypothesis of the scenarios (docs/calibration.md);
         # `points: []` keeps the raw scores. The confidence bar applies to the probability.
         calibration:
-          points: [[0.137, 0.02], [0.524, 0.041], [0.618, 0.1], [0.778, 0.172], [0.94, 0.901]]
+          points: [[0.08, 0.021], [0.206, 0.033], [0.578, 0.127], [0.929, 0.98]]
 
         """#
 }

@@ -12,7 +12,7 @@ struct PlaybookReader {
         "version", "replace", "thresholds", "windows", "topology", "hypotheses", "remediations", "calibration",
     ]
     static let thresholdKeys: Set<String> = [
-        "sigmas", "relative_change", "load_ratio", "sustain", "exhausted_level", "confidence_bar", "spike_ratio", "attribution_share",
+        "sigmas", "relative_change", "load_ratio", "sustain", "exhausted_level", "confidence_bar", "tentative_bar", "spike_ratio", "attribution_share",
     ]
     static let windowKeys: Set<String> = [
         "alignment", "change_lookback", "judge_after", "baseline", "baseline_gap", "onset_lookback",
@@ -60,6 +60,7 @@ struct PlaybookReader {
         try integer(section, "sustain", atLeast: 1).map { playbook.sustain = $0 }
         try share(section, "exhausted_level").map { playbook.exhaustedLevel = $0 }
         try share(section, "confidence_bar", allowsZero: true).map { playbook.confidenceBar = $0 }
+        try share(section, "tentative_bar", allowsZero: true).map { playbook.tentativeBar = $0 }
         try number(section, "spike_ratio", atLeast: 1).map { playbook.spikeRatio = $0 }
         try share(section, "attribution_share").map { playbook.attributionShare = $0 }
     }
