@@ -130,7 +130,8 @@ struct CalibrationReport: Sendable {
         if let safe = study.highestSafeBar(rounded) {
             lines.append(
                 "  lowest calibrated right scenario top: \(Self.format(safe.lowest)); highest bar on a 0.05 grid that "
-                    + "keeps every one: \(Self.format(safe.bar, digits: 2))")
+                    + "keeps every one confident: \(Self.format(safe.bar, digits: 2)) (the playbook's: "
+                    + "\(Self.format(playbook.confidenceBar, digits: 2)))")
         }
         lines.append(
             rounded == playbook.calibration
@@ -143,7 +144,8 @@ struct CalibrationReport: Sendable {
     private var fitDescription: String {
         let fit = study.fit
         return
-            "sources weighted equally, \(Self.format(fit.gridWidth, digits: 2)) score grid, pool adjacent violators, "
+            "fitted on \(study.fitSources.map(\.rawValue).sorted().joined(separator: " + ")), "
+            + "\(Self.format(fit.gridWidth, digits: 2)) score grid, pool adjacent violators, "
             + ">= \(Int(fit.minimumCount)) per point, <= \(fit.maximumPoints) points, prior \(Int(fit.priorWeight)) "
             + "at the raw score, within \(Self.format(fit.floor, digits: 2))...\(Self.format(fit.ceiling, digits: 2))"
     }

@@ -48,10 +48,11 @@ public enum DefaultSkill {
         ## 3. Decide
 
         Rank by score. A hypothesis' confidence is the probability that it is right: read it off the
-        `calibration` points of `assets/playbook.yaml` (straight lines between them). When the top one's
-        confidence is below 0.05, abstain: name the best candidate and the first piece of evidence against it,
-        which is what to check next. Otherwise the top hypothesis is the root cause. The bar is low because the
-        measured probabilities are: a score between 0.6 and 0.8 was right 10 to 17% of the time.
+        `calibration` points of `assets/playbook.yaml` (straight lines between them, fitted on recorded incidents).
+        The top hypothesis is the root cause. When its confidence is below 0.5 (`confidence_bar`), say "no
+        confident root cause": name it as the best candidate with its probability, and give the first piece of
+        evidence against it, which is what to check next. From 0.15 (`tentative_bar`) up, still give its
+        remediations below, each marked tentative; under 0.15 give only what to check.
 
         ## 4. Recommend
 
