@@ -132,4 +132,17 @@ struct InvestigatorTests {
         #expect(assessment?.onset == t0.addingTimeInterval(-300))
         #expect(assessment?.peak == 4)
     }
+
+    /// Against a baseline of exactly zero errors, a rise under the playbook's error floor is not an onset.
+    @Test(arguments: [(0.004, false), (0.05, true)])
+    func anErrorRatioMustClearTheFloorAboveAZeroBaseline(level: Double, isAnomalous: Bool) {
+        var samples: [Sample] = []
+        for minute in -180...10 {
+            samples.append(Sample(time: t0.addingTimeInterval(Double(minute) * 60), value: minute >= -5 ? level : 0))
+        }
+        let spec = SignalSpec(name: "errors", type: .errors, metric: "errors")
+        let assessment = SignalAnalyzer().assess(samples, signal: spec, entity: api, reference: t0)
+        #expect(assessment?.isAnomalous == isAnomalous)
+        #expect((assessment?.onset != nil) == isAnomalous)
+    }
 }

@@ -6,12 +6,14 @@ public import MusterTelemetry
 ///
 /// A sample is anomalous when it lies beyond the baseline median, in the worse direction, by more
 /// than `sigmas` robust standard deviations (1.4826 x MAD) and by more than `relativeChange` of the
-/// median. `health` signals are anomalous below 0.5. `load` counts in both directions and needs a
+/// median (an `errors` signal also by `errorFloor`). `health` signals are anomalous below 0.5. `load` counts in both directions and needs a
 /// `loadRatio` change. An onset is the first of `sustain` consecutive anomalous samples, so a brief
 /// blip that recovers is not an onset; reads never look past the instant assessed.
 public struct SignalAnalyzer: Sendable {
     public var sigmas = 5.0
     public var relativeChange = 0.3
+    /// The least rise of an `errors` signal that counts, whatever its baseline (see `Playbook.errorFloor`).
+    public var errorFloor = 0.01
     public var loadRatio = 2.0
     public var sustain = 3
     /// A run still going at the instant assessed counts with this many samples (it cannot be longer yet).
@@ -108,7 +110,8 @@ public struct SignalAnalyzer: Sendable {
         default:
             let median = baseline.median
             let delta = value - median
-            return delta > sigmas * baseline.sigma && delta > relativeChange * abs(median) && delta > 1e-9
+            let floor = type == .errors ? Swift.max(errorFloor, 1e-9) : 1e-9
+            return delta > sigmas * baseline.sigma && delta > relativeChange * abs(median) && delta > floor
         }
     }
 }

@@ -48,6 +48,7 @@ extension SignalAnalyzer {
         self.init()
         sigmas = playbook.sigmas
         relativeChange = playbook.relativeChange
+        errorFloor = playbook.errorFloor
         loadRatio = playbook.loadRatio
         sustain = playbook.sustain
         exhaustedLevel = playbook.exhaustedLevel

@@ -12,7 +12,7 @@ struct PlaybookReader {
         "version", "replace", "thresholds", "windows", "topology", "hypotheses", "remediations", "calibration",
     ]
     static let thresholdKeys: Set<String> = [
-        "sigmas", "relative_change", "load_ratio", "sustain", "exhausted_level", "confidence_bar", "tentative_bar", "spike_ratio", "attribution_share",
+        "sigmas", "relative_change", "error_floor", "load_ratio", "sustain", "exhausted_level", "confidence_bar", "tentative_bar", "spike_ratio", "attribution_share",
     ]
     static let windowKeys: Set<String> = [
         "alignment", "change_lookback", "judge_after", "baseline", "baseline_gap", "onset_lookback",
@@ -56,6 +56,7 @@ struct PlaybookReader {
         try section.rejectUnknownKeys(allowed: Self.thresholdKeys)
         try number(section, "sigmas", above: 0).map { playbook.sigmas = $0 }
         try number(section, "relative_change", atLeast: 0).map { playbook.relativeChange = $0 }
+        try number(section, "error_floor", atLeast: 0).map { playbook.errorFloor = $0 }
         try number(section, "load_ratio", above: 1).map { playbook.loadRatio = $0 }
         try integer(section, "sustain", atLeast: 1).map { playbook.sustain = $0 }
         try share(section, "exhausted_level").map { playbook.exhaustedLevel = $0 }
