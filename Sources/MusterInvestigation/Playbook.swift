@@ -48,9 +48,10 @@ public struct Playbook: Hashable, Sendable {
     public var sigmas = 5.0
     /// ...and by more than this share of the baseline median.
     public var relativeChange = 0.3
-    /// An `errors` signal must also rise by at least this much: against a baseline of exactly zero (MAD 0)
-    /// a single failed request in a thousand is not an incident.
-    public var errorFloor = 0.01
+    /// An `errors` signal must also rise by at least this much, so that against a baseline of exactly zero
+    /// (MAD 0) a single failed request in a thousand is not an incident. Off by default: on PetShop 0.01
+    /// raised specificity but cost most right answers (docs/petshop.md).
+    public var errorFloor = 0.0
     /// A load change counts when it is this factor up or down.
     public var loadRatio = 2.0
     /// Consecutive anomalous samples that make an onset.

@@ -133,7 +133,8 @@ struct InvestigatorTests {
         #expect(assessment?.peak == 4)
     }
 
-    /// Against a baseline of exactly zero errors, a rise under the playbook's error floor is not an onset.
+    /// Against a baseline of exactly zero errors any rise is an anomaly, unless an error floor is set and the
+    /// rise stays under it.
     @Test(arguments: [(0.004, false), (0.05, true)])
     func anErrorRatioMustClearTheFloorAboveAZeroBaseline(level: Double, isAnomalous: Bool) {
         var samples: [Sample] = []
@@ -141,7 +142,10 @@ struct InvestigatorTests {
             samples.append(Sample(time: t0.addingTimeInterval(Double(minute) * 60), value: minute >= -5 ? level : 0))
         }
         let spec = SignalSpec(name: "errors", type: .errors, metric: "errors")
-        let assessment = SignalAnalyzer().assess(samples, signal: spec, entity: api, reference: t0)
+        var analyzer = SignalAnalyzer()
+        #expect(analyzer.assess(samples, signal: spec, entity: api, reference: t0)?.isAnomalous == true)
+        analyzer.errorFloor = 0.01
+        let assessment = analyzer.assess(samples, signal: spec, entity: api, reference: t0)
         #expect(assessment?.isAnomalous == isAnomalous)
         #expect((assessment?.onset != nil) == isAnomalous)
     }

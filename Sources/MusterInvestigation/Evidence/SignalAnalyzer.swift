@@ -13,7 +13,7 @@ public struct SignalAnalyzer: Sendable {
     public var sigmas = 5.0
     public var relativeChange = 0.3
     /// The least rise of an `errors` signal that counts, whatever its baseline (see `Playbook.errorFloor`).
-    public var errorFloor = 0.01
+    public var errorFloor = 0.0
     public var loadRatio = 2.0
     public var sustain = 3
     /// A run still going at the instant assessed counts with this many samples (it cannot be longer yet).

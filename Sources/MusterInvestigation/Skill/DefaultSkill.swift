@@ -95,7 +95,7 @@ public enum DefaultSkill {
         thresholds:
           sigmas: 5               # a sample is anomalous beyond this many robust standard deviations of its baseline
           relative_change: 0.3    # ... and by more than this share of the baseline median
-          error_floor: 0.01       # ... and an errors signal by at least this much (a zero baseline makes every error an outlier)
+          error_floor: 0          # ... and an errors signal by at least this much (0.01 ignores 1-in-1000 errors on a zero baseline)
           load_ratio: 2           # a load change counts at this factor up or down
           sustain: 3              # consecutive anomalous samples that make an onset (a blip is not one)
           exhausted_level: 0.9    # a saturation ratio at or above this is exhausted, however slowly it got there
