@@ -39,9 +39,9 @@ struct Recommender {
     private func makeProposals(_ action: String, root: Hypothesis) -> [ActionProposal] {
         switch (action, root.kind) {
         case ("scale-out", .trafficSpike):
-            return consumers(of: root).prefix(2).map { scaleOut($0, ratio: loadRatio(root)) }
+            return consumers(of: root).prefix(2).map { scaleOut($0, measuredRatio: loadRatio()) }
         case ("scale-out", _):
-            return [scaleOut(root.entity, ratio: 2)]
+            return [scaleOut(root.entity, measuredRatio: nil)]
         case ("throttle", _):
             guard ["customer", "org"].contains(root.entity.kind) else { return [] }
             return [proposal(action, root.entity, reason: "rate-limit \(root.entity) while the consumers catch up")]
@@ -68,16 +68,21 @@ struct Recommender {
         }
     }
 
-    private func loadRatio(_ root: Hypothesis) -> Double {
+    /// The largest measured load ratio among the anomalous load signals; nil when no load signal moved.
+    private func loadRatio() -> Double? {
         let loads = context.assessments.values.flatMap { $0 }.filter { $0.signal.type == .load && $0.isAnomalous }
-        return loads.map(\.ratio).filter(\.isFinite).max() ?? 2
+        return loads.map(\.ratio).filter(\.isFinite).max()
     }
 
-    private func scaleOut(_ target: EntityRef, ratio: Double) -> ActionProposal {
+    /// Scale-out by the measured load ratio; without one (saturation with flat traffic), by the default
+    /// factor of 2, and the reason says it is a default, not a measurement.
+    private func scaleOut(_ target: EntityRef, measuredRatio: Double?) -> ActionProposal {
         let replicas = context.lake.entity(target, asOf: nil)?.replicas ?? 1
-        let factor = min(context.playbook.maxScaleFactor, max(1.5, ratio))
+        let factor = min(context.playbook.maxScaleFactor, max(1.5, measuredRatio ?? 2))
         let wanted = Int((Double(replicas) * factor).rounded(.up))
-        var proposal = proposal("scale-out", target, reason: "add capacity: load is \(SignalAssessment.format(ratio))x its baseline")
+        let why = measuredRatio.map { "load is \(SignalAssessment.format($0))x its baseline" }
+            ?? "\(target) is saturated with no load change measured; doubling is a default, not a measurement"
+        var proposal = proposal("scale-out", target, reason: "add capacity: \(why)")
         proposal.params = ["from_replicas": .number(Double(replicas)), "to_replicas": .number(Double(wanted))]
         return proposal
     }
