@@ -38,7 +38,8 @@ public struct Investigator: Sendable {
         let context = await InvestigationContext.build(
             facts: facts, lake: lake, metrics: metrics, playbook: playbook, analyzer: analyzer)
         let (found, problems) = await runChecks(context)
-        let ranked = rank(settleSaturation(context.weighed(found), context: context)).map(calibrated)
+        let settled = settleConsequences(settleSaturation(context.weighed(found), context: context), context: context)
+        let ranked = rank(settled).map(calibrated)
         let top = ranked.first
         let root = (top?.confidence ?? 0) >= playbook.confidenceBar ? top : nil
         // Below the bar the best candidate still leads what to do, marked tentative, unless it is a long shot.
@@ -108,6 +109,53 @@ public struct Investigator: Sendable {
                 Evidence("an outside cause explains it better: \(outside.kind.rawValue) \(outside.entity)", against: true))
             return marked
         }
+    }
+
+    /// A failing upstream that turned bad shortly after a well-supported deploy or change on a neighbour (an
+    /// entity serving the same alerting callers, or one it depends on) may be that change's consequence: a
+    /// cache whose config change sends every miss to the database makes the database slow too. Such a
+    /// dependency or infrastructure hypothesis is marked down, with the timing as evidence against.
+    private func settleConsequences(_ hypotheses: [Hypothesis], context: InvestigationContext) -> [Hypothesis] {
+        let changes = hypotheses.filter { [.deployment, .configChange].contains($0.kind) && $0.score >= 0.6 }
+        guard !changes.isEmpty else { return hypotheses }
+        let window = context.playbook.alignmentWindow
+        return hypotheses.map { hypothesis in
+            guard [.dependency, .infrastructure].contains(hypothesis.kind),
+                let onset = context.faultOnset(of: hypothesis.entity)
+            else { return hypothesis }
+            let callers = context.covered(by: hypothesis.entity)
+            for change in changes where change.entity != hypothesis.entity {
+                let neighbours =
+                    !callers.isDisjoint(with: context.covered(by: change.entity))
+                    || context.upstreams[change.entity] != nil
+                        && lake.dependencies(of: hypothesis.entity, depth: 1, asOf: nil).contains { $0.ref == change.entity }
+                guard neighbours, let at = changeInstant(of: change, before: onset, within: window, context: context)
+                else { continue }
+                if let own = context.faultOnset(of: change.entity), own > onset { continue }
+                var marked = hypothesis
+                marked.score *= 0.85
+                let what = change.kind == .deployment ? "deploy of" : "change on"
+                marked.evidence.append(
+                    Evidence(
+                        "\(hypothesis.entity) turned bad \(DurationText.format(onset.timeIntervalSince(at))) after the "
+                            + "\(what) \(change.entity), which serves the same callers: it may be a consequence",
+                        against: true))
+                return marked
+            }
+            return hypothesis
+        }
+    }
+
+    /// The latest deploy or change of `change`'s kind on its entity within `window` before `onset`.
+    private func changeInstant(
+        of change: Hypothesis, before onset: Date, within window: TimeInterval, context: InvestigationContext
+    ) -> Date? {
+        let from = onset.addingTimeInterval(-window)
+        let instants =
+            change.kind == .deployment
+            ? lake.deployments(on: [change.entity], from: from, to: onset).map(\.at)
+            : lake.changes(on: [change.entity], from: from, to: onset).map(\.at)
+        return instants.max()
     }
 
     /// Best raw score first: calibration may give neighbouring scores one probability, never reverse them.

@@ -51,4 +51,18 @@ struct HypothesisContestTests {
         #expect(loser.score < 0.5)
         #expect(!loser.against.isEmpty, "\(loser.kind) \(loser.entity) should carry evidence against it")
     }
+
+    /// A database that slowed down because a cache's config change sent it every miss ranks below the change,
+    /// and says why: it turned bad minutes after the change on a neighbour serving the same callers.
+    @Test func aConsequenceRanksBelowTheChangeThatCausedIt() async throws {
+        let path = Self.repo.appendingPathComponent("scenarios/redis-config-change-unpaged.yaml").path
+        let result = try await ReplayDriver().run(try ScenarioLoader.load(path: path))
+        let incident = try #require(result.incidents.first { !$0.hypotheses.isEmpty })
+        let cause = try #require(incident.hypotheses.first)
+        #expect(cause.kind == "config-change" && cause.entity == EntityRef(kind: "resource", id: "redis-feed"))
+        let consequence = try #require(
+            incident.hypotheses.first { $0.kind == "dependency" && $0.entity == EntityRef(kind: "resource", id: "pg-feed") })
+        #expect(consequence.score < cause.score - 0.1)
+        #expect(consequence.against.contains { $0.contains("after the change on resource:redis-feed") })
+    }
 }
