@@ -3,14 +3,18 @@ internal import CSQLite
 
 /// A prepared SQLite statement; owns its `sqlite3_stmt*` and finalizes it in `deinit`.
 ///
-/// Keeps its `Connection` alive. Bind indexes are 1-based, column indexes 0-based, as in SQLite.
+/// A statement from `prepare` keeps its `Connection` alive; one from the connection's cache does not (the
+/// connection owns it, and a strong reference back would keep both open forever). Bind indexes are 1-based,
+/// column indexes 0-based, as in SQLite.
 public final class Statement {
     private let handle: OpaquePointer
-    private let connection: Connection
+    /// The strong reference of a prepared statement; nil for a cached one.
+    private let owner: Connection?
+    private unowned let connection: Connection
     /// The SQL text this statement was prepared from.
     public let sql: String
 
-    init(connection: Connection, sql: String) throws(StorageError) {
+    init(connection: Connection, sql: String, retainsConnection: Bool = true) throws(StorageError) {
         var pointer: OpaquePointer?
         let code = sqlite3_prepare_v2(connection.handle, sql, -1, &pointer, nil)
         guard code == SQLITE_OK, let pointer else {
@@ -19,6 +23,7 @@ public final class Statement {
         }
         self.handle = pointer
         self.connection = connection
+        self.owner = retainsConnection ? connection : nil
         self.sql = sql
     }
 

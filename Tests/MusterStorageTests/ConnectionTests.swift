@@ -19,6 +19,19 @@ struct ConnectionTests {
         #expect(try select.step() == false)
     }
 
+    /// Cached statements belong to their connection: they must not keep it (and its file lock) alive.
+    @Test func aConnectionWithCachedStatementsIsReleased() throws {
+        weak var released: Connection?
+        do {
+            let connection = try Connection(path: ":memory:")
+            try connection.execute("CREATE TABLE t (i INTEGER)")
+            try connection.transaction { try connection.cached("INSERT INTO t VALUES (1)").run() }
+            released = connection
+            #expect(released != nil)
+        }
+        #expect(released == nil)
+    }
+
     @Test func errorsCarryCodeMessageAndSQL() throws {
         let connection = try Connection(path: ":memory:")
         let error = try #require(throws: StorageError.self) { try connection.execute("SELEC 1") }
