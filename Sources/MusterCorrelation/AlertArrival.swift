@@ -1,4 +1,4 @@
-import Foundation
+public import Foundation
 public import MusterModel
 
 /// One normalized alert as it reaches the correlator, with what the pipeline already knows of it.
@@ -12,15 +12,18 @@ public struct AlertArrival: Sendable {
     public var trouble: [EntityRef: Trouble]
     /// Signal types of the alerting entity that are anomalous at arrival.
     public var symptoms: Set<SignalType>
+    /// When the trouble of the alerting entity and of its upstreams began (earliest fault onset), where known.
+    public var onsets: [EntityRef: Date]
 
     public init(
         alert: Alert, entity: EntityRef?, eventID: String, trouble: [EntityRef: Trouble] = [:],
-        symptoms: Set<SignalType> = []
+        symptoms: Set<SignalType> = [], onsets: [EntityRef: Date] = [:]
     ) {
         self.alert = alert
         self.entity = entity
         self.eventID = eventID
         self.trouble = trouble
         self.symptoms = symptoms
+        self.onsets = onsets
     }
 }

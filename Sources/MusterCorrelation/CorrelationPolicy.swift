@@ -18,6 +18,9 @@ public struct CorrelationPolicy: Sendable {
     public var hubMinimum = 8
     /// A deploy or change this recent on an upstream makes it a suspect.
     public var recentChange: TimeInterval = 3 * 3600
+    /// A dependent whose trouble began more than this before its upstream's did was not hurt by that upstream
+    /// (allowing for scrape and evaluation jitter).
+    public var causeLead: TimeInterval = 2 * 60
     /// An alert of the same name on the same entity from another source within this window is the same alert.
     public var crossSourceWindow: TimeInterval = 15 * 60
 

@@ -105,8 +105,22 @@ extension Correlator {
         func credibility(_ ref: EntityRef) -> (factor: Double, words: String) {
             arrival.trouble[ref] == .healthy ? (0.3, "; \(ref)'s signals are normal") : (1, "")
         }
+        // A cause cannot start after its effect: trouble that began well before the upstream's did not come
+        // from it (a caller of two failing services sides with the one whose failure it followed).
+        func order(cause: EntityRef, causeOnset: Date?, effect: EntityRef, effectOnset: Date?) -> (factor: Double, words: String) {
+            guard let causeOnset, let effectOnset, effectOnset < causeOnset.addingTimeInterval(-policy.causeLead) else {
+                return (1, "")
+            }
+            let lead = DurationText.format(causeOnset.timeIntervalSince(effectOnset))
+            return (0.3, "; but \(effect)'s trouble began \(lead) before \(cause)'s")
+        }
         for hit in context.upstreams where incident.entities.contains(hit.ref) {
-            let credible = credibility(hit.ref)
+            var credible = credibility(hit.ref)
+            let ordered = order(
+                cause: hit.ref, causeOnset: incident.troubleOnsets[hit.ref], effect: entity,
+                effectOnset: arrival.onsets[entity])
+            credible.factor *= ordered.factor
+            credible.words += ordered.words
             candidates.append(
                 Link(
                     score: Self.decay(hit.distance) * credible.factor,
@@ -120,6 +134,11 @@ extension Correlator {
                 credible.factor *= 0.3
                 credible.words += "; but \(below.via)'s own signals were normal when it alerted"
             }
+            let ordered = order(
+                cause: entity, causeOnset: arrival.onsets[entity], effect: below.via,
+                effectOnset: incident.troubleOnsets[below.via])
+            credible.factor *= ordered.factor
+            credible.words += ordered.words
             candidates.append(
                 Link(
                     score: Self.decay(below.distance) * credible.factor,
@@ -136,6 +155,10 @@ extension Correlator {
                 score *= 0.3
                 words += "; but \(theirs.via)'s own signals were normal when it alerted"
             }
+            let ordered = order(
+                cause: hit.ref, causeOnset: arrival.onsets[hit.ref], effect: entity, effectOnset: arrival.onsets[entity])
+            score *= ordered.factor
+            words += ordered.words
             candidates.append(Link(score: score, reason: words))
         }
         if let org = sharedTenant(arrival.alert, incident) {

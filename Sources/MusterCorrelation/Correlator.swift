@@ -208,6 +208,9 @@ public struct Correlator: Sendable {
         if let entity = arrival.entity {
             if !incident.entities.contains(entity) { incident.entities.append(entity) }
             incident.symptoms[entity, default: []].formUnion(arrival.symptoms)
+            if let onset = arrival.onsets[entity] {
+                incident.troubleOnsets[entity] = min(incident.troubleOnsets[entity] ?? onset, onset)
+            }
             let upstreams = self.upstreams(of: entity)
             let credible = arrival.trouble[entity] != .healthy
             for hit in upstreams {
@@ -247,6 +250,7 @@ public struct Correlator: Sendable {
             into.credibleUpstreams[ref] = value
         }
         for (ref, symptoms) in from.symptoms { into.symptoms[ref, default: []].formUnion(symptoms) }
+        into.troubleOnsets.merge(from.troubleOnsets) { min($0, $1) }
         into.log.append((now, reason))
         let tenants = from.alertKeys.compactMap { alerts[$0]?.alert }.flatMap(Self.tenants(of:))
         index.move(source, to: target, entities: from.entities, upstreams: from.upstreams.keys, tenants: tenants)

@@ -44,6 +44,8 @@ public struct IncidentRecord: Hashable, Sendable {
     public var credibleUpstreams: [EntityRef: (distance: Int, via: EntityRef)]
     /// Symptoms seen per entity.
     public var symptoms: [EntityRef: Set<SignalType>]
+    /// When each alerting entity's own trouble began, from its signals (earliest seen).
+    public var troubleOnsets: [EntityRef: Date]
     /// Merges, reopenings and resolutions, in words, with their instant.
     public var log: [(at: Date, note: String)]
     /// The incident this one was merged into.
@@ -68,6 +70,7 @@ public struct IncidentRecord: Hashable, Sendable {
         self.upstreams = [:]
         self.credibleUpstreams = [:]
         self.symptoms = [:]
+        self.troubleOnsets = [:]
         self.log = []
     }
 

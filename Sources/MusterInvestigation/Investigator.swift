@@ -98,10 +98,22 @@ public struct Investigator: Sendable {
         }
     }
 
-    /// Saturation needs "no outside cause": a stronger explanation of another kind marks it down.
+    /// Saturation needs "no outside cause": a stronger explanation of another kind, about another entity,
+    /// marks it down. Conversely a "failing dependency" that is itself saturated is better told as that
+    /// saturation: its own exhausted resource is why it fails.
     private func settleSaturation(_ hypotheses: [Hypothesis], context: InvestigationContext) -> [Hypothesis] {
-        let outside = hypotheses.filter { $0.kind != .saturation }.max { $0.score < $1.score }
+        let saturated = Set(hypotheses.filter { $0.kind == .saturation }.map(\.entity))
+        let hypotheses = hypotheses.map { hypothesis in
+            guard hypothesis.kind == .dependency, saturated.contains(hypothesis.entity) else { return hypothesis }
+            var marked = hypothesis
+            marked.score *= 0.85
+            marked.evidence.append(
+                Evidence("\(hypothesis.entity) is saturated itself: its saturation says why it fails", against: true))
+            return marked
+        }
         return hypotheses.map { hypothesis in
+            let outside = hypotheses.filter { $0.kind != .saturation && $0.entity != hypothesis.entity }
+                .max { $0.score < $1.score }
             guard hypothesis.kind == .saturation, let outside, outside.score >= 0.6 else { return hypothesis }
             var marked = hypothesis
             marked.score *= 0.5

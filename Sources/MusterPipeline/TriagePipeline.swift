@@ -86,6 +86,7 @@ public actor TriagePipeline {
             let probed = await probe.probe(entity, now: now)
             arrival.trouble = probed.trouble
             arrival.symptoms = probed.symptoms
+            arrival.onsets = probed.onsets
         }
         let decision = correlator.ingest(arrival)
         let what = "\(eventID) (\(alert.source.rawValue) \(alert.status.rawValue), \(entity?.description ?? "unmapped")): "

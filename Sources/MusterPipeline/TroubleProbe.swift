@@ -12,7 +12,15 @@ public actor TroubleProbe {
     let metrics: any MetricSource
     let analyzer: SignalAnalyzer
     let depth: Int
-    private var cache: [CacheKey: (Trouble, Set<SignalType>)] = [:]
+    private var cache: [CacheKey: Probed] = [:]
+
+    /// What one entity's signals say at one minute.
+    private struct Probed {
+        var trouble: Trouble
+        var symptoms: Set<SignalType>
+        /// The earliest onset among its anomalous (non-load) signals.
+        var onset: Date?
+    }
     /// Upstreams per entity; cleared with `catalogChanged()`.
     private var upstreams: [EntityRef: [EntityRef]] = [:]
 
@@ -31,25 +39,32 @@ public actor TroubleProbe {
         self.depth = depth
     }
 
-    /// Trouble of `entity` and each upstream at `now`, and the anomalous signal types of `entity` itself.
-    public func probe(_ entity: EntityRef, now: Date) async -> (trouble: [EntityRef: Trouble], symptoms: Set<SignalType>) {
+    /// Trouble of `entity` and each upstream at `now`, the anomalous signal types of `entity` itself, and when
+    /// each one's trouble began (where its signals say).
+    public func probe(_ entity: EntityRef, now: Date) async
+        -> (trouble: [EntityRef: Trouble], symptoms: Set<SignalType>, onsets: [EntityRef: Date])
+    {
         var trouble: [EntityRef: Trouble] = [:]
+        var onsets: [EntityRef: Date] = [:]
         let own = await assess(entity, now: now)
-        trouble[entity] = own.0
+        trouble[entity] = own.trouble
+        onsets[entity] = own.onset
         if upstreams[entity] == nil {
             upstreams[entity] = lake.dependencies(of: entity, depth: depth, asOf: nil).map(\.ref)
         }
         for upstream in upstreams[entity] ?? [] {
-            trouble[upstream] = await assess(upstream, now: now).0
+            let probed = await assess(upstream, now: now)
+            trouble[upstream] = probed.trouble
+            onsets[upstream] = probed.onset
         }
-        return (trouble, own.1)
+        return (trouble, own.symptoms, onsets)
     }
 
-    private func assess(_ ref: EntityRef, now: Date) async -> (Trouble, Set<SignalType>) {
+    private func assess(_ ref: EntityRef, now: Date) async -> Probed {
         let key = CacheKey(entity: ref, minute: Int(now.timeIntervalSince1970 / 60))
         if let cached = cache[key] { return cached }
         let signals = lake.entity(ref, asOf: nil)?.signals ?? []
-        var result: (Trouble, Set<SignalType>) = (.unknown, [])
+        var result = Probed(trouble: .unknown, symptoms: [], onset: nil)
         if !signals.isEmpty {
             var faults: [SignalAssessment] = []
             var loads: [SignalAssessment] = []
@@ -60,11 +75,14 @@ public actor TroubleProbe {
                 if signal.type == .load { loads.append(assessment) } else { faults.append(assessment) }
             }
             if let fault = faults.first {
-                result = (.anomalous("\(fault.signal.name) \(SignalAssessment.format(fault.baseline)) -> \(SignalAssessment.format(fault.current))"), Set(faults.map(\.signal.type)))
+                result = Probed(
+                    trouble: .anomalous(
+                        "\(fault.signal.name) \(SignalAssessment.format(fault.baseline)) -> \(SignalAssessment.format(fault.current))"),
+                    symptoms: Set(faults.map(\.signal.type)), onset: faults.compactMap(\.onset).min())
             } else if let load = loads.first {
-                result = (.loadShift("\(load.signal.name) \(SignalAssessment.format(load.ratio))x"), [])
+                result = Probed(trouble: .loadShift("\(load.signal.name) \(SignalAssessment.format(load.ratio))x"), symptoms: [])
             } else {
-                result = (.healthy, [])
+                result = Probed(trouble: .healthy, symptoms: [])
             }
         }
         cache[key] = result

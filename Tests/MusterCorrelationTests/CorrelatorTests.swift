@@ -127,4 +127,39 @@ struct CorrelatorTests {
         #expect(Set(correlator.visibleIncidents[0].events) == ["e1", "e2", "e3"])
         #expect(correlator.visibleIncidents[0].log.contains { $0.note.contains("merged into") })
     }
+
+    /// A caller of two failing services whose trouble began with the first one's, and minutes before the
+    /// second one's, joins the first incident and does not bridge the second into it. Without onsets it does.
+    @Test(arguments: [true, false])
+    func aCallerSidesWithTheFailureItFollowed(knowsOnsets: Bool) throws {
+        let lake = ContextLake.inMemory()
+        try lake.upsert(
+            [
+                Entity(ref: ref("service:maps")), Entity(ref: ref("service:rates")),
+                Entity(ref: ref("service:quote"), relations: ["dependsOn": [ref("service:maps"), ref("service:rates")]]),
+            ], at: t0.addingTimeInterval(-86_400))
+        var correlator = Correlator(lake: lake)
+        let bad: Trouble = .anomalous("errors 0.01 -> 0.3")
+        func onsets(_ pairs: [(String, TimeInterval)]) -> [EntityRef: Date] {
+            guard knowsOnsets else { return [:] }
+            return Dictionary(uniqueKeysWithValues: pairs.map { (ref($0.0), t0.addingTimeInterval($0.1)) })
+        }
+        let maps = correlator.ingest(
+            AlertArrival(
+                alert: alert("maps-errors", service: "maps", at: 0), entity: ref("service:maps"), eventID: "maps",
+                trouble: [ref("service:maps"): bad], onsets: onsets([("service:maps", -480)])))
+        let rates = correlator.ingest(
+            AlertArrival(
+                alert: alert("rates-errors", service: "rates", at: 60), entity: ref("service:rates"), eventID: "rates",
+                trouble: [ref("service:rates"): bad], onsets: onsets([("service:rates", -180)])))
+        #expect(rates.incident != maps.incident)
+        let quote = correlator.ingest(
+            AlertArrival(
+                alert: alert("quote-errors", service: "quote", at: 90), entity: ref("service:quote"), eventID: "quote",
+                trouble: [ref("service:quote"): bad, ref("service:maps"): bad, ref("service:rates"): bad],
+                onsets: onsets([("service:quote", -420), ("service:maps", -480), ("service:rates", -180)])))
+        #expect(quote.incident == maps.incident)
+        #expect(quote.merged.isEmpty == knowsOnsets)
+        #expect(correlator.incidents[rates.incident]?.isOpen == knowsOnsets)
+    }
 }

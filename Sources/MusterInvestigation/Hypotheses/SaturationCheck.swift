@@ -16,7 +16,9 @@ struct SaturationCheck: HypothesisCheck {
             let saturated = context.faults(of: ref).filter { $0.signal.type == .saturation }
             guard let first = saturated.first else { continue }
             var evidence = saturated.prefix(3).map { Evidence("\(ref): \($0.summary)") }
-            let upstreamFaults = context.upstreams.keys.filter { !context.faults(of: $0).isEmpty }
+            // Its own upstreams: an alerting service that others call is their upstream, not its own.
+            let own = context.lake.dependencies(of: ref, depth: context.playbook.upstreamDepth, asOf: nil).map(\.ref)
+            let upstreamFaults = Set(own).subtracting([ref]).filter { !context.faults(of: $0).isEmpty }
             var score = 0.5 + min(0.2, first.strength / 100)
             if upstreamFaults.isEmpty {
                 evidence.append(Evidence("no upstream of \(ref) shows trouble"))
@@ -25,10 +27,13 @@ struct SaturationCheck: HypothesisCheck {
                 evidence.append(Evidence("upstream trouble too: \(upstreamFaults.sorted().map(\.description).joined(separator: ", "))", against: true))
                 score -= 0.15
             }
-            let coverage = 1 / Double(context.alertingCount)
+            let covered = context.covered(by: ref)
+            let coverage = Double(covered.count) / Double(context.alertingCount)
             if coverage < 1 {
-                evidence.append(Evidence("explains only \(ref) of \(context.alertingCount) alerting entities", against: true))
+                evidence.append(Evidence("explains \(context.coverageWords(covered))", against: true))
                 score -= 0.2 * (1 - coverage)
+            } else if covered.count > 1 {
+                evidence.append(Evidence("explains \(context.coverageWords(covered))"))
             }
             results.append(
                 Hypothesis(
