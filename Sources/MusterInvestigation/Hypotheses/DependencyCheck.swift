@@ -59,10 +59,10 @@ struct DependencyCheck: HypothesisCheck {
             let changes = context.lake.changes(on: [ref], from: window.0, to: window.1)
             if let deploy = deploys.last {
                 score *= 0.6
-                evidence.append(Evidence("deployed \(deploy.version ?? "") \(InvestigationContext.gap(deploy.at, onset)) before it failed: the deploy explains it", against: true))
+                evidence.append(Evidence("deployed \(deploy.version ?? "") \(InvestigationContext.gap(deploy.at, onset)) before it failed: the deploy, not a failing dependency, is the better account", against: true))
             } else if let change = changes.last {
                 score *= 0.6
-                evidence.append(Evidence("changed (\(change.summary)) \(InvestigationContext.gap(change.at, onset)) before it failed: the change explains it", against: true))
+                evidence.append(Evidence("changed (\(change.summary)) \(InvestigationContext.gap(change.at, onset)) before it failed: the change, not a failing dependency, is the better account", against: true))
             } else {
                 evidence.append(Evidence("no deploy or change on it before it failed"))
             }
