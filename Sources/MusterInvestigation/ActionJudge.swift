@@ -7,8 +7,12 @@ import MusterTelemetry
 ///
 /// An action helped when, `judgeAfter` later, the worst symptom it should have touched is at most
 /// half as far from its baseline as just before it. Otherwise it lands in `avoid` with the numbers.
+/// When another action follows sooner, the first is judged just before the second (what came after belongs
+/// to both); with less than `minimumWindow` between them it is not judged on its own.
 struct ActionJudge {
     let context: InvestigationContext
+    /// The shortest span after an action that can show its effect (the before/after medians take 3 minutes).
+    static let minimumWindow: TimeInterval = 3 * 60
 
     func judge() -> (avoid: [AvoidAdvice], tried: [String]) {
         let facts = context.facts
@@ -17,17 +21,28 @@ struct ActionJudge {
         let actions = context.lake.actions(on: examined, from: from, to: facts.now)
         var avoid: [AvoidAdvice] = []
         var tried: [String] = []
+        let instants = actions.map(\.at).sorted()
         for action in actions {
             let label = "\(action.name) of \(action.target) at \(Timestamp.clockTime(action.at))"
-            let judgedAt = action.at.addingTimeInterval(context.playbook.judgeAfter)
+            var judgedAt = action.at.addingTimeInterval(context.playbook.judgeAfter)
+            var cutShort = ""
+            if let next = instants.first(where: { $0 > action.at }), next < judgedAt {
+                guard next.timeIntervalSince(action.at) >= Self.minimumWindow else {
+                    tried.append("\(label): another action followed \(DurationText.format(next.timeIntervalSince(action.at))) later, too soon to judge it alone")
+                    continue
+                }
+                judgedAt = next
+                cutShort = " (judged before the next action at \(Timestamp.clockTime(next)))"
+            }
             guard judgedAt <= facts.now else {
                 tried.append("\(label): too early to judge")
                 continue
             }
-            guard let verdict = effect(of: action, until: judgedAt) else {
+            guard var verdict = effect(of: action, until: judgedAt) else {
                 tried.append("\(label): no symptom signal to judge it by")
                 continue
             }
+            verdict.words += cutShort
             if verdict.helped {
                 tried.append("\(label) helped: \(verdict.words)")
             } else {
@@ -66,7 +81,7 @@ struct ActionJudge {
         let devPre = worse(pre)
         let devPost = worse(post)
         let name = "\(symptom.signal.name) of \(symptom.entity)"
-        var words = "\(name) \(SignalAssessment.format(pre)) -> \(SignalAssessment.format(post)) \(DurationText.format(context.playbook.judgeAfter)) later"
+        var words = "\(name) \(SignalAssessment.format(pre)) -> \(SignalAssessment.format(post)) \(DurationText.format(judgedAt.timeIntervalSince(action.at))) later"
         if let dip = early.map(worse).min(), devPre > 0, dip < devPre * 0.97, devPost > dip {
             let percent = Int(((devPre - dip) / devPre * 100).rounded())
             words += " (dipped \(percent)% at first, then resumed)"

@@ -98,8 +98,8 @@ public struct Investigator: Sendable {
         }
     }
 
-    /// Saturation needs "no outside cause": a stronger explanation of another kind, about another entity,
-    /// marks it down. Conversely a "failing dependency" that is itself saturated is better told as that
+    /// Saturation needs "no outside cause": a stronger explanation of another kind (a deploy or change of the
+    /// entity itself counts) marks it down. Conversely a "failing dependency" that is itself saturated is better told as that
     /// saturation: its own exhausted resource is why it fails.
     private func settleSaturation(_ hypotheses: [Hypothesis], context: InvestigationContext) -> [Hypothesis] {
         let saturated = Set(hypotheses.filter { $0.kind == .saturation }.map(\.entity))
@@ -112,8 +112,11 @@ public struct Investigator: Sendable {
             return marked
         }
         return hypotheses.map { hypothesis in
-            let outside = hypotheses.filter { $0.kind != .saturation && $0.entity != hypothesis.entity }
-                .max { $0.score < $1.score }
+            // A deploy or change of the saturated entity explains its saturation; "failing dependency" on it
+            // only restates it.
+            let outside = hypotheses.filter {
+                $0.kind != .saturation && !($0.entity == hypothesis.entity && [.dependency, .infrastructure].contains($0.kind))
+            }.max { $0.score < $1.score }
             guard hypothesis.kind == .saturation, let outside, outside.score >= 0.6 else { return hypothesis }
             var marked = hypothesis
             marked.score *= 0.5
