@@ -82,11 +82,11 @@ struct ActionJudge {
         let devPost = worse(post)
         let name = "\(symptom.signal.name) of \(symptom.entity)"
         var words = "\(name) \(SignalAssessment.format(pre)) -> \(SignalAssessment.format(post)) \(DurationText.format(judgedAt.timeIntervalSince(action.at))) later"
-        if let dip = early.map(worse).min(), devPre > 0, dip < devPre * 0.97, devPost > dip {
+        let helped = devPre > 0 && devPost <= 0.5 * devPre
+        if !helped, let dip = early.map(worse).min(), devPre > 0, dip < devPre * 0.97, devPost > dip {
             let percent = Int(((devPre - dip) / devPre * 100).rounded())
             words += " (dipped \(percent)% at first, then resumed)"
         }
-        let helped = devPre > 0 && devPost <= 0.5 * devPre
         return (helped, words)
     }
 }

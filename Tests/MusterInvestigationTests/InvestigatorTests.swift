@@ -149,4 +149,21 @@ struct InvestigatorTests {
         #expect(assessment?.isAnomalous == isAnomalous)
         #expect((assessment?.onset != nil) == isAnomalous)
     }
+
+    /// A restart followed three minutes later by a rollback that fixed things is judged before the rollback:
+    /// it did not help, the rollback did. One a minute before another is not judged alone.
+    @Test func anActionIsJudgedBeforeTheNextOne() async throws {
+        let (lake, store) = try world(apiErrors: { $0 >= -20 && $0 < -8 ? 0.3 : 0.002 }, dbLatency: { _ in 0.01 })
+        try lake.record(Deployment(target: api, at: t0.addingTimeInterval(-1500), version: "2.0"))
+        try lake.record(ActionRecord(name: "restart", target: api, at: t0.addingTimeInterval(-720)))
+        try lake.record(ActionRecord(name: "rollback", target: api, at: t0.addingTimeInterval(-540)))
+        try lake.record(ActionRecord(name: "scale-out", target: api, at: t0.addingTimeInterval(-900)))
+        try lake.record(ActionRecord(name: "restart", target: api, at: t0.addingTimeInterval(-860)))
+        let verdict = await investigate(lake, store)
+        #expect(verdict.avoid.map(\.action) == ["restart"])
+        #expect(verdict.avoid.first?.at == t0.addingTimeInterval(-720))
+        #expect(verdict.tried.contains { $0.hasPrefix("restart of service:api") && $0.hasSuffix("(judged before the next action at \(Timestamp.clockTime(t0.addingTimeInterval(-540))))") })
+        #expect(verdict.tried.contains { $0.hasPrefix("rollback of service:api") && $0.contains(" helped: ") && !$0.contains("resumed") })
+        #expect(verdict.tried.contains { $0.hasPrefix("scale-out of service:api") && $0.hasSuffix("too soon to judge it alone") })
+    }
 }
