@@ -203,6 +203,13 @@ public struct Investigator: Sendable {
                 teams.append(team)
             }
         }
+        // Alerts that map to no entity still reach somebody: a `team` label that names a known team.
+        if teams.isEmpty {
+            for value in context.facts.alerts.compactMap({ $0.labels["team"] }) {
+                let team = EntityRef(kind: "team", id: value)
+                if !teams.contains(team), lake.entity(team, asOf: context.facts.now) != nil { teams.append(team) }
+            }
+        }
         return teams
     }
 

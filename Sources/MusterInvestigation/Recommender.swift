@@ -44,7 +44,9 @@ struct Recommender {
             return [scaleOut(root.entity, measuredRatio: nil)]
         case ("throttle", _):
             guard ["customer", "org"].contains(root.entity.kind) else { return [] }
-            return [proposal(action, root.entity, reason: "rate-limit \(root.entity) while the consumers catch up")]
+            let lagging = context.facts.alerting.contains { context.faults(of: $0).contains { $0.signal.type == .lag } }
+            let until = lagging ? "while the consumers catch up" : "until the services it overloads recover"
+            return [proposal(action, root.entity, reason: "rate-limit \(root.entity), the source of the load, \(until)")]
         case ("failover", _):
             let health = context.faults(of: root.entity).contains { $0.signal.type == .health }
             let registered = isRegistered(action, on: root.entity)

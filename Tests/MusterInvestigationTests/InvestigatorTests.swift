@@ -166,4 +166,16 @@ struct InvestigatorTests {
         #expect(verdict.tried.contains { $0.hasPrefix("rollback of service:api") && $0.contains(" helped: ") && !$0.contains("resumed") })
         #expect(verdict.tried.contains { $0.hasPrefix("scale-out of service:api") && $0.hasSuffix("too soon to judge it alone") })
     }
+
+    /// An alert that maps to no entity still engages the team its `team` label names, when the lake knows it.
+    @Test(arguments: [("t", ["team:t"]), ("nobody", [])])
+    func anUnmappedAlertEngagesTheTeamItsLabelNames(label: String, teams: [String]) async throws {
+        let (lake, store) = try world(apiErrors: { _ in 0.002 }, dbLatency: { _ in 0.01 })
+        let alert = Alert(
+            source: .alertmanager, sourceID: "x", dedupKey: "x", status: .firing, title: "disk full on a box", severity: .critical,
+            labels: ["alertname": "DiskFull", "team": label], startedAt: t0, receivedAt: t0)
+        let facts = IncidentFacts(id: IncidentID(2), now: t0.addingTimeInterval(60), firstOnset: t0, alerting: [], alerts: [alert])
+        let verdict = await Investigator(lake: lake, metrics: store).investigate(facts)
+        #expect(verdict.teams.map(\.description) == teams)
+    }
 }
