@@ -178,4 +178,17 @@ struct InvestigatorTests {
         let verdict = await Investigator(lake: lake, metrics: store).investigate(facts)
         #expect(verdict.teams.map(\.description) == teams)
     }
+
+    /// A ramp crosses the anomaly threshold minutes after it leaves normal: the onset is where it left.
+    @Test func aRampsOnsetIsWhereItLeftNormal() {
+        var samples: [Sample] = []
+        for minute in -180...0 {
+            let value = minute < -20 ? 100.0 : 100 + Double(minute + 20) * 20  // +20% a minute from -20m
+            samples.append(Sample(time: t0.addingTimeInterval(Double(minute) * 60), value: value))
+        }
+        let spec = SignalSpec(name: "requests", type: .load, metric: "requests")
+        let assessment = SignalAnalyzer().assess(samples, signal: spec, entity: api, reference: t0)
+        // 2x (the load threshold) is reached at -15m; the rise is clear (over 10%) from -19m.
+        #expect(assessment?.onset == t0.addingTimeInterval(-19 * 60))
+    }
 }

@@ -25,6 +25,8 @@ public struct SignalAnalyzer: Sendable {
     public var baselineGap: TimeInterval = 30 * 60
     /// How far before the reference an onset may lie and still belong to the incident.
     public var lookBack: TimeInterval = 2 * 3600
+    /// How far back from its first anomalous sample the start of a ramp is looked for.
+    public var rampLookBack: TimeInterval = 30 * 60
 
     public init() {}
 
@@ -72,7 +74,8 @@ public struct SignalAnalyzer: Sendable {
         var assessment = SignalAssessment(
             entity: entity, signal: signal, baseline: baseline.median, current: current, peak: current, onset: nil,
             recoveredAt: nil, strength: 0)
-        guard let onsetIndex else { return assessment }
+        guard var onsetIndex else { return assessment }
+        onsetIndex = departure(before: onsetIndex, in: window, baseline: baseline, type: signal.type)
         let run = window[onsetIndex...]
         let worse = run.map { deviation($0.value, baseline: baseline.median, type: signal.type) }
         let peakOffset = worse.indices.max { worse[$0] < worse[$1] } ?? worse.startIndex
@@ -86,6 +89,22 @@ public struct SignalAnalyzer: Sendable {
             assessment.recoveredAt = window[min(window.count - 1, lastBad + 1)].time
         }
         return assessment
+    }
+
+    /// Where a change that became anomalous at `index` began: a ramp crosses the anomaly threshold minutes
+    /// after it leaves normal. Walks back while each earlier sample is still clearly off its baseline in the
+    /// same direction (3 robust sigmas and 10% of the median), at most `rampLookBack`.
+    func departure(before index: Int, in window: [Sample], baseline: Baseline, type: SignalType) -> Int {
+        guard type != .health else { return index }
+        let limit = window[index].time.addingTimeInterval(-rampLookBack)
+        let direction: Double = type == .load && window[index].value < baseline.median ? -1 : 1
+        var start = index
+        while start > 0, window[start - 1].time >= limit {
+            let offset = (window[start - 1].value - baseline.median) * direction
+            guard offset > 3 * baseline.sigma, offset > 0.1 * abs(baseline.median), offset > 1e-9 else { break }
+            start -= 1
+        }
+        return start
     }
 
     /// Deviation in the worse direction (positive = worse; for load, the size of the change).

@@ -55,11 +55,19 @@ struct TrafficSpikeCheck: HypothesisCheck {
             evidence.append(contentsOf: attribution.evidence)
         } else if load.signal.breakdown == nil {
             evidence.append(Evidence("\(load.signal.name) has no breakdown label: the source cannot be named", against: true))
+        } else {
+            let needed = Int((context.playbook.attributionShare * 100).rounded())
+            evidence.append(
+                Evidence(
+                    "no single \(load.signal.breakdown ?? "source") explains \(needed)% of the increase: growth, not one source",
+                    against: true))
         }
         var score = 0.45 + 0.25 * coverage + 0.15 * min(1, log10(max(1, load.ratio))) + 0.1 * share
-        if isSelf && load.signal.breakdown == nil {
+        if isSelf && entity == ref {
+            // Nobody to throttle: the alerting entity's own traffic grew, which is capacity (saturation) or a
+            // consequence, not a spike from a source.
             score *= 0.7
-            evidence.append(Evidence("the load is the alerting entity's own throughput, which may be a consequence", against: true))
+            evidence.append(Evidence("the load is the alerting entity's own throughput, with no source to name", against: true))
         }
         let faultsHere = context.faults(of: ref)
         if !isSelf, let fault = faultsHere.first {
