@@ -38,7 +38,9 @@ public struct Investigator: Sendable {
         let context = await InvestigationContext.build(
             facts: facts, lake: lake, metrics: metrics, playbook: playbook, analyzer: analyzer)
         let (found, problems) = await runChecks(context)
-        let settled = settleConsequences(settleSaturation(context.weighed(found), context: context), context: context)
+        let settled = settleQuietAlerts(
+            settleConsequences(settleSaturation(context.weighed(found), context: context), context: context),
+            context: context)
         let ranked = rank(settled).map(calibrated)
         let top = ranked.first
         let root = (top?.confidence ?? 0) >= playbook.confidenceBar ? top : nil
@@ -105,8 +107,10 @@ public struct Investigator: Sendable {
         let saturated = Set(hypotheses.filter { $0.kind == .saturation }.map(\.entity))
         let hypotheses = hypotheses.map { hypothesis in
             guard hypothesis.kind == .dependency, saturated.contains(hypothesis.entity) else { return hypothesis }
+            // The contract's kinds: an exhausted resource of an alerting service is saturation; calling the same
+            // service a failing dependency only restates it.
             var marked = hypothesis
-            marked.score *= 0.85
+            marked.score *= 0.7
             marked.evidence.append(
                 Evidence("\(hypothesis.entity) is saturated itself: its saturation says why it fails", against: true))
             return marked
@@ -158,6 +162,25 @@ public struct Investigator: Sendable {
                 return marked
             }
             return hypothesis
+        }
+    }
+
+    /// When every alerting entity has signals and none of them moved (a certificate warning, a flapping check),
+    /// there is no symptom for an upstream to have caused: causes found elsewhere are marked down, so such an
+    /// alert is not handed a neighbour's incident as its root cause.
+    private func settleQuietAlerts(_ hypotheses: [Hypothesis], context: InvestigationContext) -> [Hypothesis] {
+        let alerting = context.facts.alerting
+        guard !alerting.isEmpty,
+            alerting.allSatisfy({ !(context.assessments[$0] ?? []).isEmpty && context.faults(of: $0).isEmpty })
+        else { return hypotheses }
+        let names = alerting.map(\.description).joined(separator: ", ")
+        return hypotheses.map { hypothesis in
+            guard !alerting.contains(hypothesis.entity) else { return hypothesis }
+            var marked = hypothesis
+            marked.score *= 0.5
+            marked.evidence.append(
+                Evidence("the signals of \(names) are normal: no symptom there for \(hypothesis.entity) to explain", against: true))
+            return marked
         }
     }
 

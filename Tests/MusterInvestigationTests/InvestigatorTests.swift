@@ -191,4 +191,15 @@ struct InvestigatorTests {
         // 2x (the load threshold) is reached at -15m; the rise is clear (over 10%) from -19m.
         #expect(assessment?.onset == t0.addingTimeInterval(-19 * 60))
     }
+
+    /// An alert on a service whose own signals are normal is not handed its upstream's failure as a cause.
+    @Test func aQuietAlertIsNotExplainedByAFailingUpstream() async throws {
+        let (lake, store) = try world(apiErrors: { _ in 0.002 }, dbLatency: { $0 >= -8 ? 0.9 : 0.01 })
+        let verdict = await investigate(lake, store)
+        #expect(verdict.rootCause == nil)
+        let dependency = try #require(verdict.hypotheses.first { $0.kind == .dependency && $0.entity == db })
+        #expect(dependency.evidence.contains { $0.isAgainst && $0.text.contains("no symptom there for resource:db to explain") })
+        let (sick, sickStore) = try world(apiErrors: { $0 >= -3 ? 0.3 : 0.002 }, dbLatency: { $0 >= -8 ? 0.9 : 0.01 })
+        #expect(await investigate(sick, sickStore).rootCause?.entity == db)
+    }
 }

@@ -20,12 +20,17 @@ struct DependencyCheck: HypothesisCheck {
             // Failing by its signals, or, when none moved (or it has none), by alerting itself.
             let ownAlert = faults.isEmpty ? context.facts.alerts.first { context.lake.entity(forAlert: $0, asOf: nil) == ref } : nil
             guard let onset = faults.first?.onset ?? ownAlert?.startedAt else { continue }
-            let coverage = Double(covered.count) / Double(context.alertingCount)
+            // An upstream that alerts itself is not among those it must explain.
+            let isAlerting = context.facts.alerting.contains(ref)
+            let others = max(1, context.alertingCount - (isAlerting ? 1 : 0))
+            let coverage = Double(covered.count) / Double(others)
+            let coverageWords = "\(covered.count) of \(others) \(isAlerting ? "other " : "")alerting "
+                + (others == 1 ? "entity" : "entities")
             let belowOnset = covered.compactMap { context.faultOnset(of: $0) }.min() ?? context.facts.firstOnset
             let lead = belowOnset.timeIntervalSince(onset)
             var evidence = faults.prefix(3).map { Evidence("\(ref): \($0.summary)") }
             if let ownAlert { evidence.append(Evidence("\(ref) is alerting itself: \(ownAlert.title)")) }
-            evidence.append(Evidence("\(context.coverageWords(covered)) depend on it: \(covered.sorted().map(\.description).joined(separator: ", "))"))
+            evidence.append(Evidence("\(coverageWords) depend on it: \(covered.sorted().map(\.description).joined(separator: ", "))"))
             var score = 0.35 + 0.35 * coverage + min(0.1, (faults.first?.strength ?? 0) / 200)
             if lead >= -60 {
                 score += 0.15
@@ -72,7 +77,7 @@ struct DependencyCheck: HypothesisCheck {
             results.append(
                 Hypothesis(
                     kind: kind, entity: ref, score: score,
-                    summary: "\(context.title(ref)) is failing (\(faults.first?.signal.name ?? "alerting")) and \(context.coverageWords(covered)) depend on it",
+                    summary: "\(context.title(ref)) is failing (\(faults.first?.signal.name ?? "alerting")) and \(coverageWords) depend on it",
                     evidence: evidence))
         }
         return results
