@@ -87,9 +87,20 @@ struct ChangeCheck: HypothesisCheck {
             let flat = own.filter { $0.signal.type != .load }.first ?? own[0]
             evidence.append(Evidence("\(target)'s \(flat.signal.name) is flat since (\(SignalAssessment.format(flat.current)))", against: true))
         } else {
-            // Nothing to confirm or refute it: timing and topology only, never a certainty.
+            // Nothing of its own to confirm or refute it: timing and topology only, never a certainty. The
+            // services below it turning bad within the alignment window after it is the best that is left.
             score = 0.2 + 0.2 * coverage + (lead <= 15 * 60 ? 0.15 : 0)
             evidence.append(Evidence("\(target) has no signals to confirm it", against: true))
+            let below = covered.subtracting([target]).compactMap { context.faultOnset(of: $0) }
+            if let first = below.min(), let last = below.max(), first >= candidate.at.addingTimeInterval(-90),
+                last <= candidate.at.addingTimeInterval(window)
+            {
+                score += 0.15
+                evidence.append(
+                    Evidence(
+                        "the services below it turned bad \(DurationText.format(max(0, first.timeIntervalSince(candidate.at)))) "
+                            + "to \(DurationText.format(max(0, last.timeIntervalSince(candidate.at)))) after it"))
+            }
         }
         if coverage < 1 {
             evidence.append(Evidence("explains \(context.coverageWords(covered))", against: coverage < 0.5))
