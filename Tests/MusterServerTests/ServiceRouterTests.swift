@@ -129,6 +129,9 @@ struct ServiceRouterTests {
         #expect(example.port == 8080)
         #expect(example.slackChannel == "#incidents")
         #expect(example.reopenWindow == 1800)
+        #expect(example.batchDelay == .milliseconds(50))
+        let quick = try ServerConfiguration.parse("correlation:\n  batch_delay: 5ms\n", file: "m.yaml", environment: [:])
+        #expect(quick.batchDelay == .milliseconds(5))
         #expect(example.secrets.slackToken == "xoxb-1")
         #expect {
             _ = try ServerConfiguration.parse("slack:\n  chanel: '#x'\n", file: "m.yaml", environment: [:])
