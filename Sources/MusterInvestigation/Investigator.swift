@@ -38,8 +38,10 @@ public struct Investigator: Sendable {
         let context = await InvestigationContext.build(
             facts: facts, lake: lake, metrics: metrics, playbook: playbook, analyzer: analyzer)
         let (found, problems) = await runChecks(context)
-        let settled = settleQuietAlerts(
-            settleConsequences(settleSaturation(context.weighed(found), context: context), context: context),
+        let settled = settleOverload(
+            settleQuietAlerts(
+                settleConsequences(settleSaturation(context.weighed(found), context: context), context: context),
+                context: context),
             context: context)
         let ranked = rank(settled).map(calibrated)
         let top = ranked.first
@@ -180,6 +182,30 @@ public struct Investigator: Sendable {
             marked.score *= 0.5
             marked.evidence.append(
                 Evidence("the signals of \(names) are normal: no symptom there for \(hypothesis.entity) to explain", against: true))
+            return marked
+        }
+    }
+
+    /// A "failing dependency" whose own load jumped when it began to fail, while a traffic spike is traced to
+    /// a customer or org, is overloaded rather than broken: the spike is the cause, and it is marked down.
+    private func settleOverload(_ hypotheses: [Hypothesis], context: InvestigationContext) -> [Hypothesis] {
+        guard let spike = hypotheses.filter({ $0.kind == .trafficSpike && ["customer", "org"].contains($0.entity.kind) })
+            .max(by: { $0.score < $1.score })
+        else { return hypotheses }
+        return hypotheses.map { hypothesis in
+            guard [.dependency, .saturation].contains(hypothesis.kind), let failed = context.faultOnset(of: hypothesis.entity),
+                let load = (context.assessments[hypothesis.entity] ?? []).first(where: {
+                    $0.signal.type == .load && $0.isAnomalous && $0.ratio >= context.playbook.spikeRatio
+                        && ($0.onset ?? .distantFuture) <= failed.addingTimeInterval(120)
+                })
+            else { return hypothesis }
+            var marked = hypothesis
+            marked.score *= 0.7
+            marked.evidence.append(
+                Evidence(
+                    "\(hypothesis.entity)'s own \(load.signal.name) rose \(SignalAssessment.format(load.ratio))x as it began to "
+                        + "fail: overloaded by the spike from \(spike.entity), not broken",
+                    against: true))
             return marked
         }
     }

@@ -12,7 +12,9 @@ struct SaturationCheck: HypothesisCheck {
 
     func evaluate(_ context: InvestigationContext) async throws -> [Hypothesis] {
         var results: [Hypothesis] = []
-        for ref in context.facts.alerting {
+        // The contract's saturation is an exhausted resource of the alerting *service*; a database or other
+        // resource that is exhausted is, to the services calling it, a failing dependency.
+        for ref in context.facts.alerting where ref.kind == "service" {
             let saturated = context.faults(of: ref).filter { $0.signal.type == .saturation }
             guard let first = saturated.first else { continue }
             var evidence = saturated.prefix(3).map { Evidence("\(ref): \($0.summary)") }
