@@ -76,8 +76,7 @@ public actor TroubleProbe {
             }
             if let fault = faults.first {
                 result = Probed(
-                    trouble: .anomalous(
-                        "\(fault.signal.name) \(SignalAssessment.format(fault.baseline)) -> \(SignalAssessment.format(fault.current))"),
+                    trouble: .anomalous(Self.words(fault)),
                     symptoms: Set(faults.map(\.signal.type)), onset: faults.compactMap(\.onset).min())
             } else if let load = loads.first {
                 result = Probed(trouble: .loadShift("\(load.signal.name) \(SignalAssessment.format(load.ratio))x"), symptoms: [])
@@ -88,5 +87,14 @@ public actor TroubleProbe {
         cache[key] = result
         if cache.count > 50_000 { cache.removeAll(keepingCapacity: true) }
         return result
+    }
+
+    /// "errors 0.01 -> 0.3"; a fault that is over reads "under_replicated 0 -> 14 (recovered 12:04)".
+    private static func words(_ fault: SignalAssessment) -> String {
+        let from = SignalAssessment.format(fault.baseline)
+        guard let recovered = fault.recoveredAt else {
+            return "\(fault.signal.name) \(from) -> \(SignalAssessment.format(fault.current))"
+        }
+        return "\(fault.signal.name) \(from) -> \(SignalAssessment.format(fault.peak)) (recovered \(Timestamp.clockTime(recovered)))"
     }
 }
