@@ -48,10 +48,14 @@ struct Recommender {
             let until = lagging ? "while the consumers catch up" : "until the services it overloads recover"
             return [proposal(action, root.entity, reason: "rate-limit \(root.entity), the source of the load, \(until)")]
         case ("failover", _):
-            let health = context.faults(of: root.entity).contains { $0.signal.type == .health }
+            // Down: fail over, registered or not (the gap is then named). Degraded but up: only where the
+            // entity registers a failover (a replica to promote).
+            let faults = context.faults(of: root.entity)
+            let health = faults.contains { $0.signal.type == .health }
             let registered = isRegistered(action, on: root.entity)
-            guard health || (root.kind == .infrastructure && registered) else { return [] }
-            return [proposal(action, root.entity, reason: "\(root.entity) is down")]
+            guard health || registered else { return [] }
+            let why = health ? "\(root.entity) is down" : "\(root.entity) is degraded (\(faults.first?.signal.name ?? "alerting")) and registers a failover"
+            return [proposal(action, root.entity, reason: why)]
         default:
             return [proposal(action, root.entity, reason: "\(root.kind.rawValue) on \(root.entity)")]
         }
