@@ -27,12 +27,19 @@ struct ActionJudge {
             var judgedAt = action.at.addingTimeInterval(context.playbook.judgeAfter)
             var cutShort = ""
             if let next = instants.first(where: { $0 > action.at }), next < judgedAt {
-                guard next.timeIntervalSince(action.at) >= Self.minimumWindow else {
+                if next.timeIntervalSince(action.at) >= Self.minimumWindow {
+                    judgedAt = next
+                    cutShort = " (judged before the next action at \(Timestamp.clockTime(next)))"
+                } else if judgedAt <= facts.now, let together = effect(of: action, until: judgedAt), !together.helped {
+                    // Too close to split the credit, but there is none to split: nothing improved through both.
+                    let words = together.words + " (with another action \(DurationText.format(next.timeIntervalSince(action.at))) later; neither helped)"
+                    avoid.append(AvoidAdvice(action: action.name, target: action.target, at: action.at, reason: "\(label) did not help: \(words)"))
+                    tried.append("\(label) did not help: \(words)")
+                    continue
+                } else {
                     tried.append("\(label): another action followed \(DurationText.format(next.timeIntervalSince(action.at))) later, too soon to judge it alone")
                     continue
                 }
-                judgedAt = next
-                cutShort = " (judged before the next action at \(Timestamp.clockTime(next)))"
             }
             guard judgedAt <= facts.now else {
                 tried.append("\(label): too early to judge")

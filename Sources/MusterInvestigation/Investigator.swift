@@ -56,7 +56,10 @@ public struct Investigator: Sendable {
         return Verdict(
             at: facts.now, hypotheses: ranked, rootCause: root,
             abstention: root == nil ? abstention(best: top, context: context) : nil,
-            actions: Recommender(context: context).recommend(for: lead, teams: teams, isTentative: root == nil),
+            // Never recommend what was just tried on the same target without effect.
+            actions: Recommender(context: context).recommend(for: lead, teams: teams, isTentative: root == nil).filter {
+                proposal in !judged.avoid.contains { $0.action == proposal.action && $0.target == proposal.target }
+            },
             avoid: judged.avoid, tried: judged.tried, customers: customers.sorted(), services: facts.alerting,
             teams: teams, notified: notified(teams: teams, at: facts.now), problems: problems)
     }
