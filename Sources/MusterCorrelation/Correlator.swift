@@ -17,6 +17,9 @@ public struct Correlator: Sendable {
     private var nextNumber = 1
     /// Secondary dedup keys (PagerDuty incident id) to the primary key.
     private var aliases: [String: String] = [:]
+    /// The current occurrence of an alert that fired again long after its incident resolved (dedup key ->
+    /// the key its new occurrence is tracked under).
+    private var occurrences: [String: String] = [:]
     var index = CorrelationIndex()
     /// Catalog facts that do not change between catalog upserts.
     var fanInCache: [EntityRef: (count: Int, share: Double)] = [:]
@@ -61,16 +64,25 @@ public struct Correlator: Sendable {
         }
         // Taken out of the table while it changes, so appending to its events does not copy them (an alert
         // Alertmanager re-sends every few minutes collects thousands).
-        if let key = existingKey(for: arrival), var tracked = alerts.removeValue(forKey: key) {
-            return update(&tracked, with: arrival, now: now)
+        var key = arrival.alert.dedupKey
+        if let known = existingKey(for: arrival) {
+            if let tracked = alerts[known], isNewOccurrence(of: tracked, arrival: arrival, now: now) {
+                // Fired again after its incident resolved and the reopen window passed: a new occurrence,
+                // correlated afresh (it may have another cause), tracked under a key of its own.
+                key = "\(arrival.alert.dedupKey)@\(Int(now.timeIntervalSince1970))"
+                occurrences[arrival.alert.dedupKey] = key
+                aliases[aliasKey(arrival.alert)] = key
+            } else if var tracked = alerts.removeValue(forKey: known) {
+                return update(&tracked, with: arrival, now: now)
+            }
         }
-        let key = arrival.alert.dedupKey
         var best: (id: IncidentID, link: Link)?
         var bridged: [(IncidentID, Link)] = []
         if let entity = arrival.entity {
             let context = prepare(arrival, entity: entity)
             for id in candidates(for: arrival, context: context) {
                 guard let incident = incidents[id], isCandidate(incident, now: now),
+                    !beganAfterResolution(arrival, entity: entity, incident: incident),
                     let link = link(arrival, context: context, to: incident)
                 else { continue }
                 if link.score >= policy.joinThreshold {
@@ -108,6 +120,7 @@ public struct Correlator: Sendable {
 
     private func existingKey(for arrival: AlertArrival) -> String? {
         let alert = arrival.alert
+        if let current = occurrences[alert.dedupKey], alerts[current] != nil { return current }
         if alerts[alert.dedupKey] != nil { return alert.dedupKey }
         if let alias = aliases[aliasKey(alert)] { return alias }
         // The same alert through another source: same entity, its name in the other's title.
@@ -176,6 +189,21 @@ public struct Correlator: Sendable {
             guard let resolvedAt = incident.resolvedAt else { return false }
             return now.timeIntervalSince(resolvedAt) <= policy.reopenWindow
         }
+    }
+
+    /// Trouble that began after a resolved incident had resolved is a new episode, not that incident again.
+    private func beganAfterResolution(_ arrival: AlertArrival, entity: EntityRef, incident: IncidentRecord) -> Bool {
+        guard incident.status == .resolved, let resolvedAt = incident.resolvedAt, let onset = arrival.onsets[entity]
+        else { return false }
+        return onset > resolvedAt
+    }
+
+    /// A firing alert whose earlier occurrence resolved with its incident longer than the reopen window ago.
+    private func isNewOccurrence(of tracked: TrackedAlert, arrival: AlertArrival, now: Date) -> Bool {
+        guard arrival.alert.status == .firing, tracked.alert.status == .resolved,
+            let incident = incidents[tracked.incident], incident.status == .resolved, let resolvedAt = incident.resolvedAt
+        else { return false }
+        return now.timeIntervalSince(resolvedAt) > policy.reopenWindow
     }
 
     private mutating func open(_ arrival: AlertArrival, key: String, now: Date) -> IncidentID {

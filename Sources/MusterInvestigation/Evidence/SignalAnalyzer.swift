@@ -57,7 +57,10 @@ public struct SignalAnalyzer: Sendable {
         let windowStart = reference.addingTimeInterval(-lookBack)
         let window = samples.filter { $0.time >= windowStart }
         let flags = window.map { isAnomalous($0.value, baseline: baseline, type: signal.type) }
+        // The onset of the latest episode: a failure that recovered and came back belongs to this incident by
+        // its second start. Runs split by a short dip (up to `sustain - 1` normal samples) are one episode.
         var onsetIndex: Int?
+        var lastBad: Int?
         var index = 0
         while index < flags.count {
             if flags[index] {
@@ -65,9 +68,10 @@ public struct SignalAnalyzer: Sendable {
                 let run = flags[index..<end]
                 let reachesNow = end == flags.count
                 if run.allSatisfy({ $0 }) && (run.count == sustain || reachesNow && run.count >= minimumOpenRun) {
-                    onsetIndex = index
-                    break
+                    let continues = lastBad.map { index - $0 <= sustain } ?? false
+                    if onsetIndex == nil || !continues { onsetIndex = index }
                 }
+                if onsetIndex != nil { lastBad = index }
             }
             index += 1
         }

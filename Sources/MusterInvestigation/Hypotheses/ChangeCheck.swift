@@ -34,27 +34,60 @@ struct ChangeCheck: HypothesisCheck {
         }
         var best: [EntityRef: Hypothesis] = [:]
         for candidate in candidates {
-            let hypothesis = judge(candidate, context: context, symptoms: symptoms)
+            let hypothesis = await judge(candidate, context: context, symptoms: symptoms)
             if let known = best[candidate.target], known.score >= hypothesis.score { continue }
             best[candidate.target] = hypothesis
         }
         return Array(best.values)
     }
 
-    /// An upstream of `target` whose own fault began no later than `onset`, if any.
+    /// A saturation ratio that was flat for the hour before `at` and has climbed steadily since, to exhaustion:
+    /// the words that say so, or nil.
+    private func leak(since at: Date, of target: EntityRef, faults: [SignalAssessment], context: InvestigationContext)
+        async -> String?
+    {
+        let exhausted = context.playbook.exhaustedLevel
+        for fault in faults where fault.signal.type == .saturation && fault.current >= exhausted && fault.current <= 1.5 {
+            guard at < context.facts.now.addingTimeInterval(-1800),
+                let samples = try? await context.metrics.values(
+                    of: fault.signal, from: at.addingTimeInterval(-3600), to: context.facts.now)
+            else { continue }
+            let before = samples.filter { $0.time <= at }
+            let after = samples.filter { $0.time > at }
+            guard after.count >= 8,
+                let early = SeriesMath.median(before.filter { $0.time <= at.addingTimeInterval(-1800) }.map(\.value)),
+                let late = SeriesMath.median(before.filter { $0.time > at.addingTimeInterval(-1800) }.map(\.value)),
+                abs(late - early) < 0.05, late < exhausted - 0.2
+            else { continue }
+            // Four quarters after the deploy, each higher than the one before: a steady climb, not a step.
+            let size = after.count / 4
+            let quarters = (0..<4).compactMap { SeriesMath.median(after[($0 * size)..<(($0 + 1) * size)].map(\.value)) }
+            guard quarters.count == 4, quarters.first! > late + 0.02,
+                zip(quarters, quarters.dropFirst()).allSatisfy({ $0 < $1 })
+            else { continue }
+            return "\(target)'s \(fault.signal.name) was flat at \(SignalAssessment.format(late)) before it and has climbed "
+                + "steadily since, to \(SignalAssessment.format(fault.current)): a leak it introduced"
+        }
+        return nil
+    }
+
+    /// An upstream of `target` whose own fault began no later than `onset` and was still going then, if any.
     private func failedFirst(upstreamOf target: EntityRef, before onset: Date, context: InvestigationContext)
         -> (ref: EntityRef, fault: SignalAssessment)?
     {
         let upstreams = context.lake.dependencies(of: target, depth: context.playbook.upstreamDepth, asOf: nil)
         for hit in upstreams {
-            if let fault = context.faults(of: hit.ref).first, let start = fault.onset, start <= onset {
+            // A fault that was over before `onset` did not pass anything on.
+            if let fault = context.faults(of: hit.ref).first, let start = fault.onset, start <= onset,
+                fault.recoveredAt.map({ $0 > onset }) ?? true
+            {
                 return (hit.ref, fault)
             }
         }
         return nil
     }
 
-    private func judge(_ candidate: Candidate, context: InvestigationContext, symptoms: Date) -> Hypothesis {
+    private func judge(_ candidate: Candidate, context: InvestigationContext, symptoms: Date) async -> Hypothesis {
         let target = candidate.target
         var covered = context.covered(by: target)
         if context.facts.alerting.contains(target) { covered.insert(target) }
@@ -79,6 +112,11 @@ struct ChangeCheck: HypothesisCheck {
             if let recovered = aligned.recoveredAt {
                 evidence.append(Evidence("\(target) recovered at \(Timestamp.clockTime(recovered))"))
             }
+        } else if let leak = await leak(since: candidate.at, of: target, faults: faults, context: context) {
+            // A slow leak starts at the deploy and is exhausted hours later: far outside the alignment window,
+            // yet the deploy is the cause, and rolling back (not scaling out) fixes it.
+            score = 0.55 + 0.3 * coverage + 0.05
+            evidence.append(Evidence(leak))
         } else if let late = faults.first, let onset = late.onset {
             score = 0.12
             evidence.append(Evidence("\(target)'s \(late.signal.name) turned bad only \(DurationText.format(onset.timeIntervalSince(candidate.at))) after it, with the other symptoms", against: true))
