@@ -162,4 +162,21 @@ struct CorrelatorTests {
         #expect(quote.merged.isEmpty == knowsOnsets)
         #expect(correlator.incidents[rates.incident]?.isOpen == knowsOnsets)
     }
+
+    /// The same alert firing again within the reopen window reopens its incident; after it, it is a new
+    /// occurrence with an incident of its own, and its later updates follow it there.
+    @Test(arguments: [(20.0 * 60, true), (50.0 * 60, false)])
+    func anAlertFiringAgainReopensOnlyWithinTheWindow(after gap: TimeInterval, reopens: Bool) throws {
+        var correlator = Correlator(lake: try lake())
+        let first = arrive(&correlator, alert("lonely-down", service: "lonely", at: 0), "e1")
+        let resolved = arrive(&correlator, alert("lonely-down", service: "lonely", status: .resolved, at: 120), "e2")
+        #expect(resolved.incident == first.incident)
+        #expect(correlator.incidents[first.incident]?.status == .resolved)
+        let again = arrive(&correlator, alert("lonely-down", service: "lonely", at: 120 + gap), "e3")
+        #expect((again.incident == first.incident) == reopens)
+        #expect(correlator.incidents[again.incident]?.isOpen == true)
+        let update = arrive(&correlator, alert("lonely-down", service: "lonely", at: 180 + gap), "e4")
+        #expect(update.incident == again.incident)
+        #expect(correlator.incidents[first.incident]?.status == (reopens ? .open : .resolved))
+    }
 }

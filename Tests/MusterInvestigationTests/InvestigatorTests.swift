@@ -206,4 +206,18 @@ struct InvestigatorTests {
         let (sick, sickStore) = try world(apiErrors: { $0 >= -3 ? 0.3 : 0.002 }, dbLatency: { $0 >= -8 ? 0.9 : 0.01 })
         #expect(await investigate(sick, sickStore).rootCause?.entity == db)
     }
+
+    /// A failure that recovered and came back: the onset is the second episode's; a one-sample dip inside an
+    /// episode does not split it.
+    @Test func theOnsetIsTheLatestEpisodes() {
+        var samples: [Sample] = []
+        for minute in -180...0 {
+            let bad = (-90 ..< -70).contains(minute) || (minute >= -10 && minute != -6)
+            samples.append(Sample(time: t0.addingTimeInterval(Double(minute) * 60), value: bad ? 0.4 : 0.002))
+        }
+        let spec = SignalSpec(name: "errors", type: .errors, metric: "errors")
+        let assessment = SignalAnalyzer().assess(samples, signal: spec, entity: api, reference: t0)
+        #expect(assessment?.onset == t0.addingTimeInterval(-10 * 60))
+        #expect(assessment?.recoveredAt == nil)
+    }
 }
