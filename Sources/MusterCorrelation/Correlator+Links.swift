@@ -166,7 +166,14 @@ extension Correlator {
         }
         guard var best = candidates.max(by: { $0.score < $1.score }) else { return nil }
 
-        let gap = incident.onsets.map { abs($0.timeIntervalSince(arrival.alert.startedAt)) }.min() ?? 0
+        // How far apart in time: alert starts, or, when the signals say, when the trouble itself began (an alert
+        // with a long `for:` fires late on trouble that started with the others').
+        var gap = incident.onsets.map { abs($0.timeIntervalSince(arrival.alert.startedAt)) }.min() ?? 0
+        if let mine = arrival.onsets[entity],
+            let closest = incident.troubleOnsets.values.map({ abs($0.timeIntervalSince(mine)) }).min()
+        {
+            gap = min(gap, closest)
+        }
         let sameEntity = best.reason.hasPrefix("same entity")
         best.score *= timeFactor(gap: gap, sameEntity: sameEntity)
         if !arrival.symptoms.isEmpty && best.score < 1 {

@@ -21,7 +21,9 @@ struct ChangeCheck: HypothesisCheck {
         let suspects = Set(context.facts.alerting).union(context.upstreams.keys)
         let symptoms = context.symptomOnset
         let from = symptoms.addingTimeInterval(-context.playbook.changeLookBack)
-        let to = min(symptoms.addingTimeInterval(120), context.facts.now)
+        // Up to the latest episode's start too: a re-deploy can break what a rollback had fixed.
+        let latest = context.facts.alerting.compactMap { context.faultOnset(of: $0) }.max() ?? symptoms
+        let to = min(max(symptoms, latest).addingTimeInterval(120), context.facts.now)
         let candidates: [Candidate]
         if kind == .deployment {
             candidates = context.lake.deployments(on: suspects, from: from, to: to).map {

@@ -97,7 +97,9 @@ struct TrafficSpikeCheck: HypothesisCheck {
         var increases: [String: Double] = [:]
         for (key, samples) in groups {
             let before = samples.filter { $0.time < onset.addingTimeInterval(-60) }.map(\.value)
-            let after = samples.filter { $0.time >= onset }.suffix(10).map(\.value)
+            // The spike itself: up to its recovery when it is over (a backlog outlives the traffic that made it).
+            let end = load.recoveredAt ?? context.facts.now
+            let after = samples.filter { $0.time >= onset && $0.time < end }.suffix(10).map(\.value)
             guard let base = SeriesMath.median(before), let now = SeriesMath.median(after) else { continue }
             increases[key] = max(0, now - base)
         }
