@@ -95,7 +95,10 @@ public actor TriagePipeline {
         for merged in decision.merged {
             note(now, "\(merged) merged into \(decision.incident)", incident: decision.incident)
         }
-        if decision.outcome != .updated || alert.status == .firing && verdicts[decision.incident] == nil {
+        // A re-sent firing alert re-triages a verdict older than `retriageAfter`: the cause can move while
+        // the same alerts keep firing (one upstream recovers, another fails).
+        let stale = verdicts[decision.incident].map { now.timeIntervalSince($0.at) >= Self.retriageAfter } ?? true
+        if decision.outcome != .updated || alert.status == .firing && stale {
             if alert.status != .resolved {
                 if batching {
                     touched.insert(decision.incident)
@@ -106,6 +109,9 @@ public actor TriagePipeline {
         }
         return what
     }
+
+    /// How old a verdict may get while its alerts keep firing before an update recomputes it.
+    static let retriageAfter: TimeInterval = 5 * 60
 
     /// Takes a burst of deliveries with one triage per touched incident at the end, instead of one per
     /// alert: in a storm the verdict is recomputed per batch and Slack sees one edit, not hundreds.
