@@ -53,6 +53,15 @@ struct TrafficSpikeCheck: HypothesisCheck {
             share = attribution.share
             customers = attribution.customers
             evidence.append(contentsOf: attribution.evidence)
+        } else if load.signal.breakdown == nil, let (caller, spike) = await callerWithBreakdown(of: ref, near: onset, context: context),
+            let attribution = try await attribute(spike, context: context)
+        {
+            // The producer's own load has no breakdown; the entity in front of it (a gateway) does.
+            entity = attribution.entity
+            share = attribution.share
+            customers = attribution.customers
+            evidence.append(Evidence("\(caller), which calls \(ref): \(spike.summary)"))
+            evidence.append(contentsOf: attribution.evidence)
         } else if load.signal.breakdown == nil {
             evidence.append(Evidence("\(load.signal.name) has no breakdown label: the source cannot be named", against: true))
         } else {
@@ -79,6 +88,25 @@ struct TrafficSpikeCheck: HypothesisCheck {
             kind: .trafficSpike, entity: entity, score: score,
             summary: "traffic spike from \(who): \(load.signal.name) \(SignalAssessment.format(load.ratio))x its baseline",
             evidence: evidence, customers: customers)
+    }
+
+    /// A direct caller of `ref` whose load has a breakdown label and spiked with it (within two minutes).
+    private func callerWithBreakdown(of ref: EntityRef, near onset: Date, context: InvestigationContext) async
+        -> (EntityRef, SignalAssessment)?
+    {
+        let analyzer = SignalAnalyzer(playbook: context.playbook)
+        for hit in context.lake.dependents(of: ref, depth: 1, asOf: nil) {
+            let signals = context.lake.entity(hit.ref, asOf: nil)?.signals ?? []
+            for signal in signals where signal.type == .load && signal.breakdown != nil {
+                guard let spike = await analyzer.assess(
+                    signal, of: hit.ref, reference: context.facts.firstOnset, now: context.facts.now, source: context.metrics),
+                    spike.isAnomalous, spike.ratio >= context.playbook.spikeRatio,
+                    let start = spike.onset, abs(start.timeIntervalSince(onset)) <= 120
+                else { continue }
+                return (hit.ref, spike)
+            }
+        }
+        return nil
     }
 
     private struct Attribution {
