@@ -25,31 +25,34 @@ struct ActionJudge {
         for action in actions {
             let label = "\(action.name) of \(action.target) at \(Timestamp.clockTime(action.at))"
             var judgedAt = action.at.addingTimeInterval(context.playbook.judgeAfter)
-            var cutShort = ""
+            var note = ""
+            // Another action too soon after: the credit for an improvement cannot be shared out, but when
+            // nothing improved through both, there is none to share and neither helped.
+            var tooClose: String?
             if let next = instants.first(where: { $0 > action.at }), next < judgedAt {
+                let gap = DurationText.format(next.timeIntervalSince(action.at))
                 if next.timeIntervalSince(action.at) >= Self.minimumWindow {
                     judgedAt = next
-                    cutShort = " (judged before the next action at \(Timestamp.clockTime(next)))"
-                } else if judgedAt <= facts.now, let together = effect(of: action, until: judgedAt), !together.helped {
-                    // Too close to split the credit, but there is none to split: nothing improved through both.
-                    let words = together.words + " (with another action \(DurationText.format(next.timeIntervalSince(action.at))) later; neither helped)"
-                    avoid.append(AvoidAdvice(action: action.name, target: action.target, at: action.at, reason: "\(label) did not help: \(words)"))
-                    tried.append("\(label) did not help: \(words)")
-                    continue
+                    note = " (judged before the next action at \(Timestamp.clockTime(next)))"
                 } else {
-                    tried.append("\(label): another action followed \(DurationText.format(next.timeIntervalSince(action.at))) later, too soon to judge it alone")
-                    continue
+                    tooClose = "\(label): another action followed \(gap) later, too soon to judge it alone"
+                    note = " (with another action \(gap) later; neither helped)"
                 }
+            }
+            let verdict = judgedAt <= facts.now ? effect(of: action, until: judgedAt) : nil
+            if let tooClose, verdict?.helped ?? true {
+                tried.append(tooClose)
+                continue
             }
             guard judgedAt <= facts.now else {
                 tried.append("\(label): too early to judge")
                 continue
             }
-            guard var verdict = effect(of: action, until: judgedAt) else {
+            guard var verdict else {
                 tried.append("\(label): no symptom signal to judge it by")
                 continue
             }
-            verdict.words += cutShort
+            verdict.words += note
             if verdict.helped {
                 tried.append("\(label) helped: \(verdict.words)")
             } else {

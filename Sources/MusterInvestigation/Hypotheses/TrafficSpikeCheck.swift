@@ -48,19 +48,19 @@ struct TrafficSpikeCheck: HypothesisCheck {
         var entity = ref
         var share = 0.0
         var customers: [EntityRef] = []
-        if let attribution = try await attribute(load, context: context) {
-            entity = attribution.entity
-            share = attribution.share
-            customers = attribution.customers
-            evidence.append(contentsOf: attribution.evidence)
-        } else if load.signal.breakdown == nil, let (caller, spike) = await callerWithBreakdown(of: ref, near: onset, context: context),
-            let attribution = try await attribute(spike, context: context)
+        var found = try await attribute(load, context: context)
+        if found == nil, load.signal.breakdown == nil,
+            let (caller, spike) = await callerWithBreakdown(of: ref, near: onset, context: context),
+            var through = try await attribute(spike, context: context)
         {
             // The producer's own load has no breakdown; the entity in front of it (a gateway) does.
+            through.evidence.insert(Evidence("\(caller), which calls \(ref): \(spike.summary)"), at: 0)
+            found = through
+        }
+        if let attribution = found {
             entity = attribution.entity
             share = attribution.share
             customers = attribution.customers
-            evidence.append(Evidence("\(caller), which calls \(ref): \(spike.summary)"))
             evidence.append(contentsOf: attribution.evidence)
         } else if load.signal.breakdown == nil {
             evidence.append(Evidence("\(load.signal.name) has no breakdown label: the source cannot be named", against: true))
