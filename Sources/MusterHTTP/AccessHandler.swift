@@ -4,7 +4,7 @@ import CMicroHTTPD
 /// at the end of the request (`*upload_data_size == 0` with a context already in `*con_cls`).
 ///
 /// `cls` is an unretained ``RequestDispatcher``. Responses are queued only at the end of the request, which keeps
-/// keep-alive working. The exception is a `Content-Length` over the limit: `413` is queued on the first call, and
+/// keep-alive working; an answer that is not ready when the handler returns suspends the connection (``HTTPReply``). The exception is a `Content-Length` over the limit: `413` is queued on the first call, and
 /// libmicrohttpd then reads none of the body and closes the connection after the answer. A body that outgrows the
 /// limit while streaming (chunked) is drained without being stored and answered `413` at its end, because
 /// libmicrohttpd 0.9.75 refuses `MHD_queue_response` in the middle of a body (the only alternative is to drop the
@@ -45,8 +45,9 @@ let accessHandler: MHD_AccessHandlerCallback = {
         return .YES
     }
 
-    // End of the request.
-    if context.isAnswered { return .YES }
+    // End of the request. A call after the request was answered means libmicrohttpd resumed a connection
+    // whose answer it refused: close it.
+    if context.isAnswered { return context.isDispatched ? .NO : .YES }
     if context.isTooLarge { return answerTooLarge(context, connection: connection, limit: limit) }
     context.isAnswered = true
     guard dispatcher.acquireSlot() else {
@@ -58,7 +59,10 @@ let accessHandler: MHD_AccessHandlerCallback = {
             on: connection)
     }
     context.holdsSlot = true
-    return queue(dispatcher.respond(to: context.request), on: connection)
+    context.isDispatched = true
+    let reply = HTTPReply(connection: connection, registry: dispatcher.suspended)
+    dispatcher.dispatch(context.request, reply: reply)
+    return reply.finishHandling()
 }
 
 /// The `MHD_OPTION_NOTIFY_COMPLETED` callback: the response was sent or the connection died. Frees the context.
@@ -82,7 +86,7 @@ private func answerTooLarge(_ context: RequestContext, connection: OpaquePointer
 /// Copies `response` into a libmicrohttpd response and queues it on `connection`. A response libmicrohttpd refuses
 /// (status outside 100...999, a header with a line break) is replaced by a `500`. Returns `MHD_NO`, which closes
 /// the connection, only when libmicrohttpd refuses even that.
-private func queue(_ response: HTTPResponse, on connection: OpaquePointer) -> MHD_Result {
+func queue(_ response: HTTPResponse, on connection: OpaquePointer) -> MHD_Result {
     let fallback = HTTPResponse.serverError(
         500, code: "invalid_response", message: "the handler returned a response that cannot be sent")
     for candidate in [response, fallback] {

@@ -20,7 +20,7 @@ final class Daemon {
                 code: .invalidConfiguration, message: "host '\(configuration.host)' is not an IPv4 address")
         }
         let flags =
-            MHD_USE_INTERNAL_POLLING_THREAD.rawValue | MHD_USE_EPOLL.rawValue | MHD_USE_ITC.rawValue
+            MHD_USE_INTERNAL_POLLING_THREAD.rawValue | MHD_USE_EPOLL.rawValue | MHD_ALLOW_SUSPEND_RESUME.rawValue
             | MHD_USE_ERROR_LOG.rawValue  // messages go to the external logger
         let context = Unmanaged.passUnretained(dispatcher).toOpaque()
         errno = 0

@@ -80,13 +80,19 @@ public final class HTTPServer: Sendable {
             }
         }
         guard isDraining else { return }
-        _ = await dispatcher.waitUntilIdle(timeout: drainTimeout)
-        // Releasing the daemon stops it; MHD_stop_daemon waits for handlers still running past the timeout.
+        if await !dispatcher.waitUntilIdle(timeout: drainTimeout) {
+            // libmicrohttpd must not stop with a suspended connection: answer what still waits.
+            dispatcher.suspended.closeAll()
+            _ = await dispatcher.waitUntilIdle(timeout: .milliseconds(500))
+        }
+        dispatcher.suspended.closeAll()
+        // Releasing the daemon stops it; MHD_stop_daemon waits for access-handler calls still running.
         state.withLock { $0 = .stopped }
     }
 
     deinit {
         // A server dropped without shutdown() stops here, without the grace period.
+        dispatcher.suspended.closeAll()
         state.withLock { $0 = .stopped }
     }
 }

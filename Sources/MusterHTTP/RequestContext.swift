@@ -12,6 +12,8 @@ final class RequestContext {
     var isTooLarge = false
     /// The request took a handling slot that the completion callback must give back.
     var holdsSlot = false
+    /// The request went to the handler, which answers through an ``HTTPReply``.
+    var isDispatched = false
 
     init(request: HTTPRequest) {
         self.request = request

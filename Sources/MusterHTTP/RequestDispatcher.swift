@@ -1,4 +1,3 @@
-import Dispatch
 import Synchronization
 
 /// The state the libmicrohttpd callbacks share: the handler, the limits and the in-flight count.
@@ -10,6 +9,8 @@ final class RequestDispatcher: Sendable {
     let configuration: HTTPServerConfiguration
     /// libmicrohttpd's error messages.
     let log = DaemonLog()
+    /// Requests whose connections wait, suspended, for their answer.
+    let suspended = SuspendedReplies()
     /// Requests between the start of their handler and libmicrohttpd's completion notice.
     private let inFlight = Mutex(0)
 
@@ -35,19 +36,10 @@ final class RequestDispatcher: Sendable {
         inFlight.withLock { $0 -= 1 }
     }
 
-    /// Runs the handler for `request` and blocks the calling libmicrohttpd worker until it returns.
-    ///
-    /// Blocking is deliberate: the access handler must queue the response before it returns, and a blocked worker
-    /// polls no other socket, so at most `threads` handlers run at once and nothing queues up unbounded behind them.
-    /// The handler itself runs on the Swift concurrency pool, which never waits on this semaphore.
-    func respond(to request: HTTPRequest) -> HTTPResponse {
-        if let immediate = handler.handleImmediately(request) { return immediate }
-        let outcome = HandlerOutcome()
-        let handler = handler
-        Task {
-            outcome.fulfill(await handler.handle(request))
-        }
-        return outcome.wait()
+    /// Hands `request` to the handler, which answers through `reply` now or later. Never blocks the worker:
+    /// concurrency is bounded by ``HTTPServerConfiguration/maxInFlight``, not by the worker threads.
+    func dispatch(_ request: HTTPRequest, reply: HTTPReply) {
+        handler.respond(to: request, reply: reply)
     }
 
     /// Waits until no request is in flight or `timeout` has passed; returns whether it drained.
@@ -59,21 +51,5 @@ final class RequestDispatcher: Sendable {
             try? await clock.sleep(for: .milliseconds(5))
         }
         return true
-    }
-}
-
-/// The handler's response, handed from its task to the blocked worker thread.
-private final class HandlerOutcome: Sendable {
-    private let response = Mutex<HTTPResponse?>(nil)
-    private let done = DispatchSemaphore(value: 0)
-
-    func fulfill(_ value: HTTPResponse) {
-        response.withLock { $0 = value }
-        done.signal()
-    }
-
-    func wait() -> HTTPResponse {
-        done.wait()
-        return response.withLock { $0 } ?? HTTPResponse(status: 500)
     }
 }

@@ -2,65 +2,63 @@ import Dispatch
 import Foundation
 import Synchronization
 
-/// Commits concurrent intake deliveries together: the first caller to find no commit running becomes the
-/// leader and writes everything queued in one transaction, again and again until the queue is empty;
-/// the others wait for their own result. Each caller still returns only after its row is committed, so
-/// "a 2xx only after the commit" holds, while one WAL commit serves many requests under load.
+/// Commits concurrent intake deliveries together, without making any caller wait for another's commit.
+///
+/// The first caller to find no commit running becomes the leader: it writes everything queued in one transaction,
+/// again and again until the queue is empty, and finishes every ticket it wrote. A caller that finds a commit
+/// running queues its ticket and returns at once; the leader finishes it. Each ticket's completion runs only after
+/// its row is committed, so "a 2xx only after the commit" holds, while one WAL commit serves many requests under load.
 final class GroupCommit: Sendable {
-    /// One delivery waiting to be committed, and its outcome.
-    final class Ticket: Sendable {
+    typealias Outcome = Result<(id: Int64, isDuplicate: Bool), any Error>
+
+    /// One delivery waiting to be committed, and what to do with the outcome.
+    struct Ticket: Sendable {
         let source: String
         let deliveryID: String?
         let body: Data
         let receivedAt: Date
-        private let outcome = Mutex<Result<(id: Int64, isDuplicate: Bool), any Error>?>(nil)
-        private let done = DispatchSemaphore(value: 0)
-
-        init(source: String, deliveryID: String?, body: Data, receivedAt: Date) {
-            self.source = source
-            self.deliveryID = deliveryID
-            self.body = body
-            self.receivedAt = receivedAt
-        }
-
-        func finish(_ result: Result<(id: Int64, isDuplicate: Bool), any Error>) {
-            outcome.withLock { $0 = result }
-            done.signal()
-        }
-
-        func wait() throws -> (id: Int64, isDuplicate: Bool) {
-            done.wait()
-            return try outcome.withLock { $0 }!.get()
-        }
+        let completion: @Sendable (Outcome) -> Void
     }
 
     private let state = Mutex<(queue: [Ticket], isLeading: Bool)>(([], false))
-    /// Writes a batch in one transaction and finishes every ticket.
-    private let write: @Sendable ([Ticket]) -> Void
+    /// Writes a batch in one transaction: one outcome per ticket, in order.
+    private let write: @Sendable ([Ticket]) -> [Outcome]
 
-    init(write: @escaping @Sendable ([Ticket]) -> Void) {
+    init(write: @escaping @Sendable ([Ticket]) -> [Outcome]) {
         self.write = write
     }
 
-    func commit(_ ticket: Ticket) throws -> (id: Int64, isDuplicate: Bool) {
+    /// Queues `ticket`; its completion runs once it is committed, on this thread or on the leader's.
+    func submit(_ ticket: Ticket) {
         let leads = state.withLock { state in
             state.queue.append(ticket)
             guard !state.isLeading else { return false }
             state.isLeading = true
             return true
         }
-        if leads {
-            while true {
-                let batch = state.withLock { state in
-                    let batch = state.queue
-                    state.queue = []
-                    if batch.isEmpty { state.isLeading = false }
-                    return batch
-                }
-                if batch.isEmpty { break }
-                write(batch)
+        guard leads else { return }
+        while true {
+            let batch = state.withLock { state in
+                let batch = state.queue
+                state.queue = []
+                if batch.isEmpty { state.isLeading = false }
+                return batch
             }
+            if batch.isEmpty { break }
+            for (ticket, outcome) in zip(batch, write(batch)) { ticket.completion(outcome) }
         }
-        return try ticket.wait()
+    }
+
+    /// Commits one delivery and waits for it (for callers that may block: tests, the actor API).
+    func commit(source: String, deliveryID: String?, body: Data, receivedAt: Date) throws -> (id: Int64, isDuplicate: Bool) {
+        let done = DispatchSemaphore(value: 0)
+        let result = Mutex<Outcome?>(nil)
+        submit(
+            Ticket(source: source, deliveryID: deliveryID, body: body, receivedAt: receivedAt) { outcome in
+                result.withLock { $0 = outcome }
+                done.signal()
+            })
+        done.wait()
+        return try result.withLock { $0 }!.get()
     }
 }

@@ -16,7 +16,7 @@ public struct IntakeRow: Sendable, Hashable {
 /// acknowledged alert survives a crash; the pipeline works through the rows in order, also after a restart.
 ///
 /// Its own SQLite file (WAL): a `kill -9` loses nothing committed. Also records Slack interactions.
-/// The connection sits behind a mutex, so the intake fast path (`appendNow`) can commit on an HTTP
+/// The connection sits behind a mutex, so the intake fast path (`append(…completion:)`) can commit on an HTTP
 /// worker thread without a hop through the actor.
 public actor IntakeStore {
     private nonisolated let storage: LockedConnection
@@ -96,20 +96,25 @@ public actor IntakeStore {
     public func append(source: String, deliveryID: String?, body: Data, receivedAt: Date) throws
         -> (id: Int64, isDuplicate: Bool)
     {
-        try appendNow(source: source, deliveryID: deliveryID, body: body, receivedAt: receivedAt)
+        try committer.commit(source: source, deliveryID: deliveryID, body: body, receivedAt: receivedAt)
     }
 
-    /// `append` for the calling thread, without the actor (the HTTP fast path).
-    public nonisolated func appendNow(source: String, deliveryID: String?, body: Data, receivedAt: Date) throws
-        -> (id: Int64, isDuplicate: Bool)
-    {
-        try committer.commit(GroupCommit.Ticket(source: source, deliveryID: deliveryID, body: body, receivedAt: receivedAt))
+    /// Commits a delivery without waiting (the HTTP fast path): `completion` runs once it is committed, on this
+    /// thread when it leads the group commit, otherwise on the thread that does.
+    public nonisolated func append(
+        source: String, deliveryID: String?, body: Data, receivedAt: Date,
+        completion: @escaping @Sendable (Result<(id: Int64, isDuplicate: Bool), any Error>) -> Void
+    ) {
+        committer.submit(
+            GroupCommit.Ticket(
+                source: source, deliveryID: deliveryID, body: body, receivedAt: receivedAt, completion: completion))
     }
 
     /// Writes a batch of deliveries in one transaction; a retry within the batch counts as a duplicate.
-    private static func write(_ batch: [GroupCommit.Ticket], _ storage: LockedConnection) {
+    private static func write(_ batch: [GroupCommit.Ticket], _ storage: LockedConnection) -> [GroupCommit.Outcome] {
         storage.mutex.withLock { connection in
-            var results: [Result<(id: Int64, isDuplicate: Bool), any Error>] = []
+            var results: [GroupCommit.Outcome] = []
+            results.reserveCapacity(batch.count)
             do {
                 try connection.transaction {
                     var seen: [String: Int64] = [:]
@@ -120,7 +125,7 @@ public actor IntakeStore {
             } catch {
                 results = batch.map { _ in .failure(error) }
             }
-            for (ticket, result) in zip(batch, results) { ticket.finish(result) }
+            return results
         }
     }
 

@@ -49,33 +49,46 @@ public actor MusterService {
 
     /// Validates and commits one delivery; the pipeline takes it after the acknowledgement.
     public func accept(_ source: AlertSource, body: Data, deliveryID: String?) async throws(IntakeError) -> IntakeReceipt {
-        try acceptNow(source, body: body, deliveryID: deliveryID)
+        let outcome: Result<IntakeReceipt, IntakeError> = await withCheckedContinuation { continuation in
+            accept(source, body: body, deliveryID: deliveryID) { continuation.resume(returning: $0) }
+        }
+        return try outcome.get()
     }
 
-    /// `accept` on the calling thread, without the actor: decode, commit, ring the pipeline. The HTTP
-    /// fast path calls it from a libmicrohttpd worker, so a delivery costs one SQLite commit and no task.
-    public nonisolated func acceptNow(_ source: AlertSource, body: Data, deliveryID: String?) throws(IntakeError) -> IntakeReceipt {
+    /// `accept` without the actor and without waiting: decode, then commit through the group commit and ring the
+    /// pipeline. The HTTP fast path calls it on a libmicrohttpd worker, so a delivery costs no task; `completion`
+    /// runs once the delivery is committed (or refused), on this thread or on the one that led its commit.
+    public nonisolated func accept(
+        _ source: AlertSource, body: Data, deliveryID: String?,
+        completion: @escaping @Sendable (Result<IntakeReceipt, IntakeError>) -> Void
+    ) {
         let now = clock.now()
         let delivery: Delivery
         do {
             delivery = try SignalDecoder.decode(source, body: body, receivedAt: now)
         } catch {
             metrics.received(source: source.rawValue, outcome: "rejected")
-            throw IntakeError(status: 400, message: "\(error)")
+            completion(.failure(IntakeError(status: 400, message: "\(error)")))
+            return
         }
-        let appended: (id: Int64, isDuplicate: Bool)
-        do {
-            appended = try intake.appendNow(source: source.rawValue, deliveryID: deliveryID, body: body, receivedAt: now)
-        } catch {
-            metrics.received(source: source.rawValue, outcome: "error")
-            throw IntakeError(status: 503, message: "could not store the delivery: \(error)")
+        intake.append(source: source.rawValue, deliveryID: deliveryID, body: body, receivedAt: now) { appended in
+            switch appended {
+            case .failure(let error):
+                self.metrics.received(source: source.rawValue, outcome: "error")
+                completion(.failure(IntakeError(status: 503, message: "could not store the delivery: \(error)")))
+            case .success(let appended):
+                self.metrics.received(source: source.rawValue, outcome: appended.isDuplicate ? "duplicate" : "accepted")
+                if !appended.isDuplicate {
+                    self.handOff.withLock { if $0.count < Self.handOffLimit { $0[appended.id] = delivery } }
+                }
+                self.wakeUp.yield()
+                completion(
+                    .success(
+                        IntakeReceipt(
+                            id: appended.id, alerts: delivery.alerts.count, isDuplicate: appended.isDuplicate,
+                            ignored: delivery.ignored)))
+            }
         }
-        metrics.received(source: source.rawValue, outcome: appended.isDuplicate ? "duplicate" : "accepted")
-        if !appended.isDuplicate {
-            handOff.withLock { if $0.count < Self.handOffLimit { $0[appended.id] = delivery } }
-        }
-        wakeUp.yield()
-        return IntakeReceipt(id: appended.id, alerts: delivery.alerts.count, isDuplicate: appended.isDuplicate, ignored: delivery.ignored)
     }
 
     /// Takes every committed, unprocessed delivery through the pipeline, oldest first.

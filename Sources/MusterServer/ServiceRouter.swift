@@ -84,20 +84,28 @@ public struct ServiceRouter: HTTPHandler {
 
     // MARK: - Intake
 
-    /// The alert intake routes answered on the HTTP worker thread: authenticate, decode, commit, 202.
-    public func handleImmediately(_ request: HTTPRequest) -> HTTPResponse? {
+    /// The alert intake routes start on the HTTP worker thread (authenticate, decode, queue the commit) and answer
+    /// `202` once the delivery is committed, without holding the worker; everything else runs in a task.
+    public func respond(to request: HTTPRequest, reply: HTTPReply) {
+        guard let source = Self.intakeSource(of: request) else {
+            Task { reply.send(await handle(request)) }
+            return
+        }
+        if let refusal = authenticate(source, request) { return reply.send(refusal) }
+        service.accept(source, body: Data(request.body), deliveryID: request.headers["x-webhook-id"]) { outcome in
+            switch outcome {
+            case .success(let receipt): reply.send(Self.receipt(receipt))
+            case .failure(let error): reply.send(Self.error(error.status, error.message))
+            }
+        }
+    }
+
+    /// The alert source of an intake request (`POST /v1/intake/{source}`), nil for any other request.
+    private static func intakeSource(of request: HTTPRequest) -> AlertSource? {
         guard request.method == "POST" else { return nil }
         let parts = request.path.split(separator: "/")
-        guard parts.count == 3, parts[0] == "v1", parts[1] == "intake",
-            let source = AlertSource(rawValue: String(parts[2]))
-        else { return nil }
-        if let refusal = authenticate(source, request) { return refusal }
-        do {
-            let receipt = try service.acceptNow(source, body: Data(request.body), deliveryID: request.headers["x-webhook-id"])
-            return Self.receipt(receipt)
-        } catch {
-            return Self.error(error.status, error.message)
-        }
+        guard parts.count == 3, parts[0] == "v1", parts[1] == "intake" else { return nil }
+        return AlertSource(rawValue: String(parts[2]))
     }
 
     /// Nil when the request may pass; else the 401 to answer.
@@ -133,8 +141,7 @@ public struct ServiceRouter: HTTPHandler {
         }
         let deliveryID = request.headers["x-webhook-id"]
         do {
-            let receipt = try await service.accept(source, body: body, deliveryID: deliveryID)
-            return Self.encode(receipt, status: receipt.isDuplicate ? 200 : 202)
+            return Self.receipt(try await service.accept(source, body: body, deliveryID: deliveryID))
         } catch {
             return Self.error(error.status, error.message)
         }

@@ -34,7 +34,7 @@ struct ServiceRouterTests {
         #expect(try await fixture.intake.count() == 1)
         let retry = await fixture.request("POST", "/v1/intake/generic", body: generic, headers: headers)
         #expect(retry.status == 200)
-        #expect(retry.text.contains("\"is_duplicate\" : true"))
+        #expect(retry.text.contains(#""is_duplicate":true"#))
         #expect(try await fixture.intake.count() == 1)
         await fixture.service.drain()
         let incidents = await fixture.request("GET", "/v1/incidents")
