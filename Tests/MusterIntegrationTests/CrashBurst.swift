@@ -1,4 +1,5 @@
 import Foundation
+import MusterTestSupport
 import Synchronization
 
 #if canImport(Glibc)
@@ -89,7 +90,7 @@ final class CrashBurst: Sendable {
             return true
         }
         // Marked killed first: every failure from here on is the kill's doing.
-        if kill { sendSignal(SIGKILL, to: pid) }
+        if kill { ChildProcess.send(SIGKILL, to: pid) }
     }
 
     /// Records a failure; false when the server was killed (the client should stop).

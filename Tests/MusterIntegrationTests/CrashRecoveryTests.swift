@@ -1,4 +1,5 @@
 import Foundation
+import MusterTestSupport
 import Testing
 
 /// The real `muster serve`, killed with SIGKILL in the middle of an alert burst and restarted on the same
@@ -23,27 +24,20 @@ struct CrashRecoveryTests {
 
     @Test(.timeLimit(.minutes(1)))
     func killedMidBurstLosesNoAcknowledgedAlertAndPostsEachRootOnce() async throws {
-        let executable = try CrashServerProcess.executable()
+        let executable = try CrashServer.executable()
         let slack = try CrashFakeSlack()
         defer { slack.stop() }
         let now = Date()
         let fixture = try CrashFixture(slackAPIURL: slack.apiURL, now: now)
         defer { fixture.remove() }
-        let port = try CrashServerProcess.freePort()
+        let port = try LoopbackSocket.freePort()
         let arguments = ["--config", fixture.configuration, "--listen", "127.0.0.1:\(port)", "--db", fixture.database]
         var environment = ProcessInfo.processInfo.environment.filter { !$0.key.hasPrefix("MUSTER_") }
         environment["MUSTER_SLACK_TOKEN"] = "xoxb-test"
         let log = fixture.directory.appendingPathComponent("server.log")
-        func start() async throws -> CrashServerProcess {
-            let server = try CrashServerProcess(
-                executable: executable, arguments: arguments, environment: environment, log: log)
-            do {
-                try await server.waitUntilHealthy(port: port)
-            } catch {
-                server.killIfRunning()
-                throw error
-            }
-            return server
+        func start() async throws -> ChildProcess {
+            try await CrashServer.start(
+                executable: executable, arguments: arguments, environment: environment, log: log, port: port)
         }
 
         // 1–2. Start, burst, and kill -9 once 30 % of the alerts were acknowledged.

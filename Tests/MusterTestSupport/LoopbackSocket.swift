@@ -42,6 +42,13 @@ public enum LoopbackSocket {
         return (descriptor, UInt16(bigEndian: address.sin_port))
     }
 
+    /// A loopback port that was free a moment ago (bound to 0, read, released), for a child process to listen on.
+    public static func freePort() throws -> UInt16 {
+        let (descriptor, port) = try listen(backlog: 1)
+        close(descriptor)
+        return port
+    }
+
     private static func startListening(_ descriptor: Int32, _ backlog: Int32) -> Int32 {
         #if canImport(Glibc)
             Glibc.listen(descriptor, backlog)
