@@ -1,4 +1,5 @@
 import Foundation
+import MusterTestSupport
 import Testing
 
 @testable import MusterTelemetry
@@ -17,7 +18,7 @@ struct PrometheusSourceTests {
     static let emptyMatrix = #"{"status":"success","data":{"resultType":"matrix","result":[]}}"#
 
     @Test func buildsAnEscapedRangeQueryOnTheStepGrid() async throws {
-        let server = try LoopbackHTTPServer(responses: [.init(status: 200, body: Self.emptyMatrix)])
+        let server = try FakeAPIServer.canned([.init(status: 200, body: Self.emptyMatrix)])
         defer { server.stop() }
         let source = PrometheusSource(baseURL: server.baseURL)
         let series = try await source.series(
@@ -36,7 +37,7 @@ struct PrometheusSourceTests {
     }
 
     @Test func queriesTheBareNameWithoutMatchersAndKeepsABasePath() async throws {
-        let server = try LoopbackHTTPServer(responses: [.init(status: 200, body: Self.emptyMatrix)])
+        let server = try FakeAPIServer.canned([.init(status: 200, body: Self.emptyMatrix)])
         defer { server.stop() }
         let source = PrometheusSource(baseURL: server.baseURL.appendingPathComponent("prom"), step: 15)
         _ = try await source.series(
@@ -62,7 +63,7 @@ struct PrometheusSourceTests {
               {"metric":{"__name__":"runs_total","org":"c"},"values":[]}
             ]},"warnings":["ignored"]}
             """
-        let server = try LoopbackHTTPServer(responses: [.init(status: 200, body: body)])
+        let server = try FakeAPIServer.canned([.init(status: 200, body: body)])
         defer { server.stop() }
         let series = try await PrometheusSource(baseURL: server.baseURL).series(
             named: "runs_total", matching: [:], from: Self.minute, to: Self.minute.addingTimeInterval(120))
@@ -84,7 +85,7 @@ struct PrometheusSourceTests {
             {"status":"success","data":{"resultType":"matrix","result":[
               {"metric":{"org":"b"},"values":[[1795205000,"7"]]},{"metric":{"org":"a"},"values":[[1795205000,"3"]]}]}}
             """
-        let server = try LoopbackHTTPServer(responses: [
+        let server = try FakeAPIServer.canned([
             .init(status: 200, body: first), .init(status: 200, body: second),
         ])
         defer { server.stop() }
@@ -123,7 +124,7 @@ struct PrometheusSourceTests {
     func failuresNameTheURLStatusAndReason(status: Int, body: String, code: TelemetryError.Code, text: String)
         async throws
     {
-        let server = try LoopbackHTTPServer(responses: [.init(status: status, body: body)])
+        let server = try FakeAPIServer.canned([.init(status: status, body: body)])
         defer { server.stop() }
         let source = PrometheusSource(baseURL: server.baseURL)
         let error = try await #require(throws: TelemetryError.self) {
@@ -137,7 +138,7 @@ struct PrometheusSourceTests {
     }
 
     @Test func aRefusedConnectionIsATransportError() async throws {
-        let server = try LoopbackHTTPServer(responses: [])
+        let server = try FakeAPIServer.canned([])
         server.stop()
         let source = PrometheusSource(baseURL: server.baseURL)
         let error = try await #require(throws: TelemetryError.self) {
@@ -148,7 +149,7 @@ struct PrometheusSourceTests {
     }
 
     @Test func anEmptyGridRangeOrAnInvalidNameSendsNoRequest() async throws {
-        let server = try LoopbackHTTPServer(responses: [])
+        let server = try FakeAPIServer.canned([])
         defer { server.stop() }
         let source = PrometheusSource(baseURL: server.baseURL)
         let inside = try await source.series(

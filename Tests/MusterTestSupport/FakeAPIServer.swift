@@ -11,8 +11,8 @@ import Synchronization
 /// A test HTTP/1.1 server on 127.0.0.1 with an ephemeral port, standing in for Slack or PagerDuty.
 ///
 /// Records every request (method, target, headers, body); answers with a one-shot response when one is
-/// queued (`answerNext`), otherwise with `respond`. One connection at a time on its own thread until `stop()`.
-/// (The approach of `MusterTelemetryTests/LoopbackHTTPServer`, extended to read bodies.)
+/// queued (`answerNext`), otherwise with `respond`. One connection at a time on its own thread until `stop()`;
+/// a client silent for 5 s is dropped, and one that went away cannot raise SIGPIPE.
 public final class FakeAPIServer: Sendable {
     public struct Request: Sendable {
         public var method: String
@@ -27,6 +27,7 @@ public final class FakeAPIServer: Sendable {
 
     public struct Response: Sendable {
         public var status: Int
+        /// Sent as given; a `Content-Type` here replaces the default `application/json; charset=utf-8`.
         public var headers: [String: String] = [:]
         public var body: String
 
@@ -43,9 +44,9 @@ public final class FakeAPIServer: Sendable {
     private let respond: @Sendable (Request) -> Response
     private let state = Mutex<(queued: [Response], requests: [Request])>(([], []))
 
-    public init(respond: @escaping @Sendable (Request) -> Response) throws {
+    public init(backlog: Int32 = 16, respond: @escaping @Sendable (Request) -> Response) throws {
         self.respond = respond
-        (listener, port) = try LoopbackSocket.listen(backlog: 16)
+        (listener, port) = try LoopbackSocket.listen(backlog: backlog)
         let thread = Thread { [self] in serve() }
         thread.start()
     }
@@ -75,6 +76,8 @@ public final class FakeAPIServer: Sendable {
             let connection = accept(listener, nil, nil)
             if connection < 0, errno == EINTR { continue }
             guard connection >= 0 else { return }
+            var limit = timeval(tv_sec: 5, tv_usec: 0)
+            _ = setsockopt(connection, SOL_SOCKET, SO_RCVTIMEO, &limit, socklen_t(MemoryLayout<timeval>.size))
             handle(connection)
             close(connection)
         }
@@ -118,7 +121,10 @@ public final class FakeAPIServer: Sendable {
         }
         let response = queued ?? respond(request)
         let payload = Array(response.body.utf8)
-        var text = "HTTP/1.1 \(response.status) Fake\r\nContent-Type: application/json; charset=utf-8\r\n"
+        var text = "HTTP/1.1 \(response.status) Fake\r\n"
+        if !response.headers.keys.contains(where: { $0.lowercased() == "content-type" }) {
+            text += "Content-Type: application/json; charset=utf-8\r\n"
+        }
         for (name, value) in response.headers { text += "\(name): \(value)\r\n" }
         text += "Content-Length: \(payload.count)\r\nConnection: close\r\n\r\n"
         write(Array(text.utf8) + payload, to: connection)
@@ -127,7 +133,7 @@ public final class FakeAPIServer: Sendable {
     private func write(_ bytes: [UInt8], to connection: Int32) {
         var sent = 0
         while sent < bytes.count {
-            let count = bytes[sent...].withUnsafeBytes { send(connection, $0.baseAddress, $0.count, 0) }
+            let count = bytes[sent...].withUnsafeBytes { send(connection, $0.baseAddress, $0.count, noSignal) }
             guard count > 0 else { return }
             sent += count
         }
@@ -135,6 +141,18 @@ public final class FakeAPIServer: Sendable {
 }
 
 extension FakeAPIServer {
+    /// Answers with `responses` in order, then with 500 `no canned response left`.
+    public static func canned(_ responses: [Response]) throws -> FakeAPIServer {
+        let server = try FakeAPIServer { _ in
+            Response(status: 500, headers: ["Content-Type": "text/plain"], body: "no canned response left")
+        }
+        for response in responses { server.answerNext(response) }
+        return server
+    }
+
+    /// The request targets (`/path?query`) received so far, in order.
+    public var targets: [String] { requests.map(\.target) }
+
     /// A fake Slack: every call answers `ok` in channel `C1`; `chat.postMessage` numbers its messages
     /// `1700000000.000100`, `.000200`, ... (so the first post is the root), `chat.update` echoes its `ts`.
     public static func slack() throws -> FakeAPIServer {
@@ -168,6 +186,13 @@ extension FakeAPIServer {
     /// `chat.update` requests.
     public var updates: [Request] { requests(to: "/api/chat.update") }
 }
+
+/// `send(2)` flags: a peer that closed its end makes `send` fail with EPIPE instead of killing the test process.
+#if canImport(Glibc)
+    private let noSignal = Int32(MSG_NOSIGNAL)
+#else
+    private let noSignal: Int32 = 0
+#endif
 
 extension [UInt8] {
     /// The index of the `\r\n\r\n` that ends the head, nil before it arrived.
