@@ -1,8 +1,8 @@
-import MusterTestSupport
 import Foundation
 import MusterModel
 import MusterNotify
 import MusterPipeline
+import MusterTestSupport
 import Synchronization
 
 @testable import MusterInvestigation
@@ -38,7 +38,8 @@ enum Fixtures {
         summary: String? = nil
     ) -> TriageUpdate {
         TriageUpdate(
-            incident: IncidentID(incident), incidentKey: "inc-\(incident)", revision: revision, at: t0.addingTimeInterval(Double(revision) * 60),
+            incident: IncidentID(incident), incidentKey: "inc-\(incident)", revision: revision,
+            at: t0.addingTimeInterval(Double(revision) * 60),
             verdict: verdict(), text: "card text r\(revision)", blocks: blocks, notified: [],
             mentions: ["<@U0DAN>", "<@U0ADA>"], teams: [payments, identity],
             teamChannels: [payments: "#payments", identity: "C0IDENTITY"], newTeams: newTeams,
@@ -62,6 +63,17 @@ enum Fixtures {
         OutboxWorker(
             outbox: outbox, slack: configuration.slackClient(), pagerDuty: configuration.pagerDutyClient(),
             policy: policy, random: { 0 })
+    }
+
+    /// An outbox at `path`, its notifier on a clock stopped at `t0` and a worker, over the fakes given.
+    static func delivery(
+        slack: FakeAPIServer?, pagerDuty: FakeAPIServer? = nil, merge: Bool = false, path: String = ":memory:",
+        policy: RetryPolicy = RetryPolicy(jitter: 0)
+    ) throws -> (outbox: Outbox, notifier: OutboxNotifier, worker: OutboxWorker) {
+        let outbox = try Outbox(path: path)
+        let configuration = configuration(slack: slack, pagerDuty: pagerDuty, merge: merge)
+        let notifier = OutboxNotifier(outbox: outbox, configuration: configuration, clock: ManualClock(t0))
+        return (outbox, notifier, worker(outbox, configuration, policy: policy))
     }
 
     /// A fresh file path for an outbox that must survive a "restart"; removed by the caller.

@@ -13,10 +13,7 @@ struct OutboxDeliveryTests {
     @Test func firstPostThenTwoUpdatesEditTheOneRootAndReplyInItsThread() async throws {
         let slack = try FakeAPIServer.slack()
         defer { slack.stop() }
-        let outbox = try Outbox(path: ":memory:")
-        let configuration = Fixtures.configuration(slack: slack, pagerDuty: nil)
-        let notifier = OutboxNotifier(outbox: outbox, configuration: configuration, clock: ManualClock(t0))
-        let worker = Fixtures.worker(outbox, configuration)
+        let (outbox, notifier, worker) = try Fixtures.delivery(slack: slack)
 
         for revision in 1...3 {
             await notifier.publish(Fixtures.update(revision: revision))
@@ -55,12 +52,10 @@ struct OutboxDeliveryTests {
     @Test func onlyTheNewestPendingEditIsSent() async throws {
         let slack = try FakeAPIServer.slack()
         defer { slack.stop() }
-        let outbox = try Outbox(path: ":memory:")
-        let configuration = Fixtures.configuration(slack: slack, pagerDuty: nil)
-        let notifier = OutboxNotifier(outbox: outbox, configuration: configuration, clock: ManualClock(t0))
+        let (outbox, notifier, worker) = try Fixtures.delivery(slack: slack)
 
         for revision in 1...3 { await notifier.publish(Fixtures.update(revision: revision)) }
-        let summary = try await Fixtures.worker(outbox, configuration).drain(now: t0)
+        let summary = try await worker.drain(now: t0)
 
         #expect(slack.updates.count == 1)
         #expect(slack.updates.first?.json?["text"]?.stringValue?.hasSuffix("r3") == true)
@@ -72,10 +67,7 @@ struct OutboxDeliveryTests {
     @Test func eachNewTeamGetsOneCrosspostInItsChannel() async throws {
         let slack = try FakeAPIServer.slack()
         defer { slack.stop() }
-        let outbox = try Outbox(path: ":memory:")
-        let configuration = Fixtures.configuration(slack: slack, pagerDuty: nil)
-        let notifier = OutboxNotifier(outbox: outbox, configuration: configuration, clock: ManualClock(t0))
-        let worker = Fixtures.worker(outbox, configuration)
+        let (_, notifier, worker) = try Fixtures.delivery(slack: slack)
         let team = EntityRef(kind: "team", id: "no-channel")
 
         await notifier.publish(Fixtures.update(revision: 1, newTeams: [Fixtures.payments, team]))
@@ -103,10 +95,7 @@ struct OutboxDeliveryTests {
             slack.stop()
             pagerDuty.stop()
         }
-        let outbox = try Outbox(path: ":memory:")
-        let configuration = Fixtures.configuration(slack: slack, pagerDuty: pagerDuty, merge: merge)
-        let notifier = OutboxNotifier(outbox: outbox, configuration: configuration, clock: ManualClock(t0))
-        let worker = Fixtures.worker(outbox, configuration)
+        let (_, notifier, worker) = try Fixtures.delivery(slack: slack, pagerDuty: pagerDuty, merge: merge)
 
         await notifier.publish(Fixtures.update(revision: 1, pagerDuty: ["Q1", "Q1"]))
         try await worker.drain(now: t0)
@@ -139,14 +128,12 @@ struct OutboxDeliveryTests {
     @Test func withSlackOffOnlyPagerDutyRowsAreEnqueued() async throws {
         let pagerDuty = try FakeAPIServer.pagerDuty()
         defer { pagerDuty.stop() }
-        let outbox = try Outbox(path: ":memory:")
-        let configuration = Fixtures.configuration(slack: nil, pagerDuty: pagerDuty)
-        let notifier = OutboxNotifier(outbox: outbox, configuration: configuration, clock: ManualClock(t0))
+        let (outbox, notifier, worker) = try Fixtures.delivery(slack: nil, pagerDuty: pagerDuty)
 
         await notifier.publish(Fixtures.update(revision: 1, newTeams: [Fixtures.payments], pagerDuty: ["Q1"]))
 
         #expect(try await outbox.rows().map(\.key) == ["pagerduty.note:Q1"])
-        try await Fixtures.worker(outbox, configuration).drain(now: t0)
+        try await worker.drain(now: t0)
         let content = try #require(pagerDuty.requests.first?.json?["note"]?["content"]?.stringValue)
         #expect(content == "Muster inc-1: deployment service:token (91%) r1")
     }
@@ -166,11 +153,13 @@ struct OutboxDeliveryTests {
     }
 }
 
-
 struct ThreadReplyTests {
     @Test func anUnchangedTriagePostsNoNewThreadReply() async throws {
+        let slack = try FakeAPIServer.slack()
+        defer { slack.stop() }
         let outbox = try Outbox(path: ":memory:")
-        let notifier = OutboxNotifier(outbox: outbox, configuration: Fixtures.configuration(slack: try FakeAPIServer.slack(), pagerDuty: nil))
+        let notifier = OutboxNotifier(
+            outbox: outbox, configuration: Fixtures.configuration(slack: slack, pagerDuty: nil))
         var second = Fixtures.update(revision: 2, summary: "same")
         var third = Fixtures.update(revision: 3, summary: "same")
         second.text = "card"

@@ -8,16 +8,15 @@ import Testing
 struct OutboxRetryTests {
     let t0 = Fixtures.t0
     let rootTS = "1700000000.000100"
+    /// Slack's answer when it wants no calls for 30 s.
+    static let rateLimited = FakeAPIServer.Response(
+        status: 429, headers: ["Retry-After": "30"], body: #"{"ok":false,"error":"ratelimited"}"#)
 
     @Test func aRateLimitedPostWaitsForRetryAfterAndHoldsBackOtherSlackCalls() async throws {
         let slack = try FakeAPIServer.slack()
         defer { slack.stop() }
-        slack.answerNext(
-            .init(status: 429, headers: ["Retry-After": "30"], body: #"{"ok":false,"error":"ratelimited"}"#))
-        let outbox = try Outbox(path: ":memory:")
-        let configuration = Fixtures.configuration(slack: slack, pagerDuty: nil)
-        let notifier = OutboxNotifier(outbox: outbox, configuration: configuration, clock: ManualClock(t0))
-        let worker = Fixtures.worker(outbox, configuration)
+        slack.answerNext(Self.rateLimited)
+        let (outbox, notifier, worker) = try Fixtures.delivery(slack: slack)
         await notifier.publish(Fixtures.update(incident: 1, revision: 1))
         await notifier.publish(Fixtures.update(incident: 2, revision: 1))
 
@@ -42,8 +41,7 @@ struct OutboxRetryTests {
     @Test func runSleepsOnTheInjectedClockUntilRetryAfter() async throws {
         let slack = try FakeAPIServer.slack()
         defer { slack.stop() }
-        slack.answerNext(
-            .init(status: 429, headers: ["Retry-After": "30"], body: #"{"ok":false,"error":"ratelimited"}"#))
+        slack.answerNext(Self.rateLimited)
         let outbox = try Outbox(path: ":memory:")
         let configuration = Fixtures.configuration(slack: slack, pagerDuty: nil)
         let clock = ManualClock(t0)
@@ -79,13 +77,11 @@ struct OutboxRetryTests {
         let slack = try FakeAPIServer.slack()
         defer { slack.stop() }
         slack.answerNext(.init(status: 200, body: #"{"ok":false,"error":"channel_not_found"}"#))
-        let outbox = try Outbox(path: ":memory:")
-        let configuration = Fixtures.configuration(slack: slack, pagerDuty: nil)
-        let notifier = OutboxNotifier(outbox: outbox, configuration: configuration, clock: ManualClock(t0))
+        let (outbox, notifier, worker) = try Fixtures.delivery(slack: slack)
         await notifier.publish(Fixtures.update(revision: 1))
         await notifier.publish(Fixtures.update(revision: 2))
 
-        let summary = try await Fixtures.worker(outbox, configuration).drain(now: t0)
+        let summary = try await worker.drain(now: t0)
 
         #expect(slack.requests.count == 1)
         #expect(summary.failed == 3)
@@ -106,12 +102,9 @@ struct OutboxRetryTests {
         defer { slack.stop() }
         for _ in 0..<2 { slack.answerNext(.init(status: 200, body: #"{"ok":false,"error":"internal_error"}"#)) }
         slack.answerNext(.init(status: 503, body: "down"))
-        let outbox = try Outbox(path: ":memory:")
-        let configuration = Fixtures.configuration(slack: slack, pagerDuty: nil)
-        let notifier = OutboxNotifier(outbox: outbox, configuration: configuration, clock: ManualClock(t0))
+        let (outbox, notifier, worker) = try Fixtures.delivery(
+            slack: slack, policy: RetryPolicy(maxAttempts: 3, base: 2, cap: 60, jitter: 0))
         await notifier.publish(Fixtures.update(revision: 1))
-        let worker = Fixtures.worker(
-            outbox, configuration, policy: RetryPolicy(maxAttempts: 3, base: 2, cap: 60, jitter: 0))
 
         try await worker.drain(now: t0)
         #expect(try await outbox.row(key: "slack.post:inc-1")?.nextAttemptAt == t0.addingTimeInterval(2))
@@ -136,22 +129,18 @@ struct OutboxRetryTests {
             pagerDuty.stop()
             Fixtures.removeDatabase(at: path)
         }
-        let configuration = Fixtures.configuration(slack: slack, pagerDuty: pagerDuty)
 
         // Enqueue, then "crash": the outbox goes away without a drain.
         do {
-            let outbox = try Outbox(path: path)
-            let notifier = OutboxNotifier(outbox: outbox, configuration: configuration, clock: ManualClock(t0))
+            let (_, notifier, _) = try Fixtures.delivery(slack: slack, pagerDuty: pagerDuty, path: path)
             await notifier.publish(Fixtures.update(revision: 1, newTeams: [Fixtures.payments], pagerDuty: ["Q1"]))
         }
         #expect(slack.requests.isEmpty)
 
         // Restart: the rows are still there and each goes out once.
         do {
-            let outbox = try Outbox(path: path)
-            let notifier = OutboxNotifier(outbox: outbox, configuration: configuration, clock: ManualClock(t0))
+            let (_, notifier, worker) = try Fixtures.delivery(slack: slack, pagerDuty: pagerDuty, path: path)
             await notifier.publish(Fixtures.update(revision: 1, newTeams: [Fixtures.payments], pagerDuty: ["Q1"]))
-            let worker = Fixtures.worker(outbox, configuration)
             try await worker.drain(now: t0)
             try await worker.drain(now: t0)
         }
@@ -160,10 +149,9 @@ struct OutboxRetryTests {
 
         // Another restart: an edit finds the root recorded before, and nothing sent is sent again.
         do {
-            let outbox = try Outbox(path: path)
-            let notifier = OutboxNotifier(outbox: outbox, configuration: configuration, clock: ManualClock(t0))
+            let (outbox, notifier, worker) = try Fixtures.delivery(slack: slack, pagerDuty: pagerDuty, path: path)
             await notifier.publish(Fixtures.update(revision: 2, pagerDuty: ["Q1"]))
-            try await Fixtures.worker(outbox, configuration).drain(now: t0.addingTimeInterval(60))
+            try await worker.drain(now: t0.addingTimeInterval(60))
             #expect(try await outbox.rows(status: .pending).isEmpty)
         }
         #expect(slack.posts.filter { $0.json?["thread_ts"] == nil }.count == 2)
