@@ -13,6 +13,20 @@ private func startServer(
     return server
 }
 
+/// Starts a server with `handler`, sends `request` on a fresh connection, and shuts the server down (also when the
+/// exchange fails).
+private func exchangeOnce(_ handler: any HTTPHandler, _ request: String) async throws -> RawResponse {
+    let server = try startServer(handler)
+    do {
+        let response = try await exchange(port: server.port, request)
+        await server.shutdown()
+        return response
+    } catch {
+        await server.shutdown()
+        throw error
+    }
+}
+
 struct HTTPServerTests {
     @Test func portZeroBindsARealPort() async throws {
         let server = try startServer(EchoHandler())
@@ -23,26 +37,21 @@ struct HTTPServerTests {
     }
 
     @Test func getRoundTripCarriesPathQueryAndHeaders() async throws {
-        let server = try startServer(EchoHandler())
-        let response = try await exchange(
-            port: server.port,
-            "GET /items/42?q=hello%20world&flag HTTP/1.1\r\nHost: x\r\nX-Test: yes\r\n\r\n")
+        let response = try await exchangeOnce(
+            EchoHandler(), "GET /items/42?q=hello%20world&flag HTTP/1.1\r\nHost: x\r\nX-Test: yes\r\n\r\n")
         #expect(response.status == 200)
         #expect(response.headers["x-echo"] == "yes")
         #expect(
             response.text
                 == "method=GET\npath=/items/42\nquery=flag=&q=hello world\nx-test=yes\nremote=127.0.0.1\nbody=")
-        await server.shutdown()
     }
 
     @Test func postRoundTripCarriesTheBody() async throws {
-        let server = try startServer(EchoHandler())
-        let response = try await exchange(
-            port: server.port,
+        let response = try await exchangeOnce(
+            EchoHandler(),
             "POST /echo HTTP/1.1\r\nHost: x\r\nContent-Type: text/plain\r\nContent-Length: 11\r\n\r\nhello world")
         #expect(response.status == 201)
         #expect(response.text.hasSuffix("\nbody=hello world"))
-        await server.shutdown()
     }
 
     @Test func jsonAndTextResponsesCarryTheirContentType() {
@@ -143,11 +152,10 @@ struct HTTPServerTests {
     }
 
     @Test func anUnsendableResponseBecomes500() async throws {
-        let server = try startServer(FixedHandler(response: HTTPResponse(status: 200, headers: ["X-Bad": "a\r\nb"])))
-        let response = try await exchange(port: server.port, "GET / HTTP/1.1\r\nHost: x\r\n\r\n")
+        let handler = FixedHandler(response: HTTPResponse(status: 200, headers: ["X-Bad": "a\r\nb"]))
+        let response = try await exchangeOnce(handler, "GET / HTTP/1.1\r\nHost: x\r\n\r\n")
         #expect(response.status == 500)
         #expect(response.text.contains("invalid_response"))
-        await server.shutdown()
     }
 
     @Test func invalidConfigurationIsRejected() {

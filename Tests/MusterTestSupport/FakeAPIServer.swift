@@ -38,7 +38,6 @@ public final class FakeAPIServer: Sendable {
         }
     }
 
-
     public let port: UInt16
     private let listener: Int32
     private let respond: @Sendable (Request) -> Response
