@@ -63,9 +63,7 @@ struct HTTPServerTests {
     @Test func declaredOversizedBodyIsRefusedWithoutReadingIt() async throws {
         let handler = EchoHandler()
         let server = try startServer(handler)  // maxBodyBytes defaults to 1 MiB
-        let port = server.port
-        let (response, isClosed) = try await onThread {
-            let connection = try RawConnection(port: port)
+        let (response, isClosed) = try await onConnection(port: server.port) { connection in
             try connection.send("POST /upload HTTP/1.1\r\nHost: x\r\nContent-Length: \(3 << 20)\r\n\r\n")
             return (try connection.readResponse(), connection.isClosedByPeer())
         }
@@ -80,9 +78,7 @@ struct HTTPServerTests {
     @Test func streamedOversizedBodyIsRefusedWithoutBufferingIt() async throws {
         let handler = EchoHandler()
         let server = try startServer(handler)  // maxBodyBytes defaults to 1 MiB
-        let port = server.port
-        let (refused, next) = try await onThread {
-            let connection = try RawConnection(port: port)
+        let (refused, next) = try await onConnection(port: server.port) { connection in
             try connection.send("POST /upload HTTP/1.1\r\nHost: x\r\nTransfer-Encoding: chunked\r\n\r\n")
             let chunk = Array("40000\r\n".utf8) + [UInt8](repeating: 65, count: 1 << 18) + Array("\r\n".utf8)
             for _ in 0..<12 { try connection.send(chunk) }  // 3 MiB in 256 KiB chunks
@@ -101,9 +97,7 @@ struct HTTPServerTests {
     @Test func keepAliveServesTwoRequestsOnOneConnection() async throws {
         let handler = EchoHandler()
         let server = try startServer(handler)
-        let port = server.port
-        let (first, second) = try await onThread {
-            let connection = try RawConnection(port: port)
+        let (first, second) = try await onConnection(port: server.port) { connection in
             try connection.send("GET /one HTTP/1.1\r\nHost: x\r\n\r\n")
             let first = try connection.readResponse()
             try connection.send("POST /two HTTP/1.1\r\nHost: x\r\nContent-Length: 3\r\n\r\nabc")

@@ -121,10 +121,16 @@ func onThread<T: Sendable>(_ body: @escaping @Sendable () throws -> T) async thr
     }
 }
 
+/// Runs `body` with a fresh connection to `port`, on a thread of its own (see ``onThread(_:)``).
+func onConnection<T: Sendable>(
+    port: UInt16, _ body: @escaping @Sendable (RawConnection) throws -> T
+) async throws -> T {
+    try await onThread { try body(RawConnection(port: port)) }
+}
+
 /// One request on a fresh connection.
 func exchange(port: UInt16, _ request: String) async throws -> RawResponse {
-    try await onThread {
-        let connection = try RawConnection(port: port)
+    try await onConnection(port: port) { connection in
         try connection.send(request)
         return try connection.readResponse()
     }
