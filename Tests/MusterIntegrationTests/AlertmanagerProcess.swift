@@ -29,13 +29,8 @@ final class AlertmanagerProcess {
                 "--web.listen-address=127.0.0.1:\(port)", "--cluster.listen-address=",
             ],
             log: directory.appendingPathComponent("alertmanager.log"))
-        do {
-            try await process.waitUntilReady(
-                at: baseURL.appendingPathComponent("-/ready"), within: timeout, every: .milliseconds(100))
-        } catch {
-            stop()
-            throw error
-        }
+        try await process.waitUntilReady(
+            at: baseURL.appendingPathComponent("-/ready"), within: timeout, every: .milliseconds(100))
     }
 
     /// Terminates Alertmanager and waits for it to exit; safe to call twice.

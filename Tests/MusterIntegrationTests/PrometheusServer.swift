@@ -40,13 +40,8 @@ final class PrometheusServer {
                 "--storage.tsdb.retention.time=100y", "--web.listen-address=127.0.0.1:\(port)",
             ],
             log: directory.appendingPathComponent("prometheus.log"))
-        do {
-            try await process.waitUntilReady(
-                at: baseURL.appendingPathComponent("-/ready"), within: timeout, every: .milliseconds(200))
-        } catch {
-            stop()
-            throw error
-        }
+        try await process.waitUntilReady(
+            at: baseURL.appendingPathComponent("-/ready"), within: timeout, every: .milliseconds(200))
     }
 
     /// Terminates Prometheus and waits for it to exit; safe to call twice.

@@ -59,20 +59,26 @@ public final class ChildProcess {
         !process.isRunning && process.terminationReason == .uncaughtSignal && process.terminationStatus == SIGKILL
     }
 
-    /// Calls `isReady` every `interval` until it says yes; throws with the log's tail if the process exits or
-    /// `limit` passes first.
+    /// Calls `isReady` every `interval` until it says yes; if the process exits or `limit` passes first, kills it
+    /// and throws with the log's tail.
     public func waitUntilReady(
         within limit: Duration, every interval: Duration, isReady: () async -> Bool
     ) async throws {
         let deadline = ContinuousClock.now + limit
-        while ContinuousClock.now < deadline {
-            guard process.isRunning else {
-                throw Failure("\(name) exited with \(process.terminationStatus) before it was ready:\n\(logTail())")
+        do {
+            while ContinuousClock.now < deadline {
+                guard process.isRunning else {
+                    throw Failure(
+                        "\(name) exited with \(process.terminationStatus) before it was ready:\n\(logTail())")
+                }
+                if await isReady() { return }
+                try await Task.sleep(for: interval)
             }
-            if await isReady() { return }
-            try await Task.sleep(for: interval)
+            throw Failure("\(name) was not ready within \(limit):\n\(logTail())")
+        } catch {
+            killIfRunning()
+            throw error
         }
-        throw Failure("\(name) was not ready within \(limit):\n\(logTail())")
     }
 
     /// Polls `GET url` until it answers 200 (Prometheus and Alertmanager: `/-/ready`).
