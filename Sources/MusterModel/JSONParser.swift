@@ -72,11 +72,12 @@ public enum JSONParser {
 
         mutating func object(depth: Int) throws(Failure) -> JSONValue {
             index += 1
-            var members: [String: JSONValue] = [:]
+            // Members are gathered first, so the dictionary is sized once and hashes each key once.
+            var members: [(key: String, value: JSONValue)] = []
             skipWhitespace()
             if index < bytes.count, bytes[index] == UInt8(ascii: "}") {
                 index += 1
-                return .object(members)
+                return .object([:])
             }
             while true {
                 skipWhitespace()
@@ -86,7 +87,7 @@ public enum JSONParser {
                 guard index < bytes.count, bytes[index] == UInt8(ascii: ":") else { throw failure("expected ':' after a key") }
                 index += 1
                 skipWhitespace()
-                members[key] = try value(depth: depth + 1)
+                members.append((key, try value(depth: depth + 1)))
                 skipWhitespace()
                 guard index < bytes.count else { throw failure("unexpected end of input in an object") }
                 if bytes[index] == UInt8(ascii: ",") {
@@ -95,7 +96,9 @@ public enum JSONParser {
                 }
                 guard bytes[index] == UInt8(ascii: "}") else { throw failure("expected ',' or '}' in an object") }
                 index += 1
-                return .object(members)
+                var object = [String: JSONValue](minimumCapacity: members.count)
+                for member in members { object[member.key] = member.value }  // a repeated key: the last wins
+                return .object(object)
             }
         }
 

@@ -150,14 +150,22 @@ public actor IntakeStore {
         return (id, false)
     }
 
-    /// Rows not yet processed, oldest first.
-    public func pending(limit: Int = 500) throws -> [IntakeRow] {
+    /// Rows not yet processed, oldest first. A row for which `hasDelivery` is true comes without its body (empty):
+    /// the caller holds it decoded already, and the read, which commits wait for, stays short under load.
+    public func pending(limit: Int = 500, hasDelivery: @Sendable (Int64) -> Bool = { _ in false }) throws -> [IntakeRow] {
         try storage.mutex.withLock { connection in
-            let statement = try connection.cached(
-                "SELECT \(Self.columns) FROM intake WHERE id > (\(Self.watermark)) ORDER BY id LIMIT ?")
-            defer { statement.reset() }
-            _ = try statement.bind(Int64(limit))
-            return try Self.read(statement)
+            let heads = try connection.cached(
+                "SELECT id, source, delivery_id, received_at, 0 FROM intake WHERE id > (\(Self.watermark)) ORDER BY id LIMIT ?")
+            defer { heads.reset() }
+            _ = try heads.bind(Int64(limit))
+            var rows = try Self.read(heads, withBody: false)
+            for index in rows.indices where !hasDelivery(rows[index].id) {
+                let body = try connection.cached("SELECT body FROM intake WHERE id = ?")
+                defer { body.reset() }
+                _ = try body.bind(rows[index].id)
+                if try body.step() { rows[index].body = body.data(at: 0) }
+            }
+            return rows
         }
     }
 
@@ -213,17 +221,18 @@ public actor IntakeStore {
     }
 
     private static let watermark = "SELECT processed_through FROM intake_progress WHERE id = 1"
-    private static let columns = "id, source, delivery_id, received_at, body, id <= (\(watermark))"
+    private static let columns = "id, source, delivery_id, received_at, id <= (\(watermark)), body"
 
-    private static func read(_ statement: Statement) throws -> [IntakeRow] {
+    /// Rows from `id, source, delivery_id, received_at, is_processed` and, `withBody`, `body` as the sixth column.
+    private static func read(_ statement: Statement, withBody: Bool = true) throws -> [IntakeRow] {
         var result: [IntakeRow] = []
         while try statement.step() {
             result.append(
                 IntakeRow(
                     id: statement.int64(at: 0), source: statement.string(at: 1),
                     deliveryID: statement.optionalString(at: 2),
-                    receivedAt: Date(timeIntervalSince1970: statement.double(at: 3)), body: statement.data(at: 4),
-                    isProcessed: statement.int64(at: 5) != 0))
+                    receivedAt: Date(timeIntervalSince1970: statement.double(at: 3)),
+                    body: withBody ? statement.data(at: 5) : Data(), isProcessed: statement.int64(at: 4) != 0))
         }
         return result
     }

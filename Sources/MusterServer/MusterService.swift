@@ -96,14 +96,23 @@ public actor MusterService {
         guard !draining else { return }
         draining = true
         defer { draining = false }
-        while let rows = try? await intake.pending(), !rows.isEmpty {
+        while let rows = try? await intake.pending(hasDelivery: { id in self.handOff.withLock { $0[id] != nil } }),
+            !rows.isEmpty
+        {
             let latest = rows.map(\.receivedAt).max() ?? clock.now()
             await pipeline.beginBatch()
             for row in rows { await take(row) }
             await pipeline.endBatch(at: latest)
             // Marked after the batch: a crash before this line replays the batch, and the pipeline's
             // delivery log and the outbox's idempotency keys make that harmless.
-            if let last = rows.last { try? await intake.markProcessed(through: last.id) }
+            if let last = rows.last {
+                try? await intake.markProcessed(through: last.id)
+                // A delivery handed off after its row was read (the commit's completion runs just after the
+                // commit) was parsed from the body instead: drop it, or it would stay for good.
+                handOff.withLock { handOff in
+                    if handOff.keys.contains(where: { $0 <= last.id }) { handOff = handOff.filter { $0.key > last.id } }
+                }
+            }
             await noteTriageLatencies(since: rows.map(\.receivedAt).min() ?? latest)
         }
     }

@@ -10,6 +10,11 @@ struct JSONParserTests {
         #expect(value["o"] == .object([:]))
     }
 
+    @Test func aRepeatedKeyKeepsItsLastValue() throws {
+        let value = try JSONParser.parse(Array(#"{"k":1,"other":true,"k":2}"#.utf8))
+        #expect(value == .object(["k": .number(2), "other": .bool(true)]))
+    }
+
     @Test func keepsUnicodeAsIs() throws {
         #expect(try JSONParser.parse(Array(#"["Grüße — ok"]"#.utf8)) == .array([.string("Grüße — ok")]))
     }

@@ -28,6 +28,16 @@ struct IntakeStoreTests {
         #expect(flags == [true, true, false])
     }
 
+    @Test func pendingSkipsTheBodiesTheCallerHolds() async throws {
+        let store = try IntakeStore(path: ":memory:")
+        let first = try await store.append(source: "generic", deliveryID: nil, body: body, receivedAt: at)
+        let second = try await store.append(source: "generic", deliveryID: nil, body: body, receivedAt: at)
+        let rows = try await store.pending(hasDelivery: { $0 == first.id })
+        #expect(rows.map(\.id) == [first.id, second.id])
+        #expect(rows.map(\.body) == [Data(), body])
+        #expect(rows.allSatisfy { $0.source == "generic" && $0.receivedAt == at && !$0.isProcessed })
+    }
+
     @Test func aFirstSchemaFileKeepsItsRowsAndWhatWasProcessed() async throws {
         let path = FileManager.default.temporaryDirectory.appendingPathComponent("intake-v1-\(UUID()).db").path
         defer { try? FileManager.default.removeItem(atPath: path) }
