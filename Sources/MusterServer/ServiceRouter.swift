@@ -102,10 +102,9 @@ public struct ServiceRouter: HTTPHandler {
 
     /// The alert source of an intake request (`POST /v1/intake/{source}`), nil for any other request.
     private static func intakeSource(of request: HTTPRequest) -> AlertSource? {
-        guard request.method == "POST" else { return nil }
-        let parts = request.path.split(separator: "/")
-        guard parts.count == 3, parts[0] == "v1", parts[1] == "intake" else { return nil }
-        return AlertSource(rawValue: String(parts[2]))
+        let prefix = "/v1/intake/"
+        guard request.method == "POST", request.path.hasPrefix(prefix) else { return nil }
+        return AlertSource(rawValue: String(request.path.utf8.dropFirst(prefix.utf8.count))!)
     }
 
     /// Nil when the request may pass; else the 401 to answer.
