@@ -4,13 +4,13 @@ public struct HTTPServerConfiguration: Sendable {
     public var host: String = "127.0.0.1"
     /// The TCP port; `0` asks the kernel for a free one (read it back from ``HTTPServer/port``).
     public var port: UInt16 = 8080
-    /// libmicrohttpd worker threads. A worker waits while a handler of one of its requests runs, so at most
-    /// `threads` handlers run at once; further requests wait on their connection (in the kernel), not in memory.
+    /// libmicrohttpd worker threads, each polling its share of the connections. A worker never waits for a
+    /// handler: a request whose answer is not ready has its connection suspended until it is.
     public var threads: Int = 4
     /// Largest accepted request body; a larger one is answered `413` without being buffered.
     public var maxBodyBytes: Int = 1 << 20
-    /// Most requests handled (handler running or response being sent) at once; the next one is answered `503`
-    /// with `Retry-After`. It binds only when below ``threads`` (see there).
+    /// Most requests handled (handler running, answer pending, or response being sent) at once; the next one
+    /// is answered `503` with `Retry-After`.
     public var maxInFlight: Int = 256
     /// The `Retry-After` value, in seconds, sent with `503`.
     public var retryAfterSeconds: Int = 1
