@@ -16,7 +16,7 @@ struct ActionJudge {
 
     func judge() -> (avoid: [AvoidAdvice], tried: [String]) {
         let facts = context.facts
-        let examined = Set(facts.alerting).union(context.upstreams.keys)
+        let examined = Set(facts.alerting).union(context.upstreams.keys).union(context.siblings.keys)
         let from = context.symptomOnset.addingTimeInterval(-30 * 60)
         let actions = context.lake.actions(on: examined, from: from, to: facts.now)
         var avoid: [AvoidAdvice] = []

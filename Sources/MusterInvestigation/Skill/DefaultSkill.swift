@@ -36,10 +36,13 @@ public enum DefaultSkill {
 
         - **traffic-spike**: a load signal on an alerting entity, an upstream or a producer beside the
           consumers rose by 2x or more before the symptoms. Split the increase by its breakdown label
-          (`org`): an org or customer behind 60% or more of it is the source.
+          (`org`): an org or customer behind 60% or more of it is the source, when its traffic grew by 2x more
+          than the rest's (every org growing alike, as with client retries, names no source). A load that rose
+          only after the symptoms is weak: failing calls are retried.
         - **deployment** and **config-change**: a deploy or change in the 6 hours before the symptoms on an
-          alerting entity or an upstream. It counts when that entity's own signals turned bad within 30
-          minutes after it; flat signals or a late onset are evidence against.
+          alerting entity, an upstream or a producer beside the consumers. It counts when that entity's own
+          signals turned bad within 30 minutes after it, or, for a producer, when every alerting reader of what it
+          writes did; flat signals or a late onset are evidence against.
         - **dependency** / **infrastructure**: an upstream whose signals turned bad before those of the
           services below it. It is infrastructure when its `type` names a cluster, node, broker, host or zone.
         - **saturation**: only when an alerting entity's own saturation signal is anomalous. A stronger
