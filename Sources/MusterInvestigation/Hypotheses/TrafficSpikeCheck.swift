@@ -45,8 +45,9 @@ struct TrafficSpikeCheck: HypothesisCheck {
         ]
         let lead = context.symptomOnset.timeIntervalSince(onset)
         var lateness = 0.0
-        if lead >= 0 {
-            evidence.append(Evidence("the load rose \(DurationText.format(lead)) before the first symptom"))
+        // A rate is computed over the step that ends at its sample: it trails its counter's change by a sample.
+        if lead >= -60 {
+            evidence.append(Evidence("the load rose \(DurationText.format(max(0, lead))) before the first symptom"))
         } else {
             // Symptoms first, load after: failing calls are retried, backlogs replayed. A consequence, as likely as a cause.
             lateness = 0.15
@@ -94,10 +95,12 @@ struct TrafficSpikeCheck: HypothesisCheck {
             score -= 0.1
         }
         let who = entity == ref ? context.title(ref) : "\(context.title(entity)) (\(entity))"
-        return Hypothesis(
+        let spike = Hypothesis(
             kind: .trafficSpike, entity: entity, score: score,
             summary: "traffic spike from \(who): \(load.signal.name) \(SignalAssessment.format(load.ratio))x its baseline",
             evidence: evidence, customers: customers)
+        guard entity != ref else { return spike }
+        return ChangedSource(context: context).explaining(spike, onset: onset) ?? spike
     }
 
     /// A direct caller of `ref` whose load has a breakdown label and spiked with it (within two minutes).

@@ -38,7 +38,8 @@ public enum DefaultSkill {
           consumers rose by 2x or more before the symptoms. Split the increase by its breakdown label
           (`org`): an org or customer behind 60% or more of it is the source, when its traffic grew by 2x more
           than the rest's (every org growing alike, as with client retries, names no source). A load that rose
-          only after the symptoms is weak: failing calls are retried.
+          only after the symptoms is weak: failing calls are retried. A source that is a service (a caller) deployed
+          or changed within 30 minutes before its load rose makes that deploy or change the cause.
         - **deployment** and **config-change**: a deploy or change in the 6 hours before the symptoms on an
           alerting entity, an upstream or a producer beside the consumers. It counts when that entity's own
           signals turned bad within 30 minutes after it, or, for a producer, when every alerting reader of what it
