@@ -77,7 +77,7 @@ public actor TroubleProbe {
             if let fault = faults.first {
                 result = Probed(
                     trouble: .anomalous(Self.words(fault)),
-                    symptoms: Set(faults.map(\.signal.type)), onset: faults.compactMap(\.onset).min())
+                    symptoms: Set(faults.map(\.signal.type)), onset: Self.onset(of: faults))
             } else if let load = loads.first {
                 result = Probed(trouble: .loadShift("\(load.signal.name) \(SignalAssessment.format(load.ratio))x"), symptoms: [])
             } else {
@@ -87,6 +87,13 @@ public actor TroubleProbe {
         cache[key] = result
         if cache.count > 50_000 { cache.removeAll(keepingCapacity: true) }
         return result
+    }
+
+    /// When the trouble that is still going began: a fault that is over (a warm-up blip) does not date a later
+    /// one. When every fault is over, the earliest of them.
+    static func onset(of faults: [SignalAssessment]) -> Date? {
+        let going = faults.filter { $0.recoveredAt == nil }
+        return (going.isEmpty ? faults : going).compactMap(\.onset).min()
     }
 
     /// "errors 0.01 -> 0.3"; a fault that is over reads "under_replicated 0 -> 14 (recovered 12:04)".
