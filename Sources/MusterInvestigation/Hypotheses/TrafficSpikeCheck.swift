@@ -61,9 +61,9 @@ struct TrafficSpikeCheck: HypothesisCheck {
         var customers: [EntityRef] = []
         var found = try await attribute(load, context: context)
         if found == nil, load.signal.breakdown == nil,
-            let (caller, spike) = await callerWithBreakdown(of: ref, near: onset, context: context),
-            var through = try await attribute(spike, context: context)
+            let (caller, spike, attribution) = try await callerAttribution(of: load, onset: onset, context: context)
         {
+            var through = attribution
             // The producer's own load has no breakdown; the entity in front of it (a gateway) does.
             through.evidence.insert(Evidence("\(caller), which calls \(ref): \(spike.summary)"), at: 0)
             found = through
@@ -103,20 +103,28 @@ struct TrafficSpikeCheck: HypothesisCheck {
         return ChangedSource(context: context).explaining(spike, onset: onset) ?? spike
     }
 
-    /// A direct caller of `ref` whose load has a breakdown label and spiked with it (within two minutes).
-    private func callerWithBreakdown(of ref: EntityRef, near onset: Date, context: InvestigationContext) async
-        -> (EntityRef, SignalAssessment)?
+    /// The attribution of `load` (on an entity without a breakdown) through a direct caller whose load has a
+    /// breakdown label: the first caller where one source's traffic grew out of proportion from the spike's
+    /// onset. The caller's total need not double: a small tenant sending heavy requests (batches, replays)
+    /// barely moves the total in front while multiplying the load behind it.
+    private func callerAttribution(of load: SignalAssessment, onset: Date, context: InvestigationContext) async throws
+        -> (EntityRef, SignalAssessment, Attribution)?
     {
         let analyzer = SignalAnalyzer(playbook: context.playbook)
-        for hit in context.lake.dependents(of: ref, depth: 1, asOf: nil) {
+        for hit in context.lake.dependents(of: load.entity, depth: 1, asOf: nil) {
             let signals = context.lake.entity(hit.ref, asOf: nil)?.signals ?? []
             for signal in signals where signal.type == .load && signal.breakdown != nil {
-                guard let spike = await analyzer.assess(
-                    signal, of: hit.ref, reference: context.facts.firstOnset, now: context.facts.now, source: context.metrics),
-                    spike.isAnomalous, spike.ratio >= context.playbook.spikeRatio,
-                    let start = spike.onset, abs(start.timeIntervalSince(onset)) <= 120
+                guard var front = await analyzer.assess(
+                    signal, of: hit.ref, reference: context.facts.firstOnset, now: context.facts.now, source: context.metrics)
                 else { continue }
-                return (hit.ref, spike)
+                if front.onset.map({ abs($0.timeIntervalSince(onset)) > 120 }) ?? true {
+                    // Not a spike of its own in front: read its breakdown from the spike behind it.
+                    front.onset = onset
+                    front.recoveredAt = load.recoveredAt
+                }
+                guard let attribution = try await attribute(front, context: context), attribution.entity != hit.ref
+                else { continue }
+                return (hit.ref, front, attribution)
             }
         }
         return nil

@@ -37,7 +37,9 @@ public enum DefaultSkill {
         - **traffic-spike**: a load signal on an alerting entity, an upstream or a producer beside the
           consumers rose by 2x or more before the symptoms. Split the increase by its breakdown label
           (`org`): an org or customer behind 60% or more of it is the source, when its traffic grew by 2x more
-          than the rest's (every org growing alike, as with client retries, names no source). A load that rose
+          than the rest's (every org growing alike, as with client retries, names no source). A load without a
+          breakdown is split by the breakdown of a caller in front of it, even when that caller's total barely
+          moved (a small tenant sending heavy requests). A load that rose
           only after the symptoms is weak: failing calls are retried. A source that is a service (a caller) deployed
           or changed within 30 minutes before its load rose makes that deploy or change the cause.
         - **deployment** and **config-change**: a deploy or change in the 6 hours before the symptoms on an
