@@ -87,6 +87,7 @@ public actor TriagePipeline {
             arrival.trouble = probed.trouble
             arrival.symptoms = probed.symptoms
             arrival.onsets = probed.onsets
+            arrival.isLoadShifted = probed.isLoadShifted
         }
         let decision = correlator.ingest(arrival)
         let what = "\(eventID) (\(alert.source.rawValue) \(alert.status.rawValue), \(entity?.description ?? "unmapped")): "

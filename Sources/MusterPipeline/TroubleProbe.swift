@@ -20,6 +20,8 @@ public actor TroubleProbe {
         var symptoms: Set<SignalType>
         /// The earliest onset among its anomalous (non-load) signals.
         var onset: Date?
+        /// A load signal of it moved.
+        var isLoadShifted = false
     }
     /// Upstreams per entity; cleared with `catalogChanged()`.
     private var upstreams: [EntityRef: [EntityRef]] = [:]
@@ -42,7 +44,7 @@ public actor TroubleProbe {
     /// Trouble of `entity` and each upstream at `now`, the anomalous signal types of `entity` itself, and when
     /// each one's trouble began (where its signals say).
     public func probe(_ entity: EntityRef, now: Date) async
-        -> (trouble: [EntityRef: Trouble], symptoms: Set<SignalType>, onsets: [EntityRef: Date])
+        -> (trouble: [EntityRef: Trouble], symptoms: Set<SignalType>, onsets: [EntityRef: Date], isLoadShifted: Bool)
     {
         var trouble: [EntityRef: Trouble] = [:]
         var onsets: [EntityRef: Date] = [:]
@@ -57,7 +59,7 @@ public actor TroubleProbe {
             trouble[upstream] = probed.trouble
             onsets[upstream] = probed.onset
         }
-        return (trouble, own.symptoms, onsets)
+        return (trouble, own.symptoms, onsets, own.isLoadShifted)
     }
 
     private func assess(_ ref: EntityRef, now: Date) async -> Probed {
@@ -83,6 +85,7 @@ public actor TroubleProbe {
             } else {
                 result = Probed(trouble: .healthy, symptoms: [])
             }
+            result.isLoadShifted = !loads.isEmpty
         }
         cache[key] = result
         if cache.count > 50_000 { cache.removeAll(keepingCapacity: true) }
