@@ -76,7 +76,8 @@ public enum DefaultSkill {
         ## 5. Judge what people already did
 
         A restart or other action on an alerting entity is judged 6 minutes later: when the symptom came
-        back, list it under "avoid" with the reason.
+        back, list it under "avoid" with the reason. A backlog (lag) that grew before the action and shrinks
+        after it, at a quarter or more of the rate it grew, was helped, however slowly it drains.
 
         ## Customizing
 
