@@ -23,8 +23,9 @@ public enum DefaultSkill {
         ## 1. Scope the incident
 
         1. List the alerting entities (services and resources) in the order they first alerted.
-        2. Walk up to 3 `dependsOn` hops from each of them: these are the upstreams. A resource that many
-           services share (a topic, a database) links its writers (producers) to its readers (consumers).
+        2. Walk up to 3 `dependsOn` hops from each of them: these are the upstreams. An alerting caller of an
+           alerting entity sits below all of that entity's upstreams too, however long the chain. A resource that
+           many services share (a topic, a database) links its writers (producers) to its readers (consumers).
         3. For every signal of those entities, compare the last hours with a 3-hour baseline that ends
            30 minutes before the first alert. A signal is anomalous when it sits more than 5 robust standard
            deviations and more than 30% away from its baseline median, in the bad direction, for 3 samples in
