@@ -119,8 +119,12 @@ public struct Correlator: Sendable {
     /// Folds open incident `source` into open incident `target` on evidence found outside correlation (both
     /// investigations named the same source); false when either is not open.
     @discardableResult
-    public mutating func merge(_ source: IncidentID, into target: IncidentID, at now: Date, because reason: String) -> Bool {
-        guard source != target, incidents[source]?.isOpen == true, incidents[target]?.isOpen == true else { return false }
+    public mutating func merge(_ source: IncidentID, into target: IncidentID, at now: Date, because reason: String)
+        -> Bool
+    {
+        guard source != target, incidents[source]?.isOpen == true, incidents[target]?.isOpen == true else {
+            return false
+        }
         merge(source, into: target, at: now, reason: "merged into \(target): \(reason)")
         return true
     }

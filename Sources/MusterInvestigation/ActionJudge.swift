@@ -87,7 +87,8 @@ struct ActionJudge {
         guard after.count >= 3, let grew = SeriesMath.slope(before), let shrinks = SeriesMath.slope(after),
             grew > 0, -shrinks >= 0.25 * grew
         else { return nil }
-        return "grew \(SignalAssessment.format(grew * 60))/min before, shrinks \(SignalAssessment.format(-shrinks * 60))/min since"
+        return "grew \(SignalAssessment.format(grew * 60))/min before, "
+            + "shrinks \(SignalAssessment.format(-shrinks * 60))/min since"
     }
 
     private func effect(of action: ActionRecord, until judgedAt: Date) -> (helped: Bool, words: String)? {

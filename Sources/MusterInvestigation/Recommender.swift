@@ -86,7 +86,8 @@ struct Recommender {
     /// Some load signal that spiked is still up: a source whose traffic is back to normal needs no throttle.
     private var isSpikeGoing: Bool {
         context.assessments.values.joined().contains {
-            $0.signal.type == .load && $0.isAnomalous && $0.ratio >= context.playbook.spikeRatio && $0.recoveredAt == nil
+            $0.signal.type == .load && $0.isAnomalous && $0.ratio >= context.playbook.spikeRatio
+                && $0.recoveredAt == nil
         }
     }
 

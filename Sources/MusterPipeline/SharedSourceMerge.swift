@@ -37,7 +37,8 @@ public struct SharedSourceMerge: Sendable {
 
     /// The customer or org a confident traffic-spike root cause names.
     static func source(of candidate: Candidate) -> EntityRef? {
-        guard let cause = candidate.rootCause, cause.kind == .trafficSpike, ["customer", "org"].contains(cause.entity.kind)
+        guard let cause = candidate.rootCause, cause.kind == .trafficSpike,
+            ["customer", "org"].contains(cause.entity.kind)
         else { return nil }
         return cause.entity
     }

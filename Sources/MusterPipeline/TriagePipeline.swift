@@ -208,7 +208,9 @@ public actor TriagePipeline {
 
     /// When `verdict` confidently names the same customer or org as another open incident's does, folds the later
     /// incident into the earlier one (its triage state too) and returns the one that remains.
-    private func mergeSharedSource(_ id: IncidentID, verdict: Verdict, firstOnset: Date, at now: Date) async -> IncidentID? {
+    private func mergeSharedSource(_ id: IncidentID, verdict: Verdict, firstOnset: Date, at now: Date) async
+        -> IncidentID?
+    {
         let rule = SharedSourceMerge(window: correlator.policy.farOnset)
         let this = SharedSourceMerge.Candidate(id: id, firstOnset: firstOnset, rootCause: verdict.rootCause)
         let others = correlator.visibleIncidents.filter(\.isOpen).map {
@@ -220,8 +222,12 @@ public actor TriagePipeline {
         guard correlator.merge(source, into: target, at: now, because: reason) else { return nil }
         note(now, "\(source) merged into \(target): \(reason)", incident: target)
         triagedAt[target] = [triagedAt[target], triagedAt[source]].compactMap { $0 }.min()
-        for user in notified[source] ?? [] where !(notified[target] ?? []).contains(user) { notified[target, default: []].append(user) }
-        for team in teams[source] ?? [] where !(teams[target] ?? []).contains(team) { teams[target, default: []].append(team) }
+        for user in notified[source] ?? [] where !(notified[target] ?? []).contains(user) {
+            notified[target, default: []].append(user)
+        }
+        for team in teams[source] ?? [] where !(teams[target] ?? []).contains(team) {
+            teams[target, default: []].append(team)
+        }
         incidentLogs[target, default: []] += incidentLogs[source] ?? []
         verdicts[source] = nil
         return target

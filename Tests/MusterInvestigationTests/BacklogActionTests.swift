@@ -16,19 +16,23 @@ struct BacklogActionTests {
     func verdict(after: Double) async throws -> Verdict {
         let lake = ContextLake.inMemory()
         let lag: JSONValue = .object(["name": .string("lag"), "type": .string("lag"), "metric": .string("lag")])
-        try lake.upsert([Entity(ref: worker, properties: ["signals": .array([lag])])], at: t0.addingTimeInterval(-86_400))
+        try lake.upsert(
+            [Entity(ref: worker, properties: ["signals": .array([lag])])], at: t0.addingTimeInterval(-86_400))
         let store = MetricStore()
         for minute in -240...8 {
             let peak = 100_000.0
-            let value = minute < -10 ? 200 : minute <= 0 ? 200 + 10_000 * Double(minute + 10) : peak + after * Double(minute)
-            store.append("lag", labels: [:], time: t0.addingTimeInterval(Double(minute) * 60), value: value, kind: .gauge)
+            let value =
+                minute < -10 ? 200 : minute <= 0 ? 200 + 10_000 * Double(minute + 10) : peak + after * Double(minute)
+            store.append(
+                "lag", labels: [:], time: t0.addingTimeInterval(Double(minute) * 60), value: value, kind: .gauge)
         }
         try lake.record(ActionRecord(name: "scale-out", target: worker, at: t0))
         let start = t0.addingTimeInterval(-480)
         let alert = Alert(
             source: .generic, sourceID: "a", dedupKey: "a", status: .firing, title: "worker lag", severity: .critical,
             startedAt: start, receivedAt: start)
-        let facts = IncidentFacts(id: IncidentID(1), now: t0.addingTimeInterval(480), firstOnset: start, alerting: [worker], alerts: [alert])
+        let facts = IncidentFacts(
+            id: IncidentID(1), now: t0.addingTimeInterval(480), firstOnset: start, alerting: [worker], alerts: [alert])
         return await Investigator(lake: lake, metrics: store).investigate(facts)
     }
 

@@ -20,15 +20,19 @@ struct CallerAttributionTests {
         let published: JSONValue = .object([
             "name": .string("published"), "type": .string("load"), "metric": .string("published"),
         ])
-        let latency: JSONValue = .object(["name": .string("latency"), "type": .string("latency"), "metric": .string("latency")])
+        let latency: JSONValue = .object([
+            "name": .string("latency"), "type": .string("latency"), "metric": .string("latency"),
+        ])
         let requests: JSONValue = .object([
-            "name": .string("requests"), "type": .string("load"), "metric": .string("requests"), "breakdown": .string("org"),
+            "name": .string("requests"), "type": .string("load"), "metric": .string("requests"),
+            "breakdown": .string("org"),
         ])
         try lake.upsert(
             [
                 Entity(ref: team), Entity(ref: customer),
                 Entity(ref: EntityRef(kind: "org", id: "o-quill"), relations: ["belongsTo": [customer]]),
-                Entity(ref: ingest, properties: ["signals": .array([published, latency])], relations: ["ownedBy": [team]]),
+                Entity(
+                    ref: ingest, properties: ["signals": .array([published, latency])], relations: ["ownedBy": [team]]),
                 Entity(
                     ref: gateway, properties: ["signals": .array([requests])],
                     relations: ["ownedBy": [team], "dependsOn": [ingest]]),
@@ -52,7 +56,8 @@ struct CallerAttributionTests {
         let alert = Alert(
             source: .generic, sourceID: "a", dedupKey: "a", status: .firing, title: "ingest slow", severity: .critical,
             startedAt: t0, receivedAt: t0)
-        let facts = IncidentFacts(id: IncidentID(1), now: t0.addingTimeInterval(120), firstOnset: t0, alerting: [ingest], alerts: [alert])
+        let facts = IncidentFacts(
+            id: IncidentID(1), now: t0.addingTimeInterval(120), firstOnset: t0, alerting: [ingest], alerts: [alert])
         return await Investigator(lake: lake, metrics: store).investigate(facts)
     }
 

@@ -19,7 +19,8 @@ struct CapacityRecommendationTests {
     func verdict(registered: [Bool], spikeEnds: Int? = nil, now: Int = 2) async throws -> Verdict {
         let lake = ContextLake.inMemory()
         let load: JSONValue = .object([
-            "name": .string("published"), "type": .string("load"), "metric": .string("published"), "breakdown": .string("org"),
+            "name": .string("published"), "type": .string("load"), "metric": .string("published"),
+            "breakdown": .string("org"),
         ])
         var entities = [
             Entity(ref: topic, properties: ["type": .string("kafka-topic")]), Entity(ref: customer),
@@ -28,12 +29,15 @@ struct CapacityRecommendationTests {
         ]
         for (consumer, isRegistered) in zip(consumers, registered) {
             let lag: JSONValue = .object([
-                "name": .string("lag"), "type": .string("lag"), "metric": .string("lag"), "match": .object(["c": .string(consumer.id)]),
+                "name": .string("lag"), "type": .string("lag"), "metric": .string("lag"),
+                "match": .object(["c": .string(consumer.id)]),
             ])
             entities.append(
                 Entity(
                     ref: consumer,
-                    properties: ["signals": .array([lag]), "actions": .array(isRegistered ? [.string("scale-out")] : [])],
+                    properties: [
+                        "signals": .array([lag]), "actions": .array(isRegistered ? [.string("scale-out")] : []),
+                    ],
                     relations: ["dependsOn": [topic]]))
         }
         try lake.upsert(entities, at: t0.addingTimeInterval(-86_400))
@@ -42,7 +46,8 @@ struct CapacityRecommendationTests {
             let time = t0.addingTimeInterval(Double(minute) * 60)
             let jitter = 1 + 0.02 * Double((minute * 7919) % 5 - 2)
             let spiking = minute >= -6 && minute < (spikeEnds ?? .max)
-            store.append("published", labels: ["org": "o-big"], time: time, value: (spiking ? 100 : 2) * jitter, kind: .gauge)
+            store.append(
+                "published", labels: ["org": "o-big"], time: time, value: (spiking ? 100 : 2) * jitter, kind: .gauge)
             store.append("published", labels: ["org": "o-small"], time: time, value: 10 * jitter, kind: .gauge)
             for consumer in consumers {
                 let lag = minute < -5 ? 50 : 50 + 10_000 * Double(minute + 5)
@@ -51,11 +56,13 @@ struct CapacityRecommendationTests {
         }
         let alerts = consumers.map { consumer in
             Alert(
-                source: .generic, sourceID: consumer.id, dedupKey: consumer.id, status: .firing, title: "\(consumer.id) lag",
+                source: .generic, sourceID: consumer.id, dedupKey: consumer.id, status: .firing,
+                title: "\(consumer.id) lag",
                 severity: .critical, startedAt: t0, receivedAt: t0)
         }
         let facts = IncidentFacts(
-            id: IncidentID(1), now: t0.addingTimeInterval(Double(now) * 60), firstOnset: t0, alerting: consumers, alerts: alerts)
+            id: IncidentID(1), now: t0.addingTimeInterval(Double(now) * 60), firstOnset: t0, alerting: consumers,
+            alerts: alerts)
         return await Investigator(lake: lake, metrics: store).investigate(facts)
     }
 

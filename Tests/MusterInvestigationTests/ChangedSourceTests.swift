@@ -20,7 +20,9 @@ struct ChangedSourceTests {
             "name": .string("requests"), "type": .string("load"), "metric": .string("requests"),
             "breakdown": .string("caller"), "breakdown_kind": .string("service"),
         ])
-        let latency: JSONValue = .object(["name": .string("latency"), "type": .string("latency"), "metric": .string("latency")])
+        let latency: JSONValue = .object([
+            "name": .string("latency"), "type": .string("latency"), "metric": .string("latency"),
+        ])
         try lake.upsert(
             [
                 Entity(ref: team),
@@ -35,7 +37,8 @@ struct ChangedSourceTests {
             let time = t0.addingTimeInterval(Double(minute) * 60)
             let jitter = 1 + 0.02 * Double((minute * 7919) % 5 - 2)
             let spiking = minute >= -3
-            store.append("requests", labels: ["caller": "cart"], time: time, value: (spiking ? 480 : 40) * jitter, kind: .gauge)
+            store.append(
+                "requests", labels: ["caller": "cart"], time: time, value: (spiking ? 480 : 40) * jitter, kind: .gauge)
             store.append("requests", labels: ["caller": "search"], time: time, value: 120 * jitter, kind: .gauge)
             store.append("latency", labels: [:], time: time, value: (spiking ? 2.2 : 0.08) * jitter, kind: .gauge)
         }
@@ -46,7 +49,8 @@ struct ChangedSourceTests {
         let alert = Alert(
             source: .generic, sourceID: "a", dedupKey: "a", status: .firing, title: "pricing slow", severity: .critical,
             startedAt: t0, receivedAt: t0)
-        let facts = IncidentFacts(id: IncidentID(1), now: t0.addingTimeInterval(120), firstOnset: t0, alerting: [callee], alerts: [alert])
+        let facts = IncidentFacts(
+            id: IncidentID(1), now: t0.addingTimeInterval(120), firstOnset: t0, alerting: [callee], alerts: [alert])
         return await Investigator(lake: lake, metrics: store).investigate(facts)
     }
 

@@ -9,7 +9,9 @@ struct InheritedUpstreamTests {
     func ref(_ text: String) -> EntityRef { EntityRef(text)! }
 
     @Test func aChainOfAlertingServicesInheritsTheHostFourHopsUp() {
-        let (web, bff, api, db, host) = (ref("service:web"), ref("service:bff"), ref("service:api"), ref("resource:db"), ref("resource:host"))
+        let (web, bff, api, db, host) = (
+            ref("service:web"), ref("service:bff"), ref("service:api"), ref("resource:db"), ref("resource:host")
+        )
         // What a depth of 3 sees from each alerting entity: web reaches db, not host.
         var upstreams: [EntityRef: (distance: Int, below: Set<EntityRef>)] = [
             bff: (1, [web]), api: (1, [bff, web]), db: (1, [api, bff, web]), host: (2, [api, bff]),

@@ -15,7 +15,10 @@ struct ProducerChangeTests {
     let topic = EntityRef(kind: "resource", id: "topic")
 
     func signal(_ name: String, _ type: SignalType) -> JSONValue {
-        .object(["name": .string(name), "type": .string(type.rawValue), "metric": .string(name), "match": .object(["svc": .string(name)])])
+        .object([
+            "name": .string(name), "type": .string(type.rawValue), "metric": .string(name),
+            "match": .object(["svc": .string(name)]),
+        ])
     }
 
     /// The reader's errors step up at `readerFails` minutes; the producer's load never moves.
@@ -27,7 +30,10 @@ struct ProducerChangeTests {
                 Entity(ref: team),
                 Entity(ref: topic, properties: ["type": .string("kafka-topic")], relations: ["ownedBy": [team]]),
                 Entity(
-                    ref: producer, properties: ["actions": .array([.string("rollback")]), "signals": .array([signal("published", .load)])],
+                    ref: producer,
+                    properties: [
+                        "actions": .array([.string("rollback")]), "signals": .array([signal("published", .load)]),
+                    ],
                     relations: ["ownedBy": [team], "dependsOn": [topic]]),
                 Entity(
                     ref: reader, properties: ["signals": .array([signal("rejected", .errors)])],
@@ -48,7 +54,8 @@ struct ProducerChangeTests {
         let alert = Alert(
             source: .generic, sourceID: "a", dedupKey: "a", status: .firing, title: "reader rejects events",
             severity: .critical, startedAt: t0, receivedAt: t0)
-        let facts = IncidentFacts(id: IncidentID(1), now: t0.addingTimeInterval(120), firstOnset: t0, alerting: [reader], alerts: [alert])
+        let facts = IncidentFacts(
+            id: IncidentID(1), now: t0.addingTimeInterval(120), firstOnset: t0, alerting: [reader], alerts: [alert])
         return await Investigator(lake: lake, metrics: store).investigate(facts)
     }
 

@@ -19,7 +19,8 @@ struct SharedSourceMergeTests {
 
     @Test func theSameCustomerSpikeFindsTheEarlierIncident() {
         let later = candidate(3, at: 7, .trafficSpike)
-        let partner = rule.partner(of: later, among: [candidate(2, at: 0, .trafficSpike), candidate(1, at: 1, .trafficSpike), later])
+        let partner = rule.partner(
+            of: later, among: [candidate(2, at: 0, .trafficSpike), candidate(1, at: 1, .trafficSpike), later])
         #expect(partner?.id == IncidentID(1))
     }
 

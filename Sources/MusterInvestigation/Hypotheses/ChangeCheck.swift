@@ -144,7 +144,8 @@ struct ChangeCheck: HypothesisCheck {
             // A producer's change reaches its readers through the data (a new schema, bad records): its own
             // signals stay flat while every reader of what it writes fails right after it.
             score = 0.5 + 0.3 * coverage + (lead <= 15 * 60 ? 0.1 : 0.05)
-            evidence.append(Evidence("\(target) writes to \(context.siblings[target]!), read by \(context.coverageWords(readers)); " + words))
+            let shared = context.siblings[target]?.description ?? "a shared resource"
+            evidence.append(Evidence("\(target) writes to \(shared), read by \(context.coverageWords(readers)); " + words))
         } else if let late = faults.first, let onset = late.onset {
             score = 0.12
             evidence.append(Evidence("\(target)'s \(late.signal.name) turned bad only \(DurationText.format(onset.timeIntervalSince(candidate.at))) after it, with the other symptoms", against: true))

@@ -114,8 +114,10 @@ struct TrafficSpikeCheck: HypothesisCheck {
         for hit in context.lake.dependents(of: load.entity, depth: 1, asOf: nil) {
             let signals = context.lake.entity(hit.ref, asOf: nil)?.signals ?? []
             for signal in signals where signal.type == .load && signal.breakdown != nil {
-                guard var front = await analyzer.assess(
-                    signal, of: hit.ref, reference: context.facts.firstOnset, now: context.facts.now, source: context.metrics)
+                let facts = context.facts
+                guard
+                    var front = await analyzer.assess(
+                        signal, of: hit.ref, reference: facts.firstOnset, now: facts.now, source: context.metrics)
                 else { continue }
                 if front.onset.map({ abs($0.timeIntervalSince(onset)) > 120 }) ?? true {
                     // Not a spike of its own in front: read its breakdown from the spike behind it.
@@ -158,7 +160,8 @@ struct TrafficSpikeCheck: HypothesisCheck {
         let parts = topKeys.map { "\(label)=\($0.key) +\(SignalAssessment.format($0.value))" }
         evidence.append(Evidence("increase by \(label): \(parts.joined(separator: ", ")) of +\(SignalAssessment.format(total)) in all"))
         var candidates: [(entity: EntityRef, keys: [String])] = []
-        if let (customer, keys) = byCustomer.max(by: { increase(of: $0.value, in: increases) < increase(of: $1.value, in: increases) }) {
+        let customerIncrease = { (keys: [String]) in increase(of: keys, in: increases) }
+        if let (customer, keys) = byCustomer.max(by: { customerIncrease($0.value) < customerIncrease($1.value) }) {
             candidates.append((customer, keys))
         }
         if let top = topKeys.first { candidates.append((EntityRef(kind: kind, id: top.key), [top.key])) }
