@@ -22,13 +22,17 @@ struct ProducerChangeTests {
     }
 
     /// The reader's errors step up at `readerFails` minutes; the producer's load never moves.
-    func world(readerFails: Int) throws -> (ContextLake, MetricStore) {
+    /// The topic's health drops at `topicFails` minutes (nil: never).
+    func world(readerFails: Int, topicFails: Int? = nil) throws -> (ContextLake, MetricStore) {
         let lake = ContextLake.inMemory()
         let team = EntityRef(kind: "team", id: "t")
         try lake.upsert(
             [
                 Entity(ref: team),
-                Entity(ref: topic, properties: ["type": .string("kafka-topic")], relations: ["ownedBy": [team]]),
+                Entity(
+                    ref: topic,
+                    properties: ["type": .string("kafka-topic"), "signals": .array([signal("up", .health)])],
+                    relations: ["ownedBy": [team]]),
                 Entity(
                     ref: producer,
                     properties: [
@@ -46,6 +50,8 @@ struct ProducerChangeTests {
             store.append("published", labels: ["svc": "published"], time: time, value: 35 * jitter, kind: .gauge)
             let rejected = minute >= readerFails ? 0.6 : 0.001
             store.append("rejected", labels: ["svc": "rejected"], time: time, value: rejected * jitter, kind: .gauge)
+            let up = minute >= (topicFails ?? .max) ? 0.0 : 1.0
+            store.append("up", labels: ["svc": "up"], time: time, value: up, kind: .gauge)
         }
         return (lake, store)
     }
@@ -66,6 +72,16 @@ struct ProducerChangeTests {
         #expect(verdict.rootCause?.kind == .deployment)
         #expect(verdict.rootCause?.entity == producer)
         #expect(verdict.actions.contains { $0.action == "rollback" && $0.target == producer })
+    }
+
+    @Test func aSharedResourceThatFailedFirstExplainsTheReadersBetter() async throws {
+        let (lake, store) = try world(readerFails: -5, topicFails: -6)
+        try lake.record(Deployment(target: producer, at: t0.addingTimeInterval(-480), version: "12.0"))
+        let verdict = await investigate(lake, store)
+        #expect(verdict.hypotheses.first?.kind == .dependency)
+        #expect(verdict.hypotheses.first?.entity == topic)
+        let deploy = try #require(verdict.hypotheses.first { $0.kind == .deployment })
+        #expect(deploy.evidence.contains { $0.isAgainst && $0.text.contains("\(topic) failed first") })
     }
 
     @Test func aProducerDeployLongBeforeTheReadersFailedIsNoCause() async throws {

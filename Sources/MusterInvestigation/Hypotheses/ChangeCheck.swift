@@ -146,6 +146,15 @@ struct ChangeCheck: HypothesisCheck {
             score = 0.5 + 0.3 * coverage + (lead <= 15 * 60 ? 0.1 : 0.05)
             let shared = context.siblings[target]?.description ?? "a shared resource"
             evidence.append(Evidence("\(target) writes to \(shared), read by \(context.coverageWords(readers)); " + words))
+            let readersFailed = readers.compactMap { context.faultOnset(of: $0) }.min() ?? symptoms
+            if let upstream = failedFirst(upstreamOf: target, before: readersFailed, context: context) {
+                // What it writes to (or what that runs on) failed first: the readers fail with it, not with the change.
+                score *= 0.45
+                evidence.append(
+                    Evidence(
+                        "but \(upstream.ref) failed first (\(upstream.fault.signal.name) since "
+                            + "\(Timestamp.clockTime(upstream.fault.onset!))): the readers fail with it", against: true))
+            }
         } else if let late = faults.first, let onset = late.onset {
             score = 0.12
             evidence.append(Evidence("\(target)'s \(late.signal.name) turned bad only \(DurationText.format(onset.timeIntervalSince(candidate.at))) after it, with the other symptoms", against: true))
