@@ -14,10 +14,12 @@ public struct AlertArrival: Sendable {
     public var symptoms: Set<SignalType>
     /// When the trouble of the alerting entity and of its upstreams began (earliest fault onset), where known.
     public var onsets: [EntityRef: Date]
+    /// The alerting entity's own load moved (up or down) at arrival: its traffic, not only its health, changed.
+    public var isLoadShifted: Bool
 
     public init(
         alert: Alert, entity: EntityRef?, eventID: String, trouble: [EntityRef: Trouble] = [:],
-        symptoms: Set<SignalType> = [], onsets: [EntityRef: Date] = [:]
+        symptoms: Set<SignalType> = [], onsets: [EntityRef: Date] = [:], isLoadShifted: Bool = false
     ) {
         self.alert = alert
         self.entity = entity
@@ -25,5 +27,6 @@ public struct AlertArrival: Sendable {
         self.trouble = trouble
         self.symptoms = symptoms
         self.onsets = onsets
+        self.isLoadShifted = isLoadShifted
     }
 }

@@ -162,7 +162,8 @@ extension Correlator {
             candidates.append(Link(score: score, reason: words))
         }
         if let org = sharedTenant(arrival.alert, incident) {
-            candidates.append(Link(score: 0.5, reason: "same tenant label \(org)"))
+            let weight = tenantWeight(arrival, entity: entity)
+            candidates.append(Link(score: weight.score, reason: "same tenant label \(org)\(weight.words)"))
         }
         guard var best = candidates.max(by: { $0.score < $1.score }) else { return nil }
 
@@ -212,6 +213,18 @@ extension Correlator {
         let total = max(1, lake.count(ofKind: "service") + lake.count(ofKind: "resource"))
         let count = lake.dependents(of: ref, depth: nil, asOf: nil).count
         return (count, Double(count) / Double(total))
+    }
+
+    /// How much a shared tenant label says: a tenant that did something (a load change on the alerting entity)
+    /// can be the common cause; a label on an entity whose traffic is steady is only who felt it first (per-tenant
+    /// SLO rules page for the biggest tenant whatever broke), so alone it does not join. Without signals to
+    /// check, the label keeps its weight.
+    func tenantWeight(_ arrival: AlertArrival, entity: EntityRef) -> (score: Double, words: String) {
+        switch arrival.trouble[entity] {
+        case .unknown, nil: return (0.5, "")
+        case _ where arrival.isLoadShifted: return (0.5, "; \(entity)'s load moved")
+        default: return (0.2, "; but \(entity)'s load is steady")
+        }
     }
 
     /// A tenant label (`org`, `customer`, `tenant`, `account`) with the same value on the alert and the incident.

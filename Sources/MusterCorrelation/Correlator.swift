@@ -1,4 +1,4 @@
-import Foundation
+public import Foundation
 public import MusterLake
 public import MusterModel
 
@@ -114,6 +114,19 @@ public struct Correlator: Sendable {
             merged.append(other)
         }
         return CorrelationDecision(outcome: outcome, incident: best.id, merged: merged, reasons: [reason])
+    }
+
+    /// Folds open incident `source` into open incident `target` on evidence found outside correlation (both
+    /// investigations named the same source); false when either is not open.
+    @discardableResult
+    public mutating func merge(_ source: IncidentID, into target: IncidentID, at now: Date, because reason: String)
+        -> Bool
+    {
+        guard source != target, incidents[source]?.isOpen == true, incidents[target]?.isOpen == true else {
+            return false
+        }
+        merge(source, into: target, at: now, reason: "merged into \(target): \(reason)")
+        return true
     }
 
     // MARK: - Dedup and lifecycle

@@ -16,7 +16,7 @@ struct ActionJudge {
 
     func judge() -> (avoid: [AvoidAdvice], tried: [String]) {
         let facts = context.facts
-        let examined = Set(facts.alerting).union(context.upstreams.keys)
+        let examined = Set(facts.alerting).union(context.upstreams.keys).union(context.siblings.keys)
         let from = context.symptomOnset.addingTimeInterval(-30 * 60)
         let actions = context.lake.actions(on: examined, from: from, to: facts.now)
         var avoid: [AvoidAdvice] = []
@@ -79,6 +79,18 @@ struct ActionJudge {
         return faults.sorted { (order.firstIndex(of: $0.signal.type) ?? 9) < (order.firstIndex(of: $1.signal.type) ?? 9) }
     }
 
+    /// "grew 10.8k/min before, shrinks 3.6k/min since" when a backlog that grew before `at` shrinks after it
+    /// at a quarter or more of the rate it grew at; nil otherwise.
+    func backlogTurn(_ samples: [Sample], at: Date, until judgedAt: Date) -> String? {
+        let before = samples.filter { $0.time <= at && $0.time >= at.addingTimeInterval(-context.playbook.judgeAfter) }
+        let after = samples.filter { $0.time > at && $0.time <= judgedAt }
+        guard after.count >= 3, let grew = SeriesMath.slope(before), let shrinks = SeriesMath.slope(after),
+            grew > 0, -shrinks >= 0.25 * grew
+        else { return nil }
+        return "grew \(SignalAssessment.format(grew * 60))/min before, "
+            + "shrinks \(SignalAssessment.format(-shrinks * 60))/min since"
+    }
+
     private func effect(of action: ActionRecord, until judgedAt: Date) -> (helped: Bool, words: String)? {
         guard let symptom = symptoms(for: action.target).first else { return nil }
         let samples = context.samples[symptom.entity]?[symptom.signal.name] ?? []
@@ -92,7 +104,12 @@ struct ActionJudge {
         let devPost = worse(post)
         let name = "\(symptom.signal.name) of \(symptom.entity)"
         var words = "\(name) \(SignalAssessment.format(pre)) -> \(SignalAssessment.format(post)) \(DurationText.format(judgedAt.timeIntervalSince(action.at))) later"
-        let helped = devPre > 0 && devPost <= 0.5 * devPre
+        var helped = devPre > 0 && devPost <= 0.5 * devPre
+        if !helped, symptom.signal.type == .lag, let turn = backlogTurn(samples, at: action.at, until: judgedAt) {
+            // A backlog drains at the spare capacity: halving takes long, but it shrinking where it grew is help.
+            helped = true
+            words += " (" + turn + ")"
+        }
         if !helped, let dip = early.map(worse).min(), devPre > 0, dip < devPre * 0.97, devPost > dip {
             let percent = Int(((devPre - dip) / devPre * 100).rounded())
             words += " (dipped \(percent)% at first, then resumed)"

@@ -4,6 +4,27 @@ import MusterModel
 import MusterTelemetry
 
 extension InvestigationContext {
+    /// An alerting caller of an alerting entity sits below everything that entity sits below: the depth limit
+    /// counts silent hops from the nearest alerting entity, not from the top of a chain of alerting ones.
+    static func inheritUpstreams(
+        _ upstreams: inout [EntityRef: (distance: Int, below: Set<EntityRef>)], alerting: [EntityRef]
+    ) {
+        var changed = true
+        while changed {
+            changed = false
+            for callee in alerting {
+                let callers = upstreams[callee]?.below ?? []
+                guard !callers.isEmpty else { continue }
+                for (ref, entry) in upstreams where entry.below.contains(callee) {
+                    let inherited = callers.subtracting([ref])
+                    guard !inherited.isSubset(of: entry.below) else { continue }
+                    upstreams[ref]?.below.formUnion(inherited)
+                    changed = true
+                }
+            }
+        }
+    }
+
     /// Collects the neighbourhood of `facts` and assesses every signal in it, one child task per entity.
     static func build(
         facts: IncidentFacts, lake: any LakeReader, metrics: any MetricSource, playbook: Playbook,
@@ -18,6 +39,7 @@ extension InvestigationContext {
                 upstreams[hit.ref] = entry
             }
         }
+        inheritUpstreams(&upstreams, alerting: facts.alerting)
         let total = max(1, lake.count(ofKind: "service") + lake.count(ofKind: "resource"))
         var siblings: [EntityRef: EntityRef] = [:]
         for (upstream, _) in upstreams where upstream.kind == "resource" {

@@ -38,11 +38,21 @@ public struct InvestigationContext: Sendable {
     /// The samples read per entity and signal name, up to `facts.now`.
     public var samples: [EntityRef: [String: [Sample]]]
 
-    /// Anomalous non-load assessments of an entity, earliest onset first.
+    /// Anomalous non-load assessments of an entity, earliest onset first. A fault that was over before the
+    /// incident's first alert (a warm-up blip half an hour earlier) is another episode, not one of these.
     public func faults(of ref: EntityRef) -> [SignalAssessment] {
-        (assessments[ref] ?? []).filter { $0.isAnomalous && $0.signal.type != .load }
+        (assessments[ref] ?? []).filter { $0.isAnomalous && $0.signal.type != .load && !isOverBeforeIncident($0) }
             .sorted { ($0.onset ?? .distantFuture) < ($1.onset ?? .distantFuture) }
     }
+
+    /// The fault recovered more than `episodeGap` before the incident's first alert started.
+    func isOverBeforeIncident(_ fault: SignalAssessment) -> Bool {
+        fault.recoveredAt.map { $0 < facts.firstOnset.addingTimeInterval(-Self.episodeGap) } ?? false
+    }
+
+    /// How long before the first alert a fault may have recovered and still be this incident's: alerts trail
+    /// their faults (evaluation intervals, `for:` clauses, paging delays), so a short fault can be over by then.
+    static let episodeGap: TimeInterval = 10 * 60
 
     /// Earliest fault onset of an entity.
     public func faultOnset(of ref: EntityRef) -> Date? { faults(of: ref).first?.onset }

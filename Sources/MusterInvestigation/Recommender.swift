@@ -39,11 +39,11 @@ struct Recommender {
     private func makeProposals(_ action: String, root: Hypothesis) -> [ActionProposal] {
         switch (action, root.kind) {
         case ("scale-out", .trafficSpike):
-            return consumers(of: root).prefix(2).map { scaleOut($0, measuredRatio: loadRatio()) }
+            return capacityTargets(consumers(of: root)).map { scaleOut($0, measuredRatio: loadRatio()) }
         case ("scale-out", _):
             return [scaleOut(root.entity, measuredRatio: nil)]
         case ("throttle", _):
-            guard ["customer", "org"].contains(root.entity.kind) else { return [] }
+            guard ["customer", "org"].contains(root.entity.kind), isSpikeGoing else { return [] }
             let lagging = context.facts.alerting.contains { context.faults(of: $0).contains { $0.signal.type == .lag } }
             let until = lagging ? "while the consumers catch up" : "until the services it overloads recover"
             return [proposal(action, root.entity, reason: "rate-limit \(root.entity), the source of the load, \(until)")]
@@ -61,6 +61,15 @@ struct Recommender {
         }
     }
 
+    /// Which of `consumers` (nearest first) to scale out: every one that registers scale-out, since capacity is
+    /// what each of them lacks; the nearest unregistered ones only while fewer than `atLeast` are named, so a
+    /// missing registration is pointed out without listing every consumer.
+    func capacityTargets(_ consumers: [EntityRef], atLeast: Int = 2) -> [EntityRef] {
+        let registered = Set(consumers.filter { isRegistered("scale-out", on: $0) })
+        let unregistered = consumers.filter { !registered.contains($0) }.prefix(max(0, atLeast - registered.count))
+        return consumers.filter { registered.contains($0) || unregistered.contains($0) }
+    }
+
     /// Alerting entities that lag or saturate: the ones that need capacity. Nearest to the source first.
     private func consumers(of root: Hypothesis) -> [EntityRef] {
         let symptomatic = context.facts.alerting.filter { ref in
@@ -71,6 +80,14 @@ struct Recommender {
             let left = context.faults(of: lhs).contains { $0.signal.type == .saturation } ? 0 : 1
             let right = context.faults(of: rhs).contains { $0.signal.type == .saturation } ? 0 : 1
             return left != right ? left < right : context.facts.alerting.firstIndex(of: lhs)! < context.facts.alerting.firstIndex(of: rhs)!
+        }
+    }
+
+    /// Some load signal that spiked is still up: a source whose traffic is back to normal needs no throttle.
+    private var isSpikeGoing: Bool {
+        context.assessments.values.joined().contains {
+            $0.signal.type == .load && $0.isAnomalous && $0.ratio >= context.playbook.spikeRatio
+                && $0.recoveredAt == nil
         }
     }
 

@@ -87,6 +87,7 @@ public actor TriagePipeline {
             arrival.trouble = probed.trouble
             arrival.symptoms = probed.symptoms
             arrival.onsets = probed.onsets
+            arrival.isLoadShifted = probed.isLoadShifted
         }
         let decision = correlator.ingest(arrival)
         let what = "\(eventID) (\(alert.source.rawValue) \(alert.status.rawValue), \(entity?.description ?? "unmapped")): "
@@ -169,6 +170,10 @@ public actor TriagePipeline {
         let facts = IncidentFacts(
             id: id, now: now, firstOnset: record.firstOnset, alerting: record.entities, alerts: alerts)
         let verdict = await investigator.investigate(facts)
+        if let target = await mergeSharedSource(id, verdict: verdict, firstOnset: record.firstOnset, at: now) {
+            await triage(target, at: now)
+            return
+        }
         let previous = verdicts[id]
         verdicts[id] = verdict
         triageCounts[id, default: 0] += 1
@@ -199,6 +204,33 @@ public actor TriagePipeline {
                 summary: cause)
             await notifier.publish(update)
         }
+    }
+
+    /// When `verdict` confidently names the same customer or org as another open incident's does, folds the later
+    /// incident into the earlier one (its triage state too) and returns the one that remains.
+    private func mergeSharedSource(_ id: IncidentID, verdict: Verdict, firstOnset: Date, at now: Date) async
+        -> IncidentID?
+    {
+        let rule = SharedSourceMerge(window: correlator.policy.farOnset)
+        let this = SharedSourceMerge.Candidate(id: id, firstOnset: firstOnset, rootCause: verdict.rootCause)
+        let others = correlator.visibleIncidents.filter(\.isOpen).map {
+            SharedSourceMerge.Candidate(id: $0.id, firstOnset: $0.firstOnset, rootCause: verdicts[$0.id]?.rootCause)
+        }
+        guard let partner = rule.partner(of: this, among: others), let cause = verdict.rootCause else { return nil }
+        let (source, target) = partner.id < id ? (id, partner.id) : (partner.id, id)
+        let reason = "both investigations trace the spike to \(cause.entity)"
+        guard correlator.merge(source, into: target, at: now, because: reason) else { return nil }
+        note(now, "\(source) merged into \(target): \(reason)", incident: target)
+        triagedAt[target] = [triagedAt[target], triagedAt[source]].compactMap { $0 }.min()
+        for user in notified[source] ?? [] where !(notified[target] ?? []).contains(user) {
+            notified[target, default: []].append(user)
+        }
+        for team in teams[source] ?? [] where !(teams[target] ?? []).contains(team) {
+            teams[target, default: []].append(team)
+        }
+        incidentLogs[target, default: []] += incidentLogs[source] ?? []
+        verdicts[source] = nil
+        return target
     }
 
     private func note(_ at: Date, _ text: String, incident: IncidentID? = nil) {

@@ -20,6 +20,8 @@ public actor TroubleProbe {
         var symptoms: Set<SignalType>
         /// The earliest onset among its anomalous (non-load) signals.
         var onset: Date?
+        /// A load signal of it moved.
+        var isLoadShifted = false
     }
     /// Upstreams per entity; cleared with `catalogChanged()`.
     private var upstreams: [EntityRef: [EntityRef]] = [:]
@@ -42,7 +44,7 @@ public actor TroubleProbe {
     /// Trouble of `entity` and each upstream at `now`, the anomalous signal types of `entity` itself, and when
     /// each one's trouble began (where its signals say).
     public func probe(_ entity: EntityRef, now: Date) async
-        -> (trouble: [EntityRef: Trouble], symptoms: Set<SignalType>, onsets: [EntityRef: Date])
+        -> (trouble: [EntityRef: Trouble], symptoms: Set<SignalType>, onsets: [EntityRef: Date], isLoadShifted: Bool)
     {
         var trouble: [EntityRef: Trouble] = [:]
         var onsets: [EntityRef: Date] = [:]
@@ -57,7 +59,7 @@ public actor TroubleProbe {
             trouble[upstream] = probed.trouble
             onsets[upstream] = probed.onset
         }
-        return (trouble, own.symptoms, onsets)
+        return (trouble, own.symptoms, onsets, own.isLoadShifted)
     }
 
     private func assess(_ ref: EntityRef, now: Date) async -> Probed {
@@ -77,16 +79,24 @@ public actor TroubleProbe {
             if let fault = faults.first {
                 result = Probed(
                     trouble: .anomalous(Self.words(fault)),
-                    symptoms: Set(faults.map(\.signal.type)), onset: faults.compactMap(\.onset).min())
+                    symptoms: Set(faults.map(\.signal.type)), onset: Self.onset(of: faults))
             } else if let load = loads.first {
                 result = Probed(trouble: .loadShift("\(load.signal.name) \(SignalAssessment.format(load.ratio))x"), symptoms: [])
             } else {
                 result = Probed(trouble: .healthy, symptoms: [])
             }
+            result.isLoadShifted = !loads.isEmpty
         }
         cache[key] = result
         if cache.count > 50_000 { cache.removeAll(keepingCapacity: true) }
         return result
+    }
+
+    /// When the trouble that is still going began: a fault that is over (a warm-up blip) does not date a later
+    /// one. When every fault is over, the earliest of them.
+    static func onset(of faults: [SignalAssessment]) -> Date? {
+        let going = faults.filter { $0.recoveredAt == nil }
+        return (going.isEmpty ? faults : going).compactMap(\.onset).min()
     }
 
     /// "errors 0.01 -> 0.3"; a fault that is over reads "under_replicated 0 -> 14 (recovered 12:04)".

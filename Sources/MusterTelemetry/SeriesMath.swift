@@ -42,6 +42,17 @@ public enum SeriesMath {
         return sorted.count.isMultiple(of: 2) ? (sorted[middle - 1] + sorted[middle]) / 2 : sorted[middle]
     }
 
+    /// The least-squares slope of `samples` per second; nil with fewer than two samples or a single instant.
+    public static func slope(_ samples: [Sample]) -> Double? {
+        guard samples.count > 1, let first = samples.first?.time else { return nil }
+        let xs = samples.map { $0.time.timeIntervalSince(first) }
+        let ys = samples.map(\.value)
+        guard let meanX = mean(xs), let meanY = mean(ys) else { return nil }
+        let spread = xs.reduce(0) { $0 + ($1 - meanX) * ($1 - meanX) }
+        guard spread > 0 else { return nil }
+        return zip(xs, ys).reduce(0) { $0 + ($1.0 - meanX) * ($1.1 - meanY) } / spread
+    }
+
     /// The arithmetic mean of `values`; nil when empty.
     public static func mean(_ values: [Double]) -> Double? {
         values.isEmpty ? nil : values.reduce(0, +) / Double(values.count)

@@ -60,6 +60,20 @@ struct JoinReasonTests {
         #expect(decision.reasons.first?.contains("same tenant label org=acme") == true)
     }
 
+    /// A per-tenant SLO rule labels its pages with the biggest tenant whatever broke: on an entity whose load is
+    /// steady the shared label is not a shared cause; on one whose load moved, the tenant may be the cause.
+    @Test(arguments: [(false, CorrelationDecision.Outcome.opened), (true, .joined)])
+    func aSharedTenantLabelJoinsOnlyWhereTheLoadMoved(loadMoved: Bool, outcome: CorrelationDecision.Outcome) throws {
+        var correlator = Correlator(lake: try lake())
+        let failing: [EntityRef: Trouble] = [ref("service:api"): .anomalous("errors 0.002 -> 0.2")]
+        _ = correlator.ingest(arrival("slo-api", "service:api", labels: ["org": "acme"], trouble: failing))
+        var batch = arrival(
+            "slo-batch", "service:batch", at: 60, labels: ["org": "acme"],
+            trouble: [ref("service:batch"): .anomalous("errors 0.003 -> 0.3")])
+        batch.isLoadShifted = loadMoved
+        #expect(correlator.ingest(batch).outcome == outcome)
+    }
+
     @Test func topologyAloneDoesNotJoinAlertsAnHourApart() throws {
         var correlator = Correlator(lake: try lake())
         _ = correlator.ingest(arrival("api-down", "service:api"))

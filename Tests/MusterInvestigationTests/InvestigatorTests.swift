@@ -72,6 +72,17 @@ struct InvestigatorTests {
         #expect(verdict.actions.contains { $0.action == "page" } == false)  // the owner team already alerted
     }
 
+    /// A deploy's warm-up blip that was over before the incident's first alert is another episode: it neither
+    /// dates the symptoms nor makes the deploy the cause of a database failure half an hour later.
+    @Test func aFaultOverBeforeTheFirstAlertIsAnotherEpisode() async throws {
+        let (lake, store) = try world(
+            apiErrors: { (-32 ... -27).contains($0) ? 0.3 : 0.002 }, dbLatency: { $0 >= -2 ? 0.9 : 0.01 })
+        try lake.record(Deployment(target: api, at: t0.addingTimeInterval(-33 * 60), version: "2.0"))
+        let verdict = await investigate(lake, store)
+        #expect(verdict.hypotheses.first?.kind == .dependency)
+        #expect(verdict.hypotheses.first?.entity == db)
+    }
+
     @Test func theRankingFollowsTheRawScoreWhenTheMapTiesThem() async throws {
         let (lake, store) = try world(apiErrors: { $0 >= -3 ? 0.3 : 0.002 }, dbLatency: { $0 >= -8 ? 0.9 : 0.01 })
         try lake.record(Deployment(target: api, at: t0.addingTimeInterval(-7200), version: "2.0"))

@@ -77,3 +77,15 @@ struct OnsetDetectorTests {
             detector.onset(in: samples, baselineFrom: minutes(100), baselineTo: minutes(200), direction: .up) == nil)
     }
 }
+
+struct SlopeTests {
+    @Test func aLineHasItsSlopePerSecond() throws {
+        let line = series(6, noise: 0) { 100 + 60 * Double($0) }
+        #expect(abs(try #require(SeriesMath.slope(line)) - 1) < 1e-9)
+    }
+
+    @Test func tooFewSamplesHaveNoSlope() {
+        #expect(SeriesMath.slope([Sample(time: minutes(0), value: 1)]) == nil)
+        #expect(SeriesMath.slope([Sample(time: minutes(0), value: 1), Sample(time: minutes(0), value: 2)]) == nil)
+    }
+}

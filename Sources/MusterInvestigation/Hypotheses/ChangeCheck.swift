@@ -18,7 +18,8 @@ struct ChangeCheck: HypothesisCheck {
     }
 
     func evaluate(_ context: InvestigationContext) async throws -> [Hypothesis] {
-        let suspects = Set(context.facts.alerting).union(context.upstreams.keys)
+        // Producers beside the alerting consumers too: what a producer writes can break its readers.
+        let suspects = Set(context.facts.alerting).union(context.upstreams.keys).union(context.siblings.keys)
         let symptoms = context.symptomOnset
         let from = symptoms.addingTimeInterval(-context.playbook.changeLookBack)
         // Up to the latest episode's start too: a re-deploy can break what a rollback had fixed.
@@ -89,10 +90,30 @@ struct ChangeCheck: HypothesisCheck {
         return nil
     }
 
+    /// The alerting readers of the shared resource `target` writes to, when `target` is such a producer (a
+    /// sibling: neither alerting nor upstream of them).
+    private func readersBroken(by target: EntityRef, context: InvestigationContext) -> Set<EntityRef> {
+        guard let shared = context.siblings[target] else { return [] }
+        return context.upstreams[shared]?.below ?? []
+    }
+
+    /// "turned bad 1m to 3m after it" when every one of `entities` with a fault onset turned bad within the
+    /// alignment window after `at` (from 90 s before it); nil otherwise.
+    private func alignedBelow(_ entities: Set<EntityRef>, after at: Date, context: InvestigationContext) -> String? {
+        let onsets = entities.compactMap { context.faultOnset(of: $0) }
+        guard let first = onsets.min(), let last = onsets.max(), first >= at.addingTimeInterval(-90),
+            last <= at.addingTimeInterval(context.playbook.alignmentWindow)
+        else { return nil }
+        return "turned bad \(DurationText.format(max(0, first.timeIntervalSince(at)))) "
+            + "to \(DurationText.format(max(0, last.timeIntervalSince(at)))) after it"
+    }
+
     private func judge(_ candidate: Candidate, context: InvestigationContext, symptoms: Date) async -> Hypothesis {
         let target = candidate.target
         var covered = context.covered(by: target)
         if context.facts.alerting.contains(target) { covered.insert(target) }
+        let readers = readersBroken(by: target, context: context)
+        covered.formUnion(readers)
         let coverage = Double(covered.count) / Double(context.alertingCount)
         let lead = symptoms.timeIntervalSince(candidate.at)
         var evidence = [Evidence("\(target) \(candidate.words) at \(Timestamp.clockTime(candidate.at)), \(DurationText.format(max(0, lead))) before the first symptom")]
@@ -119,6 +140,21 @@ struct ChangeCheck: HypothesisCheck {
             // yet the deploy is the cause, and rolling back (not scaling out) fixes it.
             score = 0.55 + 0.3 * coverage + 0.05
             evidence.append(Evidence(leak))
+        } else if !readers.isEmpty, let words = alignedBelow(readers, after: candidate.at, context: context) {
+            // A producer's change reaches its readers through the data (a new schema, bad records): its own
+            // signals stay flat while every reader of what it writes fails right after it.
+            score = 0.5 + 0.3 * coverage + (lead <= 15 * 60 ? 0.1 : 0.05)
+            let shared = context.siblings[target]?.description ?? "a shared resource"
+            evidence.append(Evidence("\(target) writes to \(shared), read by \(context.coverageWords(readers)); " + words))
+            let readersFailed = readers.compactMap { context.faultOnset(of: $0) }.min() ?? symptoms
+            if let upstream = failedFirst(upstreamOf: target, before: readersFailed, context: context) {
+                // What it writes to (or what that runs on) failed first: the readers fail with it, not with the change.
+                score *= 0.45
+                evidence.append(
+                    Evidence(
+                        "but \(upstream.ref) failed first (\(upstream.fault.signal.name) since "
+                            + "\(Timestamp.clockTime(upstream.fault.onset!))): the readers fail with it", against: true))
+            }
         } else if let late = faults.first, let onset = late.onset {
             score = 0.12
             evidence.append(Evidence("\(target)'s \(late.signal.name) turned bad only \(DurationText.format(onset.timeIntervalSince(candidate.at))) after it, with the other symptoms", against: true))
@@ -131,19 +167,15 @@ struct ChangeCheck: HypothesisCheck {
             // services below it turning bad within the alignment window after it is the best that is left.
             score = 0.2 + 0.2 * coverage + (lead <= 15 * 60 ? 0.15 : 0)
             evidence.append(Evidence("\(target) has no signals to confirm it", against: true))
-            let below = covered.subtracting([target]).compactMap { context.faultOnset(of: $0) }
-            if let first = below.min(), let last = below.max(), first >= candidate.at.addingTimeInterval(-90),
-                last <= candidate.at.addingTimeInterval(window)
-            {
+            if let words = alignedBelow(covered.subtracting([target]), after: candidate.at, context: context) {
                 score += 0.15
-                evidence.append(
-                    Evidence(
-                        "the services below it turned bad \(DurationText.format(max(0, first.timeIntervalSince(candidate.at)))) "
-                            + "to \(DurationText.format(max(0, last.timeIntervalSince(candidate.at)))) after it"))
+                evidence.append(Evidence("the services below it " + words))
             }
         }
         if coverage < 1 {
             evidence.append(Evidence("explains \(context.coverageWords(covered))", against: coverage < 0.5))
+        } else if !readers.isEmpty {
+            evidence.append(Evidence("every alerting entity reads what \(target) writes"))
         } else if covered.count > 1 || !context.facts.alerting.contains(target) {
             evidence.append(Evidence("every alerting entity is \(target) or depends on it"))
         }

@@ -44,15 +44,26 @@ struct TrafficSpikeCheck: HypothesisCheck {
             Evidence("\(ref) is \(isSelf && covered.count == 1 ? "the alerting entity" : "\(relation) \(context.coverageWords(covered))")"),
         ]
         let lead = context.symptomOnset.timeIntervalSince(onset)
-        evidence.append(Evidence("the load rose \(DurationText.format(max(0, lead))) before the first symptom"))
+        var lateness = 0.0
+        // A rate is computed over the step that ends at its sample: it trails its counter's change by a sample.
+        if lead >= -60 {
+            evidence.append(Evidence("the load rose \(DurationText.format(max(0, lead))) before the first symptom"))
+        } else {
+            // Symptoms first, load after: failing calls are retried, backlogs replayed. A consequence, as likely as a cause.
+            lateness = 0.15
+            evidence.append(
+                Evidence(
+                    "the load rose \(DurationText.format(-lead)) after the first symptom: retries of failing calls "
+                        + "raise load too", against: true))
+        }
         var entity = ref
         var share = 0.0
         var customers: [EntityRef] = []
         var found = try await attribute(load, context: context)
         if found == nil, load.signal.breakdown == nil,
-            let (caller, spike) = await callerWithBreakdown(of: ref, near: onset, context: context),
-            var through = try await attribute(spike, context: context)
+            let (caller, spike, attribution) = try await callerAttribution(of: load, onset: onset, context: context)
         {
+            var through = attribution
             // The producer's own load has no breakdown; the entity in front of it (a gateway) does.
             through.evidence.insert(Evidence("\(caller), which calls \(ref): \(spike.summary)"), at: 0)
             found = through
@@ -71,7 +82,7 @@ struct TrafficSpikeCheck: HypothesisCheck {
                     "no single \(load.signal.breakdown ?? "source") explains \(needed)% of the increase: growth, not one source",
                     against: true))
         }
-        var score = 0.45 + 0.25 * coverage + 0.15 * min(1, log10(max(1, load.ratio))) + 0.1 * share
+        var score = 0.45 + 0.25 * coverage + 0.15 * min(1, log10(max(1, load.ratio))) + 0.1 * share - lateness
         if isSelf && entity == ref {
             // Nobody to throttle: the alerting entity's own traffic grew, which is capacity (saturation) or a
             // consequence, not a spike from a source.
@@ -84,26 +95,38 @@ struct TrafficSpikeCheck: HypothesisCheck {
             score -= 0.1
         }
         let who = entity == ref ? context.title(ref) : "\(context.title(entity)) (\(entity))"
-        return Hypothesis(
+        let spike = Hypothesis(
             kind: .trafficSpike, entity: entity, score: score,
             summary: "traffic spike from \(who): \(load.signal.name) \(SignalAssessment.format(load.ratio))x its baseline",
             evidence: evidence, customers: customers)
+        guard entity != ref else { return spike }
+        return ChangedSource(context: context).explaining(spike, onset: onset) ?? spike
     }
 
-    /// A direct caller of `ref` whose load has a breakdown label and spiked with it (within two minutes).
-    private func callerWithBreakdown(of ref: EntityRef, near onset: Date, context: InvestigationContext) async
-        -> (EntityRef, SignalAssessment)?
+    /// The attribution of `load` (on an entity without a breakdown) through a direct caller whose load has a
+    /// breakdown label: the first caller where one source's traffic grew out of proportion from the spike's
+    /// onset. The caller's total need not double: a small tenant sending heavy requests (batches, replays)
+    /// barely moves the total in front while multiplying the load behind it.
+    private func callerAttribution(of load: SignalAssessment, onset: Date, context: InvestigationContext) async throws
+        -> (EntityRef, SignalAssessment, Attribution)?
     {
         let analyzer = SignalAnalyzer(playbook: context.playbook)
-        for hit in context.lake.dependents(of: ref, depth: 1, asOf: nil) {
+        for hit in context.lake.dependents(of: load.entity, depth: 1, asOf: nil) {
             let signals = context.lake.entity(hit.ref, asOf: nil)?.signals ?? []
             for signal in signals where signal.type == .load && signal.breakdown != nil {
-                guard let spike = await analyzer.assess(
-                    signal, of: hit.ref, reference: context.facts.firstOnset, now: context.facts.now, source: context.metrics),
-                    spike.isAnomalous, spike.ratio >= context.playbook.spikeRatio,
-                    let start = spike.onset, abs(start.timeIntervalSince(onset)) <= 120
+                let facts = context.facts
+                guard
+                    var front = await analyzer.assess(
+                        signal, of: hit.ref, reference: facts.firstOnset, now: facts.now, source: context.metrics)
                 else { continue }
-                return (hit.ref, spike)
+                if front.onset.map({ abs($0.timeIntervalSince(onset)) > 120 }) ?? true {
+                    // Not a spike of its own in front: read its breakdown from the spike behind it.
+                    front.onset = onset
+                    front.recoveredAt = load.recoveredAt
+                }
+                guard let attribution = try await attribute(front, context: context), attribution.entity != hit.ref
+                else { continue }
+                return (hit.ref, front, attribution)
             }
         }
         return nil
@@ -116,50 +139,90 @@ struct TrafficSpikeCheck: HypothesisCheck {
         var evidence: [Evidence]
     }
 
-    /// Splits the increase by the breakdown label and names the org or customer behind most of it.
+    /// Splits the increase by the breakdown label and names the org or customer behind most of it, provided
+    /// its traffic grew out of proportion to the rest (`SourceGrowth`).
     private func attribute(_ load: SignalAssessment, context: InvestigationContext) async throws -> Attribution? {
         guard let label = load.signal.breakdown, let onset = load.onset else { return nil }
         let kind = load.signal.breakdownKind ?? label
-        let from = onset.addingTimeInterval(-2 * 3600)
-        let groups = try await context.metrics.breakdown(of: load.signal, from: from, to: context.facts.now)
-        var increases: [String: Double] = [:]
-        for (key, samples) in groups {
-            let before = samples.filter { $0.time < onset.addingTimeInterval(-60) }.map(\.value)
-            // The spike itself: up to its recovery when it is over (a backlog outlives the traffic that made it).
-            let end = load.recoveredAt ?? context.facts.now
-            let after = samples.filter { $0.time >= onset && $0.time < end }.suffix(10).map(\.value)
-            guard let base = SeriesMath.median(before), let now = SeriesMath.median(after) else { continue }
-            increases[key] = max(0, now - base)
-        }
+        let levels = try await levels(of: load, onset: onset, context: context)
+        let increases = levels.mapValues { max(0, $0.after - $0.before) }
         let total = increases.values.reduce(0, +)
         guard total > 0 else { return nil }
-        var byCustomer: [EntityRef: (Double, [String])] = [:]
+        var byCustomer: [EntityRef: [String]] = [:]
         for (key, increase) in increases where increase > 0 {
             let org = EntityRef(kind: kind, id: key)
             for customer in context.lake.related(org, by: Relation.belongsTo, asOf: nil) {
-                byCustomer[customer, default: (0, [])].0 += increase
-                byCustomer[customer, default: (0, [])].1.append(key)
+                byCustomer[customer, default: []].append(key)
             }
         }
         var evidence: [Evidence] = []
         let topKeys = increases.sorted { $0.value > $1.value }.prefix(4)
         let parts = topKeys.map { "\(label)=\($0.key) +\(SignalAssessment.format($0.value))" }
         evidence.append(Evidence("increase by \(label): \(parts.joined(separator: ", ")) of +\(SignalAssessment.format(total)) in all"))
-        if let (customer, value) = byCustomer.max(by: { $0.value.0 < $1.value.0 }).map({ ($0.key, $0.value) }),
-            value.0 / total >= context.playbook.attributionShare
-        {
-            let share = value.0 / total
-            evidence.append(Evidence("\(customer) (\(value.1.sorted().joined(separator: ", "))) explains \(Int((share * 100).rounded()))% of the increase"))
-            return Attribution(entity: customer, share: share, customers: [customer], evidence: evidence)
+        var candidates: [(entity: EntityRef, keys: [String])] = []
+        let customerIncrease = { (keys: [String]) in increase(of: keys, in: increases) }
+        if let (customer, keys) = byCustomer.max(by: { customerIncrease($0.value) < customerIncrease($1.value) }) {
+            candidates.append((customer, keys))
         }
-        if let top = topKeys.first, top.value / total >= context.playbook.attributionShare {
-            let org = EntityRef(kind: kind, id: top.key)
-            let share = top.value / total
-            evidence.append(Evidence("\(org) explains \(Int((share * 100).rounded()))% of the increase"))
-            let customers = context.lake.related(org, by: Relation.belongsTo, asOf: nil)
-            return Attribution(entity: org, share: share, customers: customers, evidence: evidence)
+        if let top = topKeys.first { candidates.append((EntityRef(kind: kind, id: top.key), [top.key])) }
+        for candidate in candidates {
+            let share = increase(of: candidate.keys, in: increases) / total
+            guard share >= context.playbook.attributionShare else { continue }
+            let growth = growth(of: candidate.keys, in: levels)
+            let percent = Int((share * 100).rounded())
+            guard growth.isOutOfProportion(factor: context.playbook.spikeRatio) else {
+                evidence.append(
+                    Evidence(
+                        "\(candidate.entity) is \(percent)% of the increase, but its traffic grew "
+                            + "\(SignalAssessment.format(growth.growth))x like the rest's \(SignalAssessment.format(growth.restGrowth))x: "
+                            + "growth across every \(kind), not one source", against: true))
+                return Attribution(entity: load.entity, share: 0, customers: [], evidence: evidence)
+            }
+            let keys = candidate.entity.kind == kind ? "" : " (\(candidate.keys.sorted().joined(separator: ", ")))"
+            evidence.append(Evidence("\(candidate.entity)\(keys) explains \(percent)% of the increase"))
+            let customers =
+                candidate.entity.kind == kind
+                ? context.lake.related(candidate.entity, by: Relation.belongsTo, asOf: nil) : [candidate.entity]
+            return Attribution(entity: candidate.entity, share: share, customers: customers, evidence: evidence)
         }
         evidence.append(Evidence("no single \(kind) explains most of the increase", against: true))
         return Attribution(entity: load.entity, share: 0, customers: [], evidence: evidence)
+    }
+
+    /// The load of each breakdown key before the onset and during the spike (medians).
+    private func levels(of load: SignalAssessment, onset: Date, context: InvestigationContext) async throws
+        -> [String: (before: Double, after: Double)]
+    {
+        let from = onset.addingTimeInterval(-2 * 3600)
+        let groups = try await context.metrics.breakdown(of: load.signal, from: from, to: context.facts.now)
+        var levels: [String: (before: Double, after: Double)] = [:]
+        for (key, samples) in groups {
+            let before = samples.filter { $0.time < onset.addingTimeInterval(-60) }.map(\.value)
+            // The spike itself: up to its recovery when it is over (a backlog outlives the traffic that made it).
+            let end = load.recoveredAt ?? context.facts.now
+            let after = samples.filter { $0.time >= onset && $0.time < end }.suffix(10).map(\.value)
+            guard let base = SeriesMath.median(before), let now = SeriesMath.median(after) else { continue }
+            levels[key] = (base, now)
+        }
+        return levels
+    }
+
+    private func increase(of keys: [String], in increases: [String: Double]) -> Double {
+        keys.reduce(0) { $0 + (increases[$1] ?? 0) }
+    }
+
+    /// The growth of `keys` together against that of every other key.
+    private func growth(of keys: [String], in levels: [String: (before: Double, after: Double)]) -> SourceGrowth {
+        var growth = SourceGrowth(before: 0, after: 0, restBefore: 0, restAfter: 0)
+        for (key, level) in levels {
+            if keys.contains(key) {
+                growth.before += level.before
+                growth.after += level.after
+            } else {
+                growth.restBefore += level.before
+                growth.restAfter += level.after
+            }
+        }
+        return growth
     }
 }

@@ -23,8 +23,9 @@ public enum DefaultSkill {
         ## 1. Scope the incident
 
         1. List the alerting entities (services and resources) in the order they first alerted.
-        2. Walk up to 3 `dependsOn` hops from each of them: these are the upstreams. A resource that many
-           services share (a topic, a database) links its writers (producers) to its readers (consumers).
+        2. Walk up to 3 `dependsOn` hops from each of them: these are the upstreams. An alerting caller of an
+           alerting entity sits below all of that entity's upstreams too, however long the chain. A resource that
+           many services share (a topic, a database) links its writers (producers) to its readers (consumers).
         3. For every signal of those entities, compare the last hours with a 3-hour baseline that ends
            30 minutes before the first alert. A signal is anomalous when it sits more than 5 robust standard
            deviations and more than 30% away from its baseline median, in the bad direction, for 3 samples in
@@ -36,10 +37,16 @@ public enum DefaultSkill {
 
         - **traffic-spike**: a load signal on an alerting entity, an upstream or a producer beside the
           consumers rose by 2x or more before the symptoms. Split the increase by its breakdown label
-          (`org`): an org or customer behind 60% or more of it is the source.
+          (`org`): an org or customer behind 60% or more of it is the source, when its traffic grew by 2x more
+          than the rest's (every org growing alike, as with client retries, names no source). A load without a
+          breakdown is split by the breakdown of a caller in front of it, even when that caller's total barely
+          moved (a small tenant sending heavy requests). A load that rose
+          only after the symptoms is weak: failing calls are retried. A source that is a service (a caller) deployed
+          or changed within 30 minutes before its load rose makes that deploy or change the cause.
         - **deployment** and **config-change**: a deploy or change in the 6 hours before the symptoms on an
-          alerting entity or an upstream. It counts when that entity's own signals turned bad within 30
-          minutes after it; flat signals or a late onset are evidence against.
+          alerting entity, an upstream or a producer beside the consumers. It counts when that entity's own
+          signals turned bad within 30 minutes after it, or, for a producer, when every alerting reader of what it
+          writes did; flat signals or a late onset are evidence against.
         - **dependency** / **infrastructure**: an upstream whose signals turned bad before those of the
           services below it. It is infrastructure when its `type` names a cluster, node, broker, host or zone.
         - **saturation**: only when an alerting entity's own saturation signal is anomalous. A stronger
@@ -58,7 +65,7 @@ public enum DefaultSkill {
 
         | Root cause | Do, in order | Parameters |
         | --- | --- | --- |
-        | traffic-spike | scale out the lagging or saturated consumers; throttle the source customer or org | replicas x load ratio, at least 1.5x, at most 8x |
+        | traffic-spike | scale out every lagging or saturated consumer that registers scale-out (of the others, name the nearest, two in all); throttle the source customer or org while its traffic is still up | replicas x load ratio, at least 1.5x, at most 8x |
         | deployment | roll back the deploy | |
         | config-change | revert the change | |
         | dependency, infrastructure | fail over the failing upstream (when it is down) | |
@@ -70,7 +77,8 @@ public enum DefaultSkill {
         ## 5. Judge what people already did
 
         A restart or other action on an alerting entity is judged 6 minutes later: when the symptom came
-        back, list it under "avoid" with the reason.
+        back, list it under "avoid" with the reason. A backlog (lag) that grew before the action and shrinks
+        after it, at a quarter or more of the rate it grew, was helped, however slowly it drains.
 
         ## Customizing
 
