@@ -93,7 +93,9 @@ public enum CommandParser {
             try options.finish(allowed: ["--db", "--json", "--depth"])
             var depth: Int?
             if let depthText {
-                guard let value = Int(depthText), value > 0 else { throw UsageError("--depth must be a positive integer") }
+                guard let value = Int(depthText), value > 0 else {
+                    throw UsageError("--depth must be a positive integer")
+                }
                 depth = value
             }
             return .lakeDependents(ref: try one("REF"), depth: depth, db: db, json: json)

@@ -1,8 +1,8 @@
-import MusterPipeline
 import Foundation
 import MusterCorrelation
 import MusterLake
 import MusterModel
+import MusterPipeline
 import MusterReplay
 
 extension Runner {
@@ -132,7 +132,8 @@ extension Runner {
             var hits: [(ref: EntityRef, distance: Int)] = []
             indexTimes.append(BenchStats.microseconds(clock.measure { hits = lake.dependentRefs(of: ref, depth: nil) }))
             var withPaths: [GraphHit] = []
-            pathTimes.append(BenchStats.microseconds(clock.measure { withPaths = lake.dependents(of: ref, depth: nil) }))
+            pathTimes.append(
+                BenchStats.microseconds(clock.measure { withPaths = lake.dependents(of: ref, depth: nil) }))
             if withPaths.count != hits.count { mismatches += 1 }
             var rows: [(ref: EntityRef, distance: Int)] = []
             cteTimes.append(
@@ -252,7 +253,9 @@ extension Runner {
             ))
         output(
             BenchTable.row(
-                BenchRow("  incidents kept at the end (open or recently resolved)", BenchStats.grouped(correlator.visibleIncidents.count))))
+                BenchRow(
+                    "  incidents kept at the end (open or recently resolved)",
+                    BenchStats.grouped(correlator.visibleIncidents.count))))
         let grouping = wholeIncidents(storm, assigned: assigned, mergedInto: mergedInto)
         output(
             BenchTable.row(

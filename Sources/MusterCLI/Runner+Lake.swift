@@ -29,7 +29,10 @@ extension Runner {
             for hit in radius.dependents { output("  \(hit.distance)  \(hit.ref)  (\(Self.pathText(hit.path)))") }
             output(
                 "teams: " + (radius.teams.isEmpty ? "none" : radius.teams.map(\.description).joined(separator: ", ")))
-            output("on call now: " + Self.onCallText(Dictionary(uniqueKeysWithValues: radius.onCall.map { ($0.key.description, $0.value) })))
+            output(
+                "on call now: "
+                    + Self.onCallText(
+                        Dictionary(uniqueKeysWithValues: radius.onCall.map { ($0.key.description, $0.value) })))
             return 0
         case .lakeOnCall(let team, let at, let db, let json):
             return try onCall(team: team, at: at, lake: ContextLake.open(path: db), json: json)

@@ -20,20 +20,27 @@ struct CorrelationIndex: Sendable {
     mutating func addTenant(_ id: IncidentID, _ value: String) { byTenant[value, default: []].insert(id) }
 
     /// Moves every entry of `source` to `target` (after a merge).
-    mutating func move(_ source: IncidentID, to target: IncidentID, entities: [EntityRef], upstreams: some Sequence<EntityRef>, tenants: [String]) {
+    mutating func move(
+        _ source: IncidentID, to target: IncidentID, entities: [EntityRef], upstreams: some Sequence<EntityRef>,
+        tenants: [String]
+    ) {
         for entity in entities { replace(source, with: target, in: &byEntity, at: entity) }
         for upstream in upstreams { replace(source, with: target, in: &byUpstream, at: upstream) }
         for tenant in tenants { replace(source, with: target, in: &byTenant, at: tenant) }
     }
 
     /// Forgets an incident entirely (after it is evicted).
-    mutating func remove(_ id: IncidentID, entities: [EntityRef], upstreams: some Sequence<EntityRef>, tenants: [String]) {
+    mutating func remove(
+        _ id: IncidentID, entities: [EntityRef], upstreams: some Sequence<EntityRef>, tenants: [String]
+    ) {
         for entity in entities { drop(id, from: &byEntity, at: entity) }
         for upstream in upstreams { drop(id, from: &byUpstream, at: upstream) }
         for tenant in tenants { drop(id, from: &byTenant, at: tenant) }
     }
 
-    private func replace<Key: Hashable>(_ old: IncidentID, with new: IncidentID, in map: inout [Key: Set<IncidentID>], at key: Key) {
+    private func replace<Key: Hashable>(
+        _ old: IncidentID, with new: IncidentID, in map: inout [Key: Set<IncidentID>], at key: Key
+    ) {
         guard map[key]?.remove(old) != nil else { return }
         map[key, default: []].insert(new)
     }

@@ -10,7 +10,9 @@ struct Link {
 
 extension Correlator {
     /// Weight of an upstream as a shared cause: the trouble it shows, dampened when it is a hub.
-    func causeWeight(of ref: EntityRef, trouble: Trouble?, alerting: Bool, recentlyChanged: Bool, fanIn: (count: Int, share: Double))
+    func causeWeight(
+        of ref: EntityRef, trouble: Trouble?, alerting: Bool, recentlyChanged: Bool, fanIn: (count: Int, share: Double)
+    )
         -> (weight: Double, words: String)
     {
         var weight: Double
@@ -74,7 +76,8 @@ extension Correlator {
             }
             if arrival.trouble[hit.ref]?.isAnomalous == true || alerting { troubled.append((hit.ref, hit.distance)) }
         }
-        return ArrivalContext(entity: entity, upstreams: upstreams, causes: causes, quietHubs: quietHubs, troubled: troubled)
+        return ArrivalContext(
+            entity: entity, upstreams: upstreams, causes: causes, quietHubs: quietHubs, troubled: troubled)
     }
 
     func isAlerting(_ ref: EntityRef) -> Bool {
@@ -93,7 +96,9 @@ extension Correlator {
         let entity = context.entity
         let start = arrival.alert.startedAt
         let reach = max(policy.farOnset, policy.reopenWindow)
-        if start < incident.firstOnset.addingTimeInterval(-reach) || start > incident.lastOnset.addingTimeInterval(reach) {
+        if start < incident.firstOnset.addingTimeInterval(-reach)
+            || start > incident.lastOnset.addingTimeInterval(reach)
+        {
             return nil
         }
         var candidates: [Link] = []
@@ -107,7 +112,9 @@ extension Correlator {
         }
         // A cause cannot start after its effect: trouble that began well before the upstream's did not come
         // from it (a caller of two failing services sides with the one whose failure it followed).
-        func order(cause: EntityRef, causeOnset: Date?, effect: EntityRef, effectOnset: Date?) -> (factor: Double, words: String) {
+        func order(cause: EntityRef, causeOnset: Date?, effect: EntityRef, effectOnset: Date?) -> (
+            factor: Double, words: String
+        ) {
             guard let causeOnset, let effectOnset, effectOnset < causeOnset.addingTimeInterval(-policy.causeLead) else {
                 return (1, "")
             }
@@ -142,7 +149,8 @@ extension Correlator {
             candidates.append(
                 Link(
                     score: Self.decay(below.distance) * credible.factor,
-                    reason: "alerting \(below.via) depends on \(entity) (\(Self.hops(below.distance)))\(credible.words)"))
+                    reason: "alerting \(below.via) depends on \(entity) (\(Self.hops(below.distance)))\(credible.words)"
+                ))
         }
         var sharedCauses: Set<EntityRef> = []
         for hit in context.upstreams {
@@ -156,7 +164,8 @@ extension Correlator {
                 words += "; but \(theirs.via)'s own signals were normal when it alerted"
             }
             let ordered = order(
-                cause: hit.ref, causeOnset: arrival.onsets[hit.ref], effect: entity, effectOnset: arrival.onsets[entity])
+                cause: hit.ref, causeOnset: arrival.onsets[hit.ref], effect: entity, effectOnset: arrival.onsets[entity]
+            )
             score *= ordered.factor
             words += ordered.words
             candidates.append(Link(score: score, reason: words))
@@ -190,7 +199,8 @@ extension Correlator {
         }
         // An alert explained by a troubled upstream the incident does not share belongs elsewhere.
         if !sameEntity {
-            let alternative = context.troubled.filter { !sharedCauses.contains($0.ref) && !incident.entities.contains($0.ref) }
+            let alternative =
+                context.troubled.filter { !sharedCauses.contains($0.ref) && !incident.entities.contains($0.ref) }
                 .map { Self.decay($0.distance) }.max() ?? 0
             if alternative >= best.score + 0.25 { return nil }
         }

@@ -141,7 +141,7 @@ public struct Correlator: Sendable {
         for trackedKey in index.alertKeysByEntity[entity] ?? [] {
             guard let tracked = alerts[trackedKey], tracked.alert.source != alert.source,
                 tracked.alert.status != .resolved
-                && abs(tracked.alert.startedAt.timeIntervalSince(alert.startedAt)) <= policy.crossSourceWindow
+                    && abs(tracked.alert.startedAt.timeIntervalSince(alert.startedAt)) <= policy.crossSourceWindow
             else { continue }
             let names = [tracked.alert.name, alert.name]
             if alert.title.contains(names[0]) || tracked.alert.title.contains(names[1]) { return tracked.key }
@@ -177,7 +177,8 @@ public struct Correlator: Sendable {
                 incidents[incident]?.resolvedAt = nil
                 incidents[incident]?.log.append((now, "reopened: \(tracked.key) fired again"))
                 outcome = .reopened
-                reason = "reopened \(incident): \(tracked.key) fired again within \(DurationText.format(policy.reopenWindow))"
+                reason =
+                    "reopened \(incident): \(tracked.key) fired again within \(DurationText.format(policy.reopenWindow))"
             }
         }
         resolveIfDone(incident, now: now)
@@ -214,7 +215,8 @@ public struct Correlator: Sendable {
     /// A firing alert whose earlier occurrence resolved with its incident longer than the reopen window ago.
     private func isNewOccurrence(of tracked: TrackedAlert, arrival: AlertArrival, now: Date) -> Bool {
         guard arrival.alert.status == .firing, tracked.alert.status == .resolved,
-            let incident = incidents[tracked.incident], incident.status == .resolved, let resolvedAt = incident.resolvedAt
+            let incident = incidents[tracked.incident], incident.status == .resolved,
+            let resolvedAt = incident.resolvedAt
         else { return false }
         return now.timeIntervalSince(resolvedAt) > policy.reopenWindow
     }
@@ -328,7 +330,10 @@ extension Correlator {
         let stale = incidents.values.filter { incident in
             switch incident.status {
             case .resolved: return (incident.resolvedAt ?? cutoff) < cutoff
-            case .merged: return incidents[incident.mergedInto ?? incident.id].map { $0.status == .resolved && ($0.resolvedAt ?? cutoff) < cutoff } ?? true
+            case .merged:
+                return incidents[incident.mergedInto ?? incident.id].map {
+                    $0.status == .resolved && ($0.resolvedAt ?? cutoff) < cutoff
+                } ?? true
             case .open: return false
             }
         }

@@ -56,7 +56,10 @@ struct ActionJudge {
             if verdict.helped {
                 tried.append("\(label) helped: \(verdict.words)")
             } else {
-                avoid.append(AvoidAdvice(action: action.name, target: action.target, at: action.at, reason: "\(label) did not help: \(verdict.words)"))
+                avoid.append(
+                    AvoidAdvice(
+                        action: action.name, target: action.target, at: action.at,
+                        reason: "\(label) did not help: \(verdict.words)"))
                 tried.append("\(label) did not help: \(verdict.words)")
             }
         }
@@ -76,7 +79,9 @@ struct ActionJudge {
     /// the lag climbing did not help, whatever it did to CPU.
     private func prioritized(_ faults: [SignalAssessment]) -> [SignalAssessment] {
         let order: [SignalType] = [.lag, .errors, .latency, .health, .saturation, .load]
-        return faults.sorted { (order.firstIndex(of: $0.signal.type) ?? 9) < (order.firstIndex(of: $1.signal.type) ?? 9) }
+        return faults.sorted {
+            (order.firstIndex(of: $0.signal.type) ?? 9) < (order.firstIndex(of: $1.signal.type) ?? 9)
+        }
     }
 
     /// "grew 10.8k/min before, shrinks 3.6k/min since" when a backlog that grew before `at` shrinks after it
@@ -94,7 +99,8 @@ struct ActionJudge {
     private func effect(of action: ActionRecord, until judgedAt: Date) -> (helped: Bool, words: String)? {
         guard let symptom = symptoms(for: action.target).first else { return nil }
         let samples = context.samples[symptom.entity]?[symptom.signal.name] ?? []
-        let before = samples.filter { $0.time <= action.at && $0.time > action.at.addingTimeInterval(-180) }.map(\.value)
+        let before = samples.filter { $0.time <= action.at && $0.time > action.at.addingTimeInterval(-180) }.map(
+            \.value)
         let early = samples.filter { $0.time > action.at && $0.time <= action.at.addingTimeInterval(180) }.map(\.value)
         let after = samples.filter { $0.time > judgedAt.addingTimeInterval(-180) && $0.time <= judgedAt }.map(\.value)
         guard let pre = SeriesMath.median(before), let post = SeriesMath.median(after) else { return nil }
@@ -103,7 +109,8 @@ struct ActionJudge {
         let devPre = worse(pre)
         let devPost = worse(post)
         let name = "\(symptom.signal.name) of \(symptom.entity)"
-        var words = "\(name) \(SignalAssessment.format(pre)) -> \(SignalAssessment.format(post)) \(DurationText.format(judgedAt.timeIntervalSince(action.at))) later"
+        var words =
+            "\(name) \(SignalAssessment.format(pre)) -> \(SignalAssessment.format(post)) \(DurationText.format(judgedAt.timeIntervalSince(action.at))) later"
         var helped = devPre > 0 && devPost <= 0.5 * devPre
         if !helped, symptom.signal.type == .lag, let turn = backlogTurn(samples, at: action.at, until: judgedAt) {
             // A backlog drains at the spare capacity: halving takes long, but it shrinking where it grew is help.

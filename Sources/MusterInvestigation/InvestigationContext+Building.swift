@@ -44,7 +44,9 @@ extension InvestigationContext {
         var siblings: [EntityRef: EntityRef] = [:]
         for (upstream, _) in upstreams where upstream.kind == "resource" {
             let dependents = lake.dependents(of: upstream, depth: 1, asOf: nil)
-            guard Double(dependents.count) / Double(total) < playbook.hubShare || dependents.count <= 6 else { continue }
+            guard Double(dependents.count) / Double(total) < playbook.hubShare || dependents.count <= 6 else {
+                continue
+            }
             for hit in dependents where !facts.alerting.contains(hit.ref) && upstreams[hit.ref] == nil {
                 let hasLoad = lake.entity(hit.ref, asOf: nil)?.signals.contains { $0.type == .load } ?? false
                 if hasLoad { siblings[hit.ref] = upstream }
@@ -66,7 +68,8 @@ extension InvestigationContext {
                         }
                         let upToNow = samples.filter { $0.time <= facts.now }
                         read[signal.name] = upToNow
-                        if let assessment = analyzer.assess(upToNow, signal: signal, entity: ref, reference: reference) {
+                        if let assessment = analyzer.assess(upToNow, signal: signal, entity: ref, reference: reference)
+                        {
                             results.append(assessment)
                         }
                     }

@@ -124,13 +124,15 @@ public struct Investigator: Sendable {
             // A deploy or change of the saturated entity explains its saturation; "failing dependency" on it
             // only restates it.
             let outside = hypotheses.filter {
-                $0.kind != .saturation && !($0.entity == hypothesis.entity && [.dependency, .infrastructure].contains($0.kind))
+                $0.kind != .saturation
+                    && !($0.entity == hypothesis.entity && [.dependency, .infrastructure].contains($0.kind))
             }.max { $0.score < $1.score }
             guard hypothesis.kind == .saturation, let outside, outside.score >= 0.6 else { return hypothesis }
             var marked = hypothesis
             marked.score *= 0.5
             marked.evidence.append(
-                Evidence("an outside cause explains it better: \(outside.kind.rawValue) \(outside.entity)", against: true))
+                Evidence(
+                    "an outside cause explains it better: \(outside.kind.rawValue) \(outside.entity)", against: true))
             return marked
         }
     }
@@ -152,7 +154,9 @@ public struct Investigator: Sendable {
                 let neighbours =
                     !callers.isDisjoint(with: context.covered(by: change.entity))
                     || context.upstreams[change.entity] != nil
-                        && lake.dependencies(of: hypothesis.entity, depth: 1, asOf: nil).contains { $0.ref == change.entity }
+                        && lake.dependencies(of: hypothesis.entity, depth: 1, asOf: nil).contains {
+                            $0.ref == change.entity
+                        }
                 guard neighbours, let at = changeInstant(of: change, before: onset, within: window, context: context)
                 else { continue }
                 if let own = context.faultOnset(of: change.entity), own > onset { continue }
@@ -184,7 +188,9 @@ public struct Investigator: Sendable {
             var marked = hypothesis
             marked.score *= 0.5
             marked.evidence.append(
-                Evidence("the signals of \(names) are normal: no symptom there for \(hypothesis.entity) to explain", against: true))
+                Evidence(
+                    "the signals of \(names) are normal: no symptom there for \(hypothesis.entity) to explain",
+                    against: true))
             return marked
         }
     }
@@ -192,11 +198,13 @@ public struct Investigator: Sendable {
     /// A "failing dependency" whose own load jumped when it began to fail, while a traffic spike is traced to
     /// a customer or org, is overloaded rather than broken: the spike is the cause, and it is marked down.
     private func settleOverload(_ hypotheses: [Hypothesis], context: InvestigationContext) -> [Hypothesis] {
-        guard let spike = hypotheses.filter({ $0.kind == .trafficSpike && ["customer", "org"].contains($0.entity.kind) })
-            .max(by: { $0.score < $1.score })
+        guard
+            let spike = hypotheses.filter({ $0.kind == .trafficSpike && ["customer", "org"].contains($0.entity.kind) })
+                .max(by: { $0.score < $1.score })
         else { return hypotheses }
         return hypotheses.map { hypothesis in
-            guard [.dependency, .saturation].contains(hypothesis.kind), let failed = context.faultOnset(of: hypothesis.entity),
+            guard [.dependency, .saturation].contains(hypothesis.kind),
+                let failed = context.faultOnset(of: hypothesis.entity),
                 let load = (context.assessments[hypothesis.entity] ?? []).first(where: {
                     $0.signal.type == .load && $0.isAnomalous && $0.ratio >= context.playbook.spikeRatio
                         && ($0.onset ?? .distantFuture) <= failed.addingTimeInterval(120)
@@ -248,7 +256,9 @@ public struct Investigator: Sendable {
     private func engagedTeams(context: InvestigationContext, root: Hypothesis?) -> [EntityRef] {
         var teams: [EntityRef] = []
         for entity in context.facts.alerting {
-            for team in lake.owners(of: entity, asOf: context.facts.now) where !teams.contains(team) { teams.append(team) }
+            for team in lake.owners(of: entity, asOf: context.facts.now) where !teams.contains(team) {
+                teams.append(team)
+            }
         }
         if let root, ["service", "resource"].contains(root.entity.kind) {
             for team in lake.owners(of: root.entity, asOf: context.facts.now) where !teams.contains(team) {
@@ -276,9 +286,11 @@ public struct Investigator: Sendable {
     private func abstention(best: Hypothesis?, context: InvestigationContext) -> String {
         guard let best else {
             if context.facts.alerting.isEmpty {
-                return "no confident root cause: the alert maps to no catalog entity; add alert_labels or a pagerduty_service_id to the entity it belongs to"
+                return
+                    "no confident root cause: the alert maps to no catalog entity; add alert_labels or a pagerduty_service_id to the entity it belongs to"
             }
-            return "no confident root cause: no signal around \(context.facts.alerting.map(\.description).joined(separator: ", ")) "
+            return
+                "no confident root cause: no signal around \(context.facts.alerting.map(\.description).joined(separator: ", ")) "
                 + "moved, and no deploy or change precedes the alerts; check the alerting services' logs and recent traffic"
         }
         let percent = Int((best.confidence * 100).rounded())

@@ -14,7 +14,8 @@ struct Recommender {
             let percent = Int((root.confidence * 100).rounded())
             return recommend(for: root, teams: teams).map { proposal in
                 var tentative = proposal
-                tentative.reason = "tentative, if \(root.kind.rawValue) \(root.entity) is confirmed (\(percent)%): \(proposal.reason)"
+                tentative.reason =
+                    "tentative, if \(root.kind.rawValue) \(root.entity) is confirmed (\(percent)%): \(proposal.reason)"
                 return tentative
             }
         }
@@ -46,7 +47,9 @@ struct Recommender {
             guard ["customer", "org"].contains(root.entity.kind), isSpikeGoing else { return [] }
             let lagging = context.facts.alerting.contains { context.faults(of: $0).contains { $0.signal.type == .lag } }
             let until = lagging ? "while the consumers catch up" : "until the services it overloads recover"
-            return [proposal(action, root.entity, reason: "rate-limit \(root.entity), the source of the load, \(until)")]
+            return [
+                proposal(action, root.entity, reason: "rate-limit \(root.entity), the source of the load, \(until)")
+            ]
         case ("failover", _):
             // Down: fail over, registered or not (the gap is then named). Degraded but up: only where the
             // entity registers a failover (a replica to promote).
@@ -54,7 +57,10 @@ struct Recommender {
             let health = faults.contains { $0.signal.type == .health }
             let registered = isRegistered(action, on: root.entity)
             guard health || registered else { return [] }
-            let why = health ? "\(root.entity) is down" : "\(root.entity) is degraded (\(faults.first?.signal.name ?? "alerting")) and registers a failover"
+            let why =
+                health
+                ? "\(root.entity) is down"
+                : "\(root.entity) is degraded (\(faults.first?.signal.name ?? "alerting")) and registers a failover"
             return [proposal(action, root.entity, reason: why)]
         default:
             return [proposal(action, root.entity, reason: "\(root.kind.rawValue) on \(root.entity)")]
@@ -79,7 +85,9 @@ struct Recommender {
         return candidates.sorted { lhs, rhs in
             let left = context.faults(of: lhs).contains { $0.signal.type == .saturation } ? 0 : 1
             let right = context.faults(of: rhs).contains { $0.signal.type == .saturation } ? 0 : 1
-            return left != right ? left < right : context.facts.alerting.firstIndex(of: lhs)! < context.facts.alerting.firstIndex(of: rhs)!
+            return left != right
+                ? left < right
+                : context.facts.alerting.firstIndex(of: lhs)! < context.facts.alerting.firstIndex(of: rhs)!
         }
     }
 
@@ -103,7 +111,8 @@ struct Recommender {
         let replicas = context.lake.entity(target, asOf: nil)?.replicas ?? 1
         let factor = min(context.playbook.maxScaleFactor, max(1.5, measuredRatio ?? 2))
         let wanted = Int((Double(replicas) * factor).rounded(.up))
-        let why = measuredRatio.map { "load is \(SignalAssessment.format($0))x its baseline" }
+        let why =
+            measuredRatio.map { "load is \(SignalAssessment.format($0))x its baseline" }
             ?? "\(target) is saturated with no load change measured; doubling is a default, not a measurement"
         var proposal = proposal("scale-out", target, reason: "add capacity: \(why)")
         proposal.params = ["from_replicas": .number(Double(replicas)), "to_replicas": .number(Double(wanted))]

@@ -56,7 +56,8 @@ public struct Hypothesis: Hashable, Codable, Sendable {
         kind: RootCauseKind, entity: EntityRef, confidence: Double, summary: String, evidence: [Evidence],
         customers: [EntityRef] = []
     ) {
-        self.init(kind: kind, entity: entity, score: confidence, summary: summary, evidence: evidence, customers: customers)
+        self.init(
+            kind: kind, entity: entity, score: confidence, summary: summary, evidence: evidence, customers: customers)
     }
 }
 
@@ -70,7 +71,8 @@ public struct ActionProposal: Hashable, Codable, Sendable {
     /// Why, and for an unavailable action, the gap.
     public var reason: String
 
-    public init(action: String, target: EntityRef, isAvailable: Bool, params: [String: JSONValue] = [:], reason: String) {
+    public init(action: String, target: EntityRef, isAvailable: Bool, params: [String: JSONValue] = [:], reason: String)
+    {
         self.action = action
         self.target = target
         self.isAvailable = isAvailable

@@ -52,9 +52,12 @@ struct AlertIndex {
         var best: (node: Int32, size: Int)?
         for (name, value) in alert.labels {
             for node in ruleCandidates[LabelPair(name: name, value: value)] ?? [] {
-                guard let labels = rules[node], labels.allSatisfy({ alert.labels[$0.name] == $0.value }) else { continue }
+                guard let labels = rules[node], labels.allSatisfy({ alert.labels[$0.name] == $0.value }) else {
+                    continue
+                }
                 if let current = best,
-                    current.size > labels.count || (current.size == labels.count && refs[Int(current.node)] < refs[Int(node)])
+                    current.size > labels.count
+                        || (current.size == labels.count && refs[Int(current.node)] < refs[Int(node)])
                 {
                     continue
                 }

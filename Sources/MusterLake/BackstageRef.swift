@@ -41,8 +41,12 @@ enum BackstageRef {
                 space = String(rest[..<slash])
                 rest = rest[rest.index(after: slash)...]
             }
-            guard let kind, !kind.isEmpty else { return .failure(RefFailure("'\(text)' must name its kind (like component:\(text))")) }
-            guard !rest.isEmpty, !space.isEmpty else { return .failure(RefFailure("'\(text)' is not an entity reference")) }
+            guard let kind, !kind.isEmpty else {
+                return .failure(RefFailure("'\(text)' must name its kind (like component:\(text))"))
+            }
+            guard !rest.isEmpty, !space.isEmpty else {
+                return .failure(RefFailure("'\(text)' is not an entity reference"))
+            }
             return .success(ref(kind: kind, namespace: space, name: String(rest)))
         }
         if node.mapping != nil {
@@ -69,7 +73,10 @@ enum BackstageRef {
 
     /// Backstage's tag rule: `[a-z0-9:+#]` runs separated by `-`, at most 63 characters.
     static func isValidTag(_ tag: String) -> Bool {
-        isValid(tag, maxLength: 63, isWordCharacter: { ("a"..."z").contains($0) || ("0"..."9").contains($0) || ":+#".contains($0) }, separators: "-")
+        isValid(
+            tag, maxLength: 63,
+            isWordCharacter: { ("a"..."z").contains($0) || ("0"..."9").contains($0) || ":+#".contains($0) },
+            separators: "-")
     }
 
     private static func isValid(

@@ -17,7 +17,9 @@ extension ContextLake {
     /// How many entities of a kind exist now, without copying them.
     public func count(ofKind kind: String) -> Int {
         state.withLock { state in
-            (state.graph.nodesByKind[kind] ?? []).reduce(0) { $0 + (state.graph.version(of: $1, asOf: nil) == nil ? 0 : 1) }
+            (state.graph.nodesByKind[kind] ?? []).reduce(0) {
+                $0 + (state.graph.version(of: $1, asOf: nil) == nil ? 0 : 1)
+            }
         }
     }
 

@@ -46,7 +46,8 @@ public struct BlastRadius: Hashable, Sendable, Codable {
         try container.encode(origin, forKey: .origin)
         try container.encode(dependents, forKey: .dependents)
         try container.encode(teams, forKey: .teams)
-        try container.encode(Dictionary(uniqueKeysWithValues: onCall.map { ($0.key.description, $0.value) }), forKey: .onCall)
+        try container.encode(
+            Dictionary(uniqueKeysWithValues: onCall.map { ($0.key.description, $0.value) }), forKey: .onCall)
     }
 
     public init(from decoder: any Decoder) throws {
@@ -55,7 +56,8 @@ public struct BlastRadius: Hashable, Sendable, Codable {
         dependents = try container.decode([GraphHit].self, forKey: .dependents)
         teams = try container.decode([EntityRef].self, forKey: .teams)
         let byText = try container.decode([String: [EntityRef]].self, forKey: .onCall)
-        onCall = Dictionary(uniqueKeysWithValues: byText.compactMap { key, value in EntityRef(key).map { ($0, value) } })
+        onCall = Dictionary(
+            uniqueKeysWithValues: byText.compactMap { key, value in EntityRef(key).map { ($0, value) } })
     }
 }
 

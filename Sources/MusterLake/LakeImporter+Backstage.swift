@@ -43,7 +43,9 @@ extension LakeImporter {
     /// routinely point at entities kept in other repositories, so the import creates a stub entity for each
     /// (`properties.stub = true`, no title) and lists it in `ImportReport.stubs`; importing the real entity
     /// later replaces the stub. Rejected documents are reported and the valid ones of the run are kept.
-    public static func importBackstage(_ paths: [String], into lake: ContextLake, at instant: Date) throws -> ImportReport {
+    public static func importBackstage(_ paths: [String], into lake: ContextLake, at instant: Date) throws
+        -> ImportReport
+    {
         var report = ImportReport()
         var items: [Item] = []
         for file in try expand(paths, extensions: ["yaml", "yml"]) {
@@ -57,9 +59,10 @@ extension LakeImporter {
         var entities: [Entity] = []
         for item in items {
             guard seen.insert(item.entity.ref).inserted else {
-                report.errors.append(ImportError(
-                    file: item.file, line: item.line, reason: "\(item.entity.ref) is defined more than once",
-                    ref: item.entity.ref))
+                report.errors.append(
+                    ImportError(
+                        file: item.file, line: item.line, reason: "\(item.entity.ref) is defined more than once",
+                        ref: item.entity.ref))
                 continue
             }
             entities.append(item.entity)
@@ -77,7 +80,9 @@ extension LakeImporter {
         return report
     }
 
-    static func backstageItems(fromText text: String, file: String) -> (items: [Item], skipped: Int, errors: [ImportError]) {
+    static func backstageItems(fromText text: String, file: String) -> (
+        items: [Item], skipped: Int, errors: [ImportError]
+    ) {
         let documents: [YAMLNode]
         do {
             documents = try YAML.parseDocuments(text, file: file)
@@ -116,28 +121,37 @@ extension LakeImporter {
         guard BackstageRef.isValidName(name) else {
             throw metadata.error(
                 at: nameNode,
-                "metadata.name: '\(name)' is not a valid Backstage name (1-63 characters: letters and digits separated by single '-', '_' or '.')")
+                "metadata.name: '\(name)' is not a valid Backstage name (1-63 characters: letters and digits separated by single '-', '_' or '.')"
+            )
         }
         let namespace = try metadata.optionalString("namespace") ?? "default"
         guard BackstageRef.isValidNamespace(namespace) else {
-            throw metadata.error(at: metadata.optional("namespace") ?? nameNode, "metadata.namespace: '\(namespace)' is not a valid namespace")
+            throw metadata.error(
+                at: metadata.optional("namespace") ?? nameNode,
+                "metadata.namespace: '\(namespace)' is not a valid namespace")
         }
         let ref = BackstageRef.ref(kind: backstageKind, namespace: namespace, name: name)
         var properties: [String: JSONValue] = [
             "backstage_ref": .string("\(backstageKind.lowercased()):\(namespace.lowercased())/\(name.lowercased())")
         ]
-        if let description = try metadata.optionalString("description") { properties["description"] = .string(description) }
+        if let description = try metadata.optionalString("description") {
+            properties["description"] = .string(description)
+        }
         if let tags = metadata.optional("tags") {
             for tag in tags.sequence ?? [tags] {
                 guard let text = tag.scalar, BackstageRef.isValidTag(text) else {
                     throw metadata.error(
-                        at: tag, "metadata.tags: '\(tag.scalar ?? "?")' is not a valid tag (lower-case letters, digits, ':', '+', '#' separated by '-')")
+                        at: tag,
+                        "metadata.tags: '\(tag.scalar ?? "?")' is not a valid tag (lower-case letters, digits, ':', '+', '#' separated by '-')"
+                    )
                 }
             }
             properties["tags"] = tags.json()
         }
         for key in ["labels", "annotations"] {
-            if let node = metadata.optional(key), case .object(let members) = node.json() { properties[key] = .object(members) }
+            if let node = metadata.optional(key), case .object(let members) = node.json() {
+                properties[key] = .object(members)
+            }
         }
         if let serviceID = metadata.optional("annotations")?["pagerduty.com/service-id"]?.scalar {
             properties["pagerduty_service_id"] = .string(serviceID)
@@ -157,7 +171,9 @@ extension LakeImporter {
                 for node in spec.list(field) {
                     switch BackstageRef.resolve(node, defaultKind: defaultKind, namespace: namespace) {
                     case .success(let target):
-                        if relations[relation]?.contains(target) != true { relations[relation, default: []].append(target) }
+                        if relations[relation]?.contains(target) != true {
+                            relations[relation, default: []].append(target)
+                        }
                     case .failure(let failure):
                         throw spec.error(at: node, "spec.\(field): \(failure.reason)")
                     }

@@ -15,10 +15,14 @@ public enum LakeImporter {
         try fields.rejectUnknownKeys(allowed: entityKeys)
         let kind = try fields.string("kind")
         guard isValidKind(kind) else {
-            throw fields.error(at: try fields.required("kind"), "\(fields.path(of: "kind")): '\(kind)' is not a valid kind ([a-z][a-zA-Z0-9-]*)")
+            throw fields.error(
+                at: try fields.required("kind"),
+                "\(fields.path(of: "kind")): '\(kind)' is not a valid kind ([a-z][a-zA-Z0-9-]*)")
         }
         let id = try fields.string("id")
-        guard !id.isEmpty else { throw fields.error(at: try fields.required("id"), "\(fields.path(of: "id")): must not be empty") }
+        guard !id.isEmpty else {
+            throw fields.error(at: try fields.required("id"), "\(fields.path(of: "id")): must not be empty")
+        }
         var properties: [String: JSONValue] = [:]
         if let node = fields.optional("properties") {
             guard case .object(let members) = node.json() else {
@@ -67,8 +71,9 @@ public enum LakeImporter {
         } else if let list = root["entities"]?.sequence, root.mapping?.count == 1 {
             items = list
         } else {
-            let error = ImportError(file: file, line: root.mark.line, column: root.mark.column,
-                                    reason: "expected a list of entities (or a mapping with an 'entities' list)")
+            let error = ImportError(
+                file: file, line: root.mark.line, column: root.mark.column,
+                reason: "expected a list of entities (or a mapping with an 'entities' list)")
             return ([], [error])
         }
         var entities: [Item] = []
@@ -87,7 +92,9 @@ public enum LakeImporter {
     ///
     /// Items with errors are reported and skipped; an entity whose relation points at an entity that is
     /// neither in the lake nor in the import set is rejected too (as is anything that then points at it).
-    public static func importEntityFiles(_ paths: [String], into lake: ContextLake, at instant: Date) throws -> ImportReport {
+    public static func importEntityFiles(_ paths: [String], into lake: ContextLake, at instant: Date) throws
+        -> ImportReport
+    {
         var batch: [Item] = []
         var report = ImportReport()
         for file in try expand(paths, extensions: ["json", "yaml", "yml"]) {
@@ -112,8 +119,10 @@ public enum LakeImporter {
             if seen.insert(item.entity.ref).inserted {
                 items.append(item)
             } else {
-                report.errors.append(ImportError(
-                    file: item.file, line: item.line, reason: "\(item.entity.ref) is defined more than once", ref: item.entity.ref))
+                report.errors.append(
+                    ImportError(
+                        file: item.file, line: item.line, reason: "\(item.entity.ref) is defined more than once",
+                        ref: item.entity.ref))
             }
         }
         while true {
@@ -124,10 +133,11 @@ public enum LakeImporter {
                     targets.lazy.map { (name, $0) }
                 }.first { !known.contains($0.1) && lake.entity($0.1) == nil }
                 if let (name, target) = missing {
-                    report.errors.append(ImportError(
-                        file: item.file, line: item.line,
-                        reason: "\(item.entity.ref): relation \(name) -> \(target): \(target) does not exist",
-                        ref: item.entity.ref))
+                    report.errors.append(
+                        ImportError(
+                            file: item.file, line: item.line,
+                            reason: "\(item.entity.ref): relation \(name) -> \(target): \(target) does not exist",
+                            ref: item.entity.ref))
                 } else {
                     kept.append(item)
                 }

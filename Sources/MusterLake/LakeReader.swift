@@ -41,7 +41,9 @@ extension LakeReader {
         for _ in 0..<4 {
             let owners = Set(frontier.flatMap { related($0, by: Relation.ownedBy, asOf: asOf) })
             if !owners.isEmpty { return owners.sorted() }
-            frontier = frontier.flatMap { related($0, by: Relation.partOf, asOf: asOf) }.filter { seen.insert($0).inserted }
+            frontier = frontier.flatMap { related($0, by: Relation.partOf, asOf: asOf) }.filter {
+                seen.insert($0).inserted
+            }
             if frontier.isEmpty { break }
         }
         return []

@@ -64,7 +64,8 @@ struct LakeState {
         }
         for action in records.actions where !batch.contains(action.target) && !exists(action.target) {
             throw LakeError(
-                .danglingReference, "action \(action.name) -> \(action.target): \(action.target) does not exist in the lake")
+                .danglingReference,
+                "action \(action.name) -> \(action.target): \(action.target) does not exist in the lake")
         }
     }
 
@@ -88,7 +89,8 @@ struct LakeState {
 
     func related(_ ref: EntityRef, by name: String, asOf instant: Date?) -> [EntityRef] {
         guard let node = graph.node(ref), let relation = graph.existingRelationID(name) else { return [] }
-        let nodes = isCurrent(instant)
+        let nodes =
+            isCurrent(instant)
             ? graph.neighbors(node, relation) : graph.neighbors(node, relation, asOf: instant ?? .distantFuture)
         return Set(nodes.map { graph.refs[Int($0)] }).sorted()
     }
@@ -153,7 +155,9 @@ struct LakeState {
     }
 
     /// Transitive neighbours with distances only (the shape a recursive SQL query returns).
-    mutating func reach(from ref: EntityRef, by name: String, depth: Int?, asOf instant: Date?) -> [(ref: EntityRef, distance: Int)] {
+    mutating func reach(from ref: EntityRef, by name: String, depth: Int?, asOf instant: Date?) -> [(
+        ref: EntityRef, distance: Int
+    )] {
         guard let start = graph.node(ref), let relation = graph.existingRelationID(name) else { return [] }
         let refs = graph.refs
         var result: [(ref: EntityRef, distance: Int)] = []

@@ -33,7 +33,10 @@ public final class SQLiteLakeStore: LakeStore {
             }
             for change in records.changes {
                 try connection.cached("INSERT INTO changes (target, at, summary, by) VALUES (?, ?, ?, ?)")
-                    .bind(change.target.description, change.at.timeIntervalSince1970, change.summary, change.by?.description)
+                    .bind(
+                        change.target.description, change.at.timeIntervalSince1970, change.summary,
+                        change.by?.description
+                    )
                     .run()
             }
             for action in records.actions {
@@ -71,8 +74,10 @@ public final class SQLiteLakeStore: LakeStore {
         try connection.cached("DELETE FROM relations WHERE from_ref = ?").bind(from).run()
         for (name, targets) in entity.relations {
             for target in targets {
-                try connection.cached("INSERT OR IGNORE INTO relations (from_ref, name, to_ref, since) VALUES (?, ?, ?, ?)")
-                    .bind(from, name, target.description, at).run()
+                try connection.cached(
+                    "INSERT OR IGNORE INTO relations (from_ref, name, to_ref, since) VALUES (?, ?, ?, ?)"
+                )
+                .bind(from, name, target.description, at).run()
             }
         }
     }
@@ -96,8 +101,10 @@ public final class SQLiteLakeStore: LakeStore {
             guard let target = EntityRef(deployments.string(at: 0)) else { continue }
             records.deployments.append(
                 Deployment(
-                    target: target, at: Self.date(deployments.double(at: 1)), version: deployments.optionalString(at: 2),
-                    by: deployments.optionalString(at: 3).flatMap(EntityRef.init), commit: deployments.optionalString(at: 4)))
+                    target: target, at: Self.date(deployments.double(at: 1)),
+                    version: deployments.optionalString(at: 2),
+                    by: deployments.optionalString(at: 3).flatMap(EntityRef.init),
+                    commit: deployments.optionalString(at: 4)))
         }
         let changes = try connection.prepare("SELECT target, at, summary, by FROM changes ORDER BY seq")
         while try changes.step() {
@@ -117,9 +124,12 @@ public final class SQLiteLakeStore: LakeStore {
         }
         let shifts = try connection.prepare("SELECT team, user, from_at, to_at FROM shifts ORDER BY seq")
         while try shifts.step() {
-            guard let team = EntityRef(shifts.string(at: 0)), let user = EntityRef(shifts.string(at: 1)) else { continue }
+            guard let team = EntityRef(shifts.string(at: 0)), let user = EntityRef(shifts.string(at: 1)) else {
+                continue
+            }
             records.shifts.append(
-                OnCallShift(team: team, user: user, from: Self.date(shifts.double(at: 2)), to: Self.date(shifts.double(at: 3))))
+                OnCallShift(
+                    team: team, user: user, from: Self.date(shifts.double(at: 2)), to: Self.date(shifts.double(at: 3))))
         }
         return records
     }

@@ -51,4 +51,3 @@ public enum DurationText {
         return sign + text
     }
 }
-

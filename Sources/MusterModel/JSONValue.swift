@@ -34,7 +34,9 @@ public enum JSONValue: Hashable, Sendable {
     public var boolValue: Bool? {
         switch self {
         case .bool(let flag): return flag
-        case .string(let text): return ["true", "yes"].contains(text.lowercased()) ? true : (["false", "no"].contains(text.lowercased()) ? false : nil)
+        case .string(let text):
+            return ["true", "yes"].contains(text.lowercased())
+                ? true : (["false", "no"].contains(text.lowercased()) ? false : nil)
         default: return nil
         }
     }

@@ -79,7 +79,9 @@ public struct OutboxNotifier: TriageNotifier {
             messages.append(
                 OutboxMessage(
                     // Keyed by content: a triage that changed nothing in the details posts no new reply.
-                    key: "\(OutboxKind.slackThread.rawValue):\(incident):\(Self.digest(threadText.replacingOccurrences(of: "Update \(update.revision):", with: "Update:")))", kind: .slackThread,
+                    key:
+                        "\(OutboxKind.slackThread.rawValue):\(incident):\(Self.digest(threadText.replacingOccurrences(of: "Update \(update.revision):", with: "Update:")))",
+                    kind: .slackThread,
                     payload: .object(["incident": .string(incident), "text": .string(threadText)]),
                     dependsOn: postKey))
         }

@@ -104,24 +104,30 @@ public struct IncidentOutput: Sendable, Encodable {
         }
         ranked = verdict?.hypotheses ?? []
         actions = (verdict?.actions ?? []).map {
-            ActionOutput(action: $0.action, target: $0.target, available: $0.isAvailable, params: $0.params, reason: $0.reason)
+            ActionOutput(
+                action: $0.action, target: $0.target, available: $0.isAvailable, params: $0.params, reason: $0.reason)
         }
         avoid = (verdict?.avoid ?? []).map { AvoidOutput(action: $0.action, target: $0.target, reason: $0.reason) }
         tried = verdict?.tried ?? []
         alerts = report.alerts.map {
             AlertOutput(
-                key: $0.key, title: $0.title, source: $0.source, status: $0.status, entity: $0.entity, events: $0.events,
+                key: $0.key, title: $0.title, source: $0.source, status: $0.status, entity: $0.entity,
+                events: $0.events,
                 reasons: $0.reasons)
         }
-        card = verdict.map { TriageCard(incident: report.id, verdict: $0, notified: report.notified, lake: nil).text } ?? ""
+        card =
+            verdict.map { TriageCard(incident: report.id, verdict: $0, notified: report.notified, lake: nil).text }
+            ?? ""
         triageMessages = report.triageCount
     }
 
     static func round(_ value: Double) -> Double { (value * 100).rounded() / 100 }
 
     enum CodingKeys: String, CodingKey {
-        case id, status, events, openedAt, triagedAt, resolvedAt, services, teams, notified, customers, rootCause,
-            isConfident = "confident", abstention, hypotheses, actions, avoid, tried, alerts, card, triageMessages
+        case id, status, events, openedAt, triagedAt, resolvedAt, services, teams, notified, customers, rootCause
+        case
+            isConfident = "confident"
+        case abstention, hypotheses, actions, avoid, tried, alerts, card, triageMessages
     }
 
     public func encode(to encoder: any Encoder) throws {

@@ -29,7 +29,8 @@ public struct TriageUpdate: Sendable {
     public var summary: String
 
     public init(
-        incident: IncidentID, incidentKey: String, revision: Int, at: Date, verdict: Verdict, text: String, blocks: JSONValue,
+        incident: IncidentID, incidentKey: String, revision: Int, at: Date, verdict: Verdict, text: String,
+        blocks: JSONValue,
         notified: [EntityRef], mentions: [String], teams: [EntityRef], teamChannels: [EntityRef: String],
         newTeams: [EntityRef], pagerDutyIncidents: [String], summary: String
     ) {

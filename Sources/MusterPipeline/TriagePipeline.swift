@@ -90,7 +90,8 @@ public actor TriagePipeline {
             arrival.isLoadShifted = probed.isLoadShifted
         }
         let decision = correlator.ingest(arrival)
-        let what = "\(eventID) (\(alert.source.rawValue) \(alert.status.rawValue), \(entity?.description ?? "unmapped")): "
+        let what =
+            "\(eventID) (\(alert.source.rawValue) \(alert.status.rawValue), \(entity?.description ?? "unmapped")): "
             + decision.reasons.joined(separator: "; ")
         note(now, what, incident: decision.incident)
         for merged in decision.merged {
@@ -140,7 +141,10 @@ public actor TriagePipeline {
             note(now, "change on \(change.target) recorded: \(change.summary)")
         case .action(let action):
             try lake.record(action)
-            note(now, "\(action.name) of \(action.target) by \(action.by?.description ?? "someone") recorded; judged at \(Timestamp.clockTime(now.addingTimeInterval(investigator.playbook.judgeAfter)))")
+            note(
+                now,
+                "\(action.name) of \(action.target) by \(action.by?.description ?? "someone") recorded; judged at \(Timestamp.clockTime(now.addingTimeInterval(investigator.playbook.judgeAfter)))"
+            )
             for incident in correlator.visibleIncidents where incident.isOpen {
                 followUps.append((now.addingTimeInterval(investigator.playbook.judgeAfter), incident.id))
             }
@@ -185,7 +189,8 @@ public actor TriagePipeline {
         let newTeams = verdict.teams.filter { !engaged.contains($0) }
         engaged += newTeams
         teams[id] = engaged
-        let cause = verdict.rootCause.map { "\($0.kind.rawValue) \($0.entity) (\(Int(($0.confidence * 100).rounded()))%)" }
+        let cause =
+            verdict.rootCause.map { "\($0.kind.rawValue) \($0.entity) (\(Int(($0.confidence * 100).rounded()))%)" }
             ?? "no confident root cause"
         let verb = previous == nil ? "triage posted" : "triage updated"
         note(now, "\(id) \(verb): \(cause); notify \(users.map(\.description).joined(separator: ", "))", incident: id)
@@ -193,14 +198,18 @@ public actor TriagePipeline {
             let card = TriageCard(incident: id, verdict: verdict, notified: users, lake: lake)
             var channels: [EntityRef: String] = [:]
             for team in engaged {
-                if let channel = lake.entity(team, asOf: nil)?.properties["slack_channel"]?.stringValue { channels[team] = channel }
+                if let channel = lake.entity(team, asOf: nil)?.properties["slack_channel"]?.stringValue {
+                    channels[team] = channel
+                }
             }
             let firstKey = record.alertKeys.first ?? id.description
             let update = TriageUpdate(
-                incident: id, incidentKey: "\(firstKey)@\(Int(record.openedAt.timeIntervalSince1970))", revision: triageCounts[id] ?? 1, at: now, verdict: verdict, text: card.text,
+                incident: id, incidentKey: "\(firstKey)@\(Int(record.openedAt.timeIntervalSince1970))",
+                revision: triageCounts[id] ?? 1, at: now, verdict: verdict, text: card.text,
                 blocks: card.blocks, notified: users, mentions: users.map(card.mention), teams: engaged,
                 teamChannels: channels, newTeams: newTeams,
-                pagerDutyIncidents: correlator.alerts(of: id).filter { $0.alert.source == .pagerduty }.map(\.alert.sourceID),
+                pagerDutyIncidents: correlator.alerts(of: id).filter { $0.alert.source == .pagerduty }.map(
+                    \.alert.sourceID),
                 summary: cause)
             await notifier.publish(update)
         }

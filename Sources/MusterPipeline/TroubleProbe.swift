@@ -34,7 +34,9 @@ public actor TroubleProbe {
         var minute: Int
     }
 
-    public init(lake: any LakeReader, metrics: any MetricSource, analyzer: SignalAnalyzer = SignalAnalyzer(), depth: Int = 3) {
+    public init(
+        lake: any LakeReader, metrics: any MetricSource, analyzer: SignalAnalyzer = SignalAnalyzer(), depth: Int = 3
+    ) {
         self.lake = lake
         self.metrics = metrics
         self.analyzer = analyzer
@@ -71,7 +73,8 @@ public actor TroubleProbe {
             var faults: [SignalAssessment] = []
             var loads: [SignalAssessment] = []
             for signal in signals {
-                guard let assessment = await analyzer.assess(signal, of: ref, reference: now, now: now, source: metrics),
+                guard
+                    let assessment = await analyzer.assess(signal, of: ref, reference: now, now: now, source: metrics),
                     assessment.isAnomalous
                 else { continue }
                 if signal.type == .load { loads.append(assessment) } else { faults.append(assessment) }
@@ -81,7 +84,8 @@ public actor TroubleProbe {
                     trouble: .anomalous(Self.words(fault)),
                     symptoms: Set(faults.map(\.signal.type)), onset: Self.onset(of: faults))
             } else if let load = loads.first {
-                result = Probed(trouble: .loadShift("\(load.signal.name) \(SignalAssessment.format(load.ratio))x"), symptoms: [])
+                result = Probed(
+                    trouble: .loadShift("\(load.signal.name) \(SignalAssessment.format(load.ratio))x"), symptoms: [])
             } else {
                 result = Probed(trouble: .healthy, symptoms: [])
             }
@@ -105,6 +109,7 @@ public actor TroubleProbe {
         guard let recovered = fault.recoveredAt else {
             return "\(fault.signal.name) \(from) -> \(SignalAssessment.format(fault.current))"
         }
-        return "\(fault.signal.name) \(from) -> \(SignalAssessment.format(fault.peak)) (recovered \(Timestamp.clockTime(recovered)))"
+        return
+            "\(fault.signal.name) \(from) -> \(SignalAssessment.format(fault.peak)) (recovered \(Timestamp.clockTime(recovered)))"
     }
 }

@@ -28,7 +28,8 @@ enum EventDecoder {
                 }
                 return ref
             }
-            let value = OnCallShift(team: try ref("team"), user: try ref("user"), from: try instant("from"), to: try instant("to"))
+            let value = OnCallShift(
+                team: try ref("team"), user: try ref("user"), from: try instant("from"), to: try instant("to"))
             guard value.from < value.to else { throw Failure(description: "shift.to: must be after shift.from") }
             return .shift(value)
         }
@@ -66,7 +67,9 @@ enum EventDecoder {
                 if required { throw Failure(description: "\(kind).\(field): required field is missing") }
                 return nil
             }
-            guard let ref = EntityRef(text) else { throw Failure(description: "\(kind).\(field): '\(text)' is not kind:id") }
+            guard let ref = EntityRef(text) else {
+                throw Failure(description: "\(kind).\(field): '\(text)' is not kind:id")
+            }
             return ref
         }
         func text(_ field: String, required: Bool = false) throws -> String? {
@@ -76,11 +79,20 @@ enum EventDecoder {
         }
         switch kind {
         case "deploy":
-            return .deploy(Deployment(target: try ref("service")!, at: at, version: try text("version"), by: try ref("by", required: false), commit: try text("commit")))
+            return .deploy(
+                Deployment(
+                    target: try ref("service")!, at: at, version: try text("version"),
+                    by: try ref("by", required: false), commit: try text("commit")))
         case "change":
-            return .change(Change(target: try ref("entity")!, at: at, summary: try text("summary", required: true)!, by: try ref("by", required: false)))
+            return .change(
+                Change(
+                    target: try ref("entity")!, at: at, summary: try text("summary", required: true)!,
+                    by: try ref("by", required: false)))
         case "action":
-            return .action(ActionRecord(name: try text("name", required: true)!, target: try ref("target")!, at: at, by: try ref("by", required: false), result: try text("result")))
+            return .action(
+                ActionRecord(
+                    name: try text("name", required: true)!, target: try ref("target")!, at: at,
+                    by: try ref("by", required: false), result: try text("result")))
         default:
             let data = try JSONEncoder().encode([payload])
             let parsed = LakeImporter.entities(fromText: String(decoding: data, as: UTF8.self), file: "entity")

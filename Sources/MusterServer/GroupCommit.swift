@@ -50,7 +50,9 @@ final class GroupCommit: Sendable {
     }
 
     /// Commits one delivery and waits for it (for callers that may block: tests, the actor API).
-    func commit(source: String, deliveryID: String?, body: Data, receivedAt: Date) throws -> (id: Int64, isDuplicate: Bool) {
+    func commit(source: String, deliveryID: String?, body: Data, receivedAt: Date) throws -> (
+        id: Int64, isDuplicate: Bool
+    ) {
         let done = DispatchSemaphore(value: 0)
         let result = Mutex<Outcome?>(nil)
         submit(

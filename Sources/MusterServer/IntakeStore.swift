@@ -85,7 +85,8 @@ public actor IntakeStore {
             _ = try Self.migrator.migrate(connection)
         } catch let error as StorageError where error.isBusy {
             throw StorageError(
-                code: error.code, message: "the intake store \(path) is held by another process (another muster serve?)")
+                code: error.code, message: "the intake store \(path) is held by another process (another muster serve?)"
+            )
         }
         let storage = LockedConnection(connection)
         self.storage = storage
@@ -152,10 +153,12 @@ public actor IntakeStore {
 
     /// Rows not yet processed, oldest first. A row for which `hasDelivery` is true comes without its body (empty):
     /// the caller holds it decoded already, and the read, which commits wait for, stays short under load.
-    public func pending(limit: Int = 500, hasDelivery: @Sendable (Int64) -> Bool = { _ in false }) throws -> [IntakeRow] {
+    public func pending(limit: Int = 500, hasDelivery: @Sendable (Int64) -> Bool = { _ in false }) throws -> [IntakeRow]
+    {
         try storage.mutex.withLock { connection in
             let heads = try connection.cached(
-                "SELECT id, source, delivery_id, received_at, 0 FROM intake WHERE id > (\(Self.watermark)) ORDER BY id LIMIT ?")
+                "SELECT id, source, delivery_id, received_at, 0 FROM intake WHERE id > (\(Self.watermark)) ORDER BY id LIMIT ?"
+            )
             defer { heads.reset() }
             _ = try heads.bind(Int64(limit))
             var rows = try Self.read(heads, withBody: false)
@@ -192,31 +195,31 @@ public actor IntakeStore {
 
     public func count() throws -> Int {
         try storage.mutex.withLock { connection in
-        let statement = try connection.prepare("SELECT COUNT(*) FROM intake")
-        _ = try statement.step()
-        return Int(statement.int64(at: 0))
+            let statement = try connection.prepare("SELECT COUNT(*) FROM intake")
+            _ = try statement.step()
+            return Int(statement.int64(at: 0))
         }
     }
 
     /// Records a button click from Slack (approve, reject, feedback).
     public func recordInteraction(user: String, action: String, value: String, at: Date) throws {
         try storage.mutex.withLock { connection in
-        let insert = try connection.cached("INSERT INTO interactions (at, user, action, value) VALUES (?, ?, ?, ?)")
-        defer { insert.reset() }
-        _ = try insert.bind(at.timeIntervalSince1970, user, action, value)
-        try insert.run()
+            let insert = try connection.cached("INSERT INTO interactions (at, user, action, value) VALUES (?, ?, ?, ?)")
+            defer { insert.reset() }
+            _ = try insert.bind(at.timeIntervalSince1970, user, action, value)
+            try insert.run()
         }
     }
 
     /// Recorded interactions, oldest first.
     public func interactions() throws -> [(user: String, action: String, value: String)] {
         try storage.mutex.withLock { connection in
-        let statement = try connection.prepare("SELECT user, action, value FROM interactions ORDER BY id")
-        var result: [(user: String, action: String, value: String)] = []
-        while try statement.step() {
-            result.append((statement.string(at: 0), statement.string(at: 1), statement.string(at: 2)))
-        }
-        return result
+            let statement = try connection.prepare("SELECT user, action, value FROM interactions ORDER BY id")
+            var result: [(user: String, action: String, value: String)] = []
+            while try statement.step() {
+                result.append((statement.string(at: 0), statement.string(at: 1), statement.string(at: 2)))
+            }
+            return result
         }
     }
 

@@ -44,11 +44,14 @@ public actor MusterService {
         if let threshold = configuration.joinThreshold { policy.joinThreshold = threshold }
         if let reopen = configuration.reopenWindow { policy.reopenWindow = reopen }
         policy.forgetResolvedAfter = 24 * 3600
-        pipeline = TriagePipeline(lake: lake, metrics: metricSource, playbook: playbook, policy: policy, notifier: notifier)
+        pipeline = TriagePipeline(
+            lake: lake, metrics: metricSource, playbook: playbook, policy: policy, notifier: notifier)
     }
 
     /// Validates and commits one delivery; the pipeline takes it after the acknowledgement.
-    public func accept(_ source: AlertSource, body: Data, deliveryID: String?) async throws(IntakeError) -> IntakeReceipt {
+    public func accept(_ source: AlertSource, body: Data, deliveryID: String?) async throws(IntakeError)
+        -> IntakeReceipt
+    {
         let outcome: Result<IntakeReceipt, IntakeError> = await withCheckedContinuation { continuation in
             accept(source, body: body, deliveryID: deliveryID) { continuation.resume(returning: $0) }
         }
@@ -121,7 +124,8 @@ public actor MusterService {
         guard let source = AlertSource(rawValue: row.source) else { return }
         let eventID = "intake-\(row.id)"
         if let delivery = handOff.withLock({ $0.removeValue(forKey: row.id) }) {
-            await pipeline.receive(delivery, source: source, eventID: eventID, at: row.receivedAt, deliveryID: row.deliveryID)
+            await pipeline.receive(
+                delivery, source: source, eventID: eventID, at: row.receivedAt, deliveryID: row.deliveryID)
             return
         }
         do {
@@ -176,10 +180,12 @@ public actor MusterService {
             let rows = processed[start..<min(start + 500, processed.count)]
             await pipeline.beginBatch()
             for row in rows {
-                guard let source = AlertSource(rawValue: row.source), let payload = try? SignalDecoder.parseJSON(row.body)
+                guard let source = AlertSource(rawValue: row.source),
+                    let payload = try? SignalDecoder.parseJSON(row.body)
                 else { continue }
                 _ = try? await pipeline.receive(
-                    source, payload: payload, eventID: "intake-\(row.id)", at: row.receivedAt, deliveryID: row.deliveryID)
+                    source, payload: payload, eventID: "intake-\(row.id)", at: row.receivedAt,
+                    deliveryID: row.deliveryID)
             }
             await pipeline.endBatch(at: rows.map(\.receivedAt).max() ?? clock.now())
             start += 500

@@ -11,7 +11,8 @@ import MusterTelemetry
 /// worker, and shuts them down in order on SIGTERM or SIGINT.
 public enum ServerApp {
     /// Runs until a termination signal; `log` receives one line per event worth telling an operator.
-    public static func run(_ configuration: ServerConfiguration, log: @escaping @Sendable (String) -> Void) async throws {
+    public static func run(_ configuration: ServerConfiguration, log: @escaping @Sendable (String) -> Void) async throws
+    {
         let lake = try ContextLake.open(path: configuration.database)
         try importCatalogs(configuration.catalogs, into: lake, log: log)
         var playbook = Playbook.standard
@@ -44,7 +45,9 @@ public enum ServerApp {
                 maxBodyBytes: configuration.maxBodyBytes, maxInFlight: configuration.maxInFlight),
             handler: ServiceRouter(service: service, secrets: configuration.secrets))
         try server.start()
-        log("listening on http://\(configuration.host):\(server.port) (lake \(configuration.database), \(lake.entityCount) entities)")
+        log(
+            "listening on http://\(configuration.host):\(server.port) (lake \(configuration.database), \(lake.entityCount) entities)"
+        )
 
         let signals = TerminationSignals()
         let delivering = Task { try? await worker.run() }
@@ -111,7 +114,9 @@ public enum ServerApp {
         return found.sorted()
     }
 
-    static func warnAboutOpenEndpoints(_ secrets: ServerConfiguration.Secrets, notify: NotifyConfiguration, log: (String) -> Void) {
+    static func warnAboutOpenEndpoints(
+        _ secrets: ServerConfiguration.Secrets, notify: NotifyConfiguration, log: (String) -> Void
+    ) {
         if secrets.pagerDutyWebhookSecret == nil {
             log("warning: MUSTER_PAGERDUTY_WEBHOOK_SECRET is not set: /v1/intake/pagerduty accepts unsigned deliveries")
         }

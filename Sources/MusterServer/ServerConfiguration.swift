@@ -75,13 +75,19 @@ public struct ServerConfiguration: Sendable {
         configuration.secrets = Secrets(environment: environment)
         guard let root = try YAML.parse(text, file: file) else { return configuration }
         let fields = try YAMLFields(root, file: file, path: "")
-        try fields.rejectUnknownKeys(allowed: ["listen", "database", "catalogs", "skill", "slack", "pagerduty", "correlation", "limits", "public_url", "prometheus_url"])
+        try fields.rejectUnknownKeys(allowed: [
+            "listen", "database", "catalogs", "skill", "slack", "pagerduty", "correlation", "limits", "public_url",
+            "prometheus_url",
+        ])
         if let listen = try fields.optionalString("listen") {
-            try configuration.setListen(listen, error: fields.error(at: fields.node["listen"]!, "listen: expected host:port, got '\(listen)'"))
+            try configuration.setListen(
+                listen, error: fields.error(at: fields.node["listen"]!, "listen: expected host:port, got '\(listen)'"))
         }
         configuration.database = try fields.optionalString("database") ?? configuration.database
         configuration.catalogs = try fields.list("catalogs").map { item in
-            guard let path = item.scalar else { throw fields.error(at: item, "catalogs: expected file or folder paths") }
+            guard let path = item.scalar else {
+                throw fields.error(at: item, "catalogs: expected file or folder paths")
+            }
             return path
         }
         configuration.skill = try fields.optionalString("skill")
@@ -104,7 +110,9 @@ public struct ServerConfiguration: Sendable {
                 configuration.pagerDutyAPIURL = try Self.url(url, pagerDuty, "api_url")
             }
             if let merge = pagerDuty.optional("merge") {
-                guard let flag = merge.json().boolValue else { throw pagerDuty.error(at: merge, "pagerduty.merge: expected true or false") }
+                guard let flag = merge.json().boolValue else {
+                    throw pagerDuty.error(at: merge, "pagerduty.merge: expected true or false")
+                }
                 configuration.mergePagerDuty = flag
             }
             configuration.pagerDutyFrom = try pagerDuty.optionalString("from") ?? configuration.pagerDutyFrom
@@ -121,8 +129,10 @@ public struct ServerConfiguration: Sendable {
         if let node = fields.optional("limits") {
             let limits = try YAMLFields(node, file: file, path: "limits")
             try limits.rejectUnknownKeys(allowed: ["max_body_bytes", "max_in_flight", "threads"])
-            configuration.maxBodyBytes = try limits.optionalDouble("max_body_bytes").map { Int($0) } ?? configuration.maxBodyBytes
-            configuration.maxInFlight = try limits.optionalDouble("max_in_flight").map { Int($0) } ?? configuration.maxInFlight
+            configuration.maxBodyBytes =
+                try limits.optionalDouble("max_body_bytes").map { Int($0) } ?? configuration.maxBodyBytes
+            configuration.maxInFlight =
+                try limits.optionalDouble("max_in_flight").map { Int($0) } ?? configuration.maxInFlight
             configuration.threads = try limits.optionalDouble("threads").map { Int($0) } ?? configuration.threads
         }
         return configuration

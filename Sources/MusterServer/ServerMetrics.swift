@@ -48,7 +48,9 @@ public final class ServerMetrics: Sendable {
         ]
         for key in snapshot.received.keys.sorted() {
             let parts = key.split(separator: "|", maxSplits: 1).map(String.init)
-            lines.append("muster_alerts_received_total{source=\"\(parts[0])\",outcome=\"\(parts[1])\"} \(snapshot.received[key]!)")
+            lines.append(
+                "muster_alerts_received_total{source=\"\(parts[0])\",outcome=\"\(parts[1])\"} \(snapshot.received[key]!)"
+            )
         }
         lines += [
             "# HELP muster_open_incidents Incidents currently open.", "# TYPE muster_open_incidents gauge",

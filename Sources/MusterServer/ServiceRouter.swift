@@ -14,7 +14,9 @@ public struct ServiceRouter: HTTPHandler {
     let secrets: ServerConfiguration.Secrets
     let clock: any InstantClock
 
-    public init(service: MusterService, secrets: ServerConfiguration.Secrets, clock: any InstantClock = SystemInstantClock()) {
+    public init(
+        service: MusterService, secrets: ServerConfiguration.Secrets, clock: any InstantClock = SystemInstantClock()
+    ) {
         self.service = service
         self.secrets = secrets
         self.clock = clock
@@ -199,7 +201,9 @@ public struct ServiceRouter: HTTPHandler {
                 try await service.record(input)
                 return Self.encode(["recorded": JSONValue.string("\(input)".prefix(200).description)], status: 202)
             case .shift(let shift):
-                guard service.lake.entity(shift.team, asOf: nil) != nil, service.lake.entity(shift.user, asOf: nil) != nil else {
+                guard service.lake.entity(shift.team, asOf: nil) != nil,
+                    service.lake.entity(shift.user, asOf: nil) != nil
+                else {
                     return Self.error(422, "shift: \(shift.team) and \(shift.user) must be in the lake")
                 }
                 try service.lake.addShift(shift)
@@ -250,8 +254,10 @@ public struct ServiceRouter: HTTPHandler {
         guard let secret = secrets.slackSigningSecret else {
             return Self.error(401, "MUSTER_SLACK_SIGNING_SECRET is not set: interactivity is disabled")
         }
-        guard let timestamp = request.headers["x-slack-request-timestamp"], let signature = request.headers["x-slack-signature"],
-            SlackSignature.verify(body: body, timestamp: timestamp, signature: signature, secret: secret, now: clock.now())
+        guard let timestamp = request.headers["x-slack-request-timestamp"],
+            let signature = request.headers["x-slack-signature"],
+            SlackSignature.verify(
+                body: body, timestamp: timestamp, signature: signature, secret: secret, now: clock.now())
         else { return Self.error(401, "missing, wrong or stale X-Slack-Signature") }
         let form = FormDecoding.decode(String(decoding: body, as: UTF8.self))
         guard let json = form["payload"], let payload = try? SignalDecoder.parseJSON(Data(json.utf8)) else {
@@ -286,7 +292,9 @@ public struct ServiceRouter: HTTPHandler {
             body += #","ignored":"# + String(decoding: quoted, as: UTF8.self)
         }
         body += "}"
-        return HTTPResponse(status: receipt.isDuplicate ? 200 : 202, headers: ["Content-Type": "application/json"], body: Array(body.utf8))
+        return HTTPResponse(
+            status: receipt.isDuplicate ? 200 : 202, headers: ["Content-Type": "application/json"],
+            body: Array(body.utf8))
     }
 
     static func error(_ status: Int, _ message: String) -> HTTPResponse {

@@ -1,5 +1,5 @@
-public import Foundation
 internal import CSQLite
+public import Foundation
 
 /// A prepared SQLite statement; owns its `sqlite3_stmt*` and finalizes it in `deinit`.
 ///

@@ -33,7 +33,8 @@ private final class EventParser {
 
     func documents() throws(YAMLError) -> [YAMLNode] {
         guard yaml_parser_initialize(&parser) == 1 else {
-            throw YAMLError(file: file, mark: YAMLMark(line: 1, column: 1), message: "cannot initialize the YAML parser")
+            throw YAMLError(
+                file: file, mark: YAMLMark(line: 1, column: 1), message: "cannot initialize the YAML parser")
         }
         defer { yaml_parser_delete(&parser) }
         return try bytes.withUnsafeBufferPointer { (buffer) throws(YAMLError) -> [YAMLNode] in

@@ -11,7 +11,8 @@ public struct YAMLFields: Sendable {
     /// Wraps `node`, which must be a mapping.
     public init(_ node: YAMLNode, file: String, path: String) throws(YAMLError) {
         guard node.mapping != nil else {
-            throw YAMLError(file: file, mark: node.mark, message: "\(path.isEmpty ? "document" : path): expected a mapping")
+            throw YAMLError(
+                file: file, mark: node.mark, message: "\(path.isEmpty ? "document" : path): expected a mapping")
         }
         self.node = node
         self.file = file

@@ -47,7 +47,10 @@ struct CommandParserTests {
         (["lake", "show", "a:b", "--db"], "--db needs a value"),
         (["lake", "oncall"], "lake oncall takes exactly one TEAM"),
         (["bench", "--json"], "unknown option --json"),
-        (["bench", "--only", "speed"], "unknown bench section 'speed' (known: replay, lake, storm, intake, petshop, calibration)"),
+        (
+            ["bench", "--only", "speed"],
+            "unknown bench section 'speed' (known: replay, lake, storm, intake, petshop, calibration)"
+        ),
     ])
     func rejectsBadCommandLines(arguments: [String], message: String) {
         #expect(throws: UsageError(message)) { try CommandParser.parse(arguments) }

@@ -1,4 +1,5 @@
 import Foundation
+import Synchronization
 import Testing
 
 @testable import MusterCLI
@@ -34,5 +35,3 @@ final class LinesBox: Sendable {
     func append(_ line: String) { storage.withLock { $0.append(line) } }
     var all: String { storage.withLock { $0.joined(separator: "\n") } }
 }
-
-import Synchronization

@@ -17,12 +17,17 @@ struct CorrelatorTests {
             Entity(ref: ref("team:a")), Entity(ref: ref("team:b")),
             Entity(ref: ref("resource:cluster"), properties: ["type": .string("kubernetes-cluster")]),
             Entity(ref: ref("resource:topic"), relations: ["dependsOn": [ref("resource:cluster")]]),
-            Entity(ref: ref("service:one"), relations: ["ownedBy": [ref("team:a")], "dependsOn": [ref("resource:topic"), ref("resource:cluster")]]),
-            Entity(ref: ref("service:two"), relations: ["ownedBy": [ref("team:b")], "dependsOn": [ref("resource:topic"), ref("resource:cluster")]]),
+            Entity(
+                ref: ref("service:one"),
+                relations: ["ownedBy": [ref("team:a")], "dependsOn": [ref("resource:topic"), ref("resource:cluster")]]),
+            Entity(
+                ref: ref("service:two"),
+                relations: ["ownedBy": [ref("team:b")], "dependsOn": [ref("resource:topic"), ref("resource:cluster")]]),
             Entity(ref: ref("service:lonely"), relations: ["ownedBy": [ref("team:b")]]),
         ]
         for index in 0..<services {
-            entities.append(Entity(ref: ref("service:filler-\(index)"), relations: ["dependsOn": [ref("resource:cluster")]]))
+            entities.append(
+                Entity(ref: ref("service:filler-\(index)"), relations: ["dependsOn": [ref("resource:cluster")]]))
         }
         try lake.upsert(entities, at: t0.addingTimeInterval(-86_400))
         return lake
@@ -43,14 +48,17 @@ struct CorrelatorTests {
         symptoms: Set<SignalType> = []
     ) -> CorrelationDecision {
         let entity = ref("service:\(alert.labels["service"]!)")
-        return correlator.ingest(AlertArrival(alert: alert, entity: entity, eventID: event, trouble: trouble, symptoms: symptoms))
+        return correlator.ingest(
+            AlertArrival(alert: alert, entity: entity, eventID: event, trouble: trouble, symptoms: symptoms))
     }
 
     @Test func consumersOfOneTopicJoinWithAReason() throws {
         var correlator = Correlator(lake: try lake())
         let trouble: [EntityRef: Trouble] = [ref("resource:cluster"): .healthy, ref("resource:topic"): .unknown]
-        let first = arrive(&correlator, alert("lag-one", service: "one", at: 0), "e1", trouble: trouble, symptoms: [.lag])
-        let second = arrive(&correlator, alert("lag-two", service: "two", at: 60), "e2", trouble: trouble, symptoms: [.lag])
+        let first = arrive(
+            &correlator, alert("lag-one", service: "one", at: 0), "e1", trouble: trouble, symptoms: [.lag])
+        let second = arrive(
+            &correlator, alert("lag-two", service: "two", at: 60), "e2", trouble: trouble, symptoms: [.lag])
         #expect(first.outcome == .opened)
         #expect(second.outcome == .joined)
         #expect(second.incident == first.incident)
@@ -71,8 +79,14 @@ struct CorrelatorTests {
         let lake = try lake(services: 20)
         var correlator = Correlator(lake: lake)
         let healthy: [EntityRef: Trouble] = [ref("resource:cluster"): .healthy]
-        _ = correlator.ingest(AlertArrival(alert: alert("a", service: "filler-1", at: 0), entity: ref("service:filler-1"), eventID: "e1", trouble: healthy))
-        let second = correlator.ingest(AlertArrival(alert: alert("b", service: "filler-2", at: 30), entity: ref("service:filler-2"), eventID: "e2", trouble: healthy))
+        _ = correlator.ingest(
+            AlertArrival(
+                alert: alert("a", service: "filler-1", at: 0), entity: ref("service:filler-1"), eventID: "e1",
+                trouble: healthy))
+        let second = correlator.ingest(
+            AlertArrival(
+                alert: alert("b", service: "filler-2", at: 30), entity: ref("service:filler-2"), eventID: "e2",
+                trouble: healthy))
         #expect(second.outcome == .opened)
     }
 
@@ -80,8 +94,14 @@ struct CorrelatorTests {
         let lake = try lake(services: 20)
         var correlator = Correlator(lake: lake)
         let bad: [EntityRef: Trouble] = [ref("resource:cluster"): .anomalous("nodes not ready 0 -> 4")]
-        _ = correlator.ingest(AlertArrival(alert: alert("a", service: "filler-1", at: 0), entity: ref("service:filler-1"), eventID: "e1", trouble: bad))
-        let second = correlator.ingest(AlertArrival(alert: alert("b", service: "filler-2", at: 30), entity: ref("service:filler-2"), eventID: "e2", trouble: bad))
+        _ = correlator.ingest(
+            AlertArrival(
+                alert: alert("a", service: "filler-1", at: 0), entity: ref("service:filler-1"), eventID: "e1",
+                trouble: bad))
+        let second = correlator.ingest(
+            AlertArrival(
+                alert: alert("b", service: "filler-2", at: 30), entity: ref("service:filler-2"), eventID: "e2",
+                trouble: bad))
         #expect(second.outcome == .joined)
         #expect(second.reasons.first?.contains("nodes not ready") == true)
     }
@@ -91,7 +111,9 @@ struct CorrelatorTests {
         _ = arrive(&correlator, alert("fp1", service: "one", at: 0), "am-1")
         let repeated = arrive(&correlator, alert("fp1", service: "one", at: 120), "am-2")
         let paged = arrive(&correlator, alert("fp1", service: "one", source: .pagerduty, at: 180, id: "Q1"), "pd-1")
-        let ack = arrive(&correlator, alert("fp1", service: "one", source: .pagerduty, status: .acknowledged, at: 240, id: "Q1"), "pd-2")
+        let ack = arrive(
+            &correlator, alert("fp1", service: "one", source: .pagerduty, status: .acknowledged, at: 240, id: "Q1"),
+            "pd-2")
         #expect([repeated.outcome, paged.outcome, ack.outcome] == [.updated, .updated, .updated])
         #expect(correlator.alerts.count == 1)
         #expect(correlator.incidents[IncidentID(1)]?.events == ["am-1", "am-2", "pd-1", "pd-2"])
@@ -109,12 +131,13 @@ struct CorrelatorTests {
 
     @Test func aLateAlertBridgesTwoIncidentsAndMergesThem() throws {
         let lake = ContextLake.inMemory()
-        try lake.upsert([
-            Entity(ref: ref("resource:db")),
-            Entity(ref: ref("service:left"), relations: ["dependsOn": [ref("service:middle")]]),
-            Entity(ref: ref("service:right"), relations: ["dependsOn": [ref("resource:db")]]),
-            Entity(ref: ref("service:middle"), relations: ["dependsOn": [ref("resource:db")]]),
-        ], at: t0.addingTimeInterval(-86_400))
+        try lake.upsert(
+            [
+                Entity(ref: ref("resource:db")),
+                Entity(ref: ref("service:left"), relations: ["dependsOn": [ref("service:middle")]]),
+                Entity(ref: ref("service:right"), relations: ["dependsOn": [ref("resource:db")]]),
+                Entity(ref: ref("service:middle"), relations: ["dependsOn": [ref("resource:db")]]),
+            ], at: t0.addingTimeInterval(-86_400))
         var correlator = Correlator(lake: lake)
         let healthy: [EntityRef: Trouble] = [ref("resource:db"): .healthy, ref("service:middle"): .healthy]
         _ = arrive(&correlator, alert("l", service: "left", at: 0), "e1", trouble: healthy)
@@ -136,7 +159,8 @@ struct CorrelatorTests {
         try lake.upsert(
             [
                 Entity(ref: ref("service:maps")), Entity(ref: ref("service:rates")),
-                Entity(ref: ref("service:quote"), relations: ["dependsOn": [ref("service:maps"), ref("service:rates")]]),
+                Entity(
+                    ref: ref("service:quote"), relations: ["dependsOn": [ref("service:maps"), ref("service:rates")]]),
             ], at: t0.addingTimeInterval(-86_400))
         var correlator = Correlator(lake: lake)
         let bad: Trouble = .anomalous("errors 0.01 -> 0.3")

@@ -86,7 +86,8 @@ struct JoinReasonTests {
         // batch and api are unrelated except by time; batch's queue is failing.
         _ = correlator.ingest(arrival("api-down", "service:api"))
         let decision = correlator.ingest(
-            arrival("batch-lag", "service:batch", at: 30, trouble: [ref("resource:queue"): .anomalous("depth 10 -> 90k")]))
+            arrival(
+                "batch-lag", "service:batch", at: 30, trouble: [ref("resource:queue"): .anomalous("depth 10 -> 90k")]))
         #expect(decision.outcome == .opened)
     }
 
@@ -94,7 +95,8 @@ struct JoinReasonTests {
         var correlator = Correlator(lake: try lake())
         _ = correlator.ingest(arrival("KafkaLagHigh", "service:api"))
         let paged = correlator.ingest(
-            arrival("pd-key-unrelated", "service:api", at: 90, source: .pagerduty, title: "[FIRING:1] KafkaLagHigh api"))
+            arrival("pd-key-unrelated", "service:api", at: 90, source: .pagerduty, title: "[FIRING:1] KafkaLagHigh api")
+        )
         #expect(paged.outcome == .updated)
         #expect(correlator.alerts.count == 1)
     }

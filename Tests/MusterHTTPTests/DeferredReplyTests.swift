@@ -1,8 +1,9 @@
 import Dispatch
 import Foundation
-@testable import MusterHTTP
 import Synchronization
 import Testing
+
+@testable import MusterHTTP
 
 /// Answers `/slow` only when `release` is signalled, from a thread of its own; anything else at once.
 private final class GatedHandler: HTTPHandler {

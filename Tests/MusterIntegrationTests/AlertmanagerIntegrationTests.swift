@@ -99,7 +99,9 @@ struct AlertmanagerIntegrationTests {
             committed = try await intake.count()
             incidents = await service.incidents()
             // Triage runs once per batch of deliveries, after they are correlated: wait for it too.
-            if committed >= 3, incidents.count == 1, incidents[0].alerts.count == 3, !incidents[0].notified.isEmpty { break }
+            if committed >= 3, incidents.count == 1, incidents[0].alerts.count == 3, !incidents[0].notified.isEmpty {
+                break
+            }
             try await Task.sleep(for: .milliseconds(100))
         }
         try #require(

@@ -1,9 +1,9 @@
 import Foundation
 import MusterModel
+import MusterPipeline
 import MusterReplay
 import MusterTelemetry
 import Synchronization
-import MusterPipeline
 import Testing
 
 /// The seed incident replayed twice, once on the embedded store and once on a real Prometheus that

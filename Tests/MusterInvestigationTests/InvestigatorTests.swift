@@ -26,11 +26,17 @@ struct InvestigatorTests {
             [
                 Entity(ref: EntityRef(kind: "team", id: "t")),
                 Entity(
-                    ref: db, properties: ["type": .string("postgres"), "signals": .array([signal("db", .latency, metric: "lat")])],
+                    ref: db,
+                    properties: [
+                        "type": .string("postgres"), "signals": .array([signal("db", .latency, metric: "lat")]),
+                    ],
                     relations: ["ownedBy": [EntityRef(kind: "team", id: "t")]]),
                 Entity(
                     ref: api,
-                    properties: ["actions": .array([.string("rollback")]), "signals": .array([signal("api", .errors, metric: "err")])],
+                    properties: [
+                        "actions": .array([.string("rollback")]),
+                        "signals": .array([signal("api", .errors, metric: "err")]),
+                    ],
                     relations: ["ownedBy": [EntityRef(kind: "team", id: "t")], "dependsOn": [db]]),
             ], at: t0.addingTimeInterval(-86_400))
         let store = MetricStore()
@@ -47,7 +53,8 @@ struct InvestigatorTests {
         let alert = Alert(
             source: .generic, sourceID: "a", dedupKey: "a", status: .firing, title: "api errors", severity: .critical,
             startedAt: t0, receivedAt: t0)
-        let facts = IncidentFacts(id: IncidentID(1), now: t0.addingTimeInterval(120), firstOnset: t0, alerting: [api], alerts: [alert])
+        let facts = IncidentFacts(
+            id: IncidentID(1), now: t0.addingTimeInterval(120), firstOnset: t0, alerting: [api], alerts: [alert])
         return await Investigator(lake: lake, metrics: store, playbook: playbook).investigate(facts)
     }
 
@@ -108,10 +115,14 @@ struct InvestigatorTests {
         let verdict = await investigate(lake, store, playbook: doubtful)
         #expect(verdict.rootCause == nil)
         #expect(verdict.hypotheses.first?.kind == .deployment)
-        #expect(verdict.abstention?.hasPrefix("no confident root cause: the best candidate is deployment service:api") == true)
+        #expect(
+            verdict.abstention?.hasPrefix("no confident root cause: the best candidate is deployment service:api")
+                == true)
         let rollback = verdict.actions.first { $0.action == "rollback" && $0.target == api }
         #expect((rollback != nil) == offersActions)
-        #expect(rollback?.reason.hasPrefix("tentative, if deployment service:api is confirmed (\(Int(probability * 100))%)") ?? true)
+        #expect(
+            rollback?.reason.hasPrefix("tentative, if deployment service:api is confirmed (\(Int(probability * 100))%)")
+                ?? true)
     }
 
     @Test func nothingMovedMeansAbstention() async throws {
@@ -175,9 +186,20 @@ struct InvestigatorTests {
         let verdict = await investigate(lake, store)
         #expect(verdict.avoid.map(\.action) == ["scale-out", "restart", "restart"])
         #expect(verdict.tried.contains { $0.hasPrefix("scale-out of service:api") && $0.hasSuffix("neither helped)") })
-        #expect(verdict.tried.contains { $0.hasPrefix("restart of service:api at \(Timestamp.clockTime(t0.addingTimeInterval(-780)))") && $0.hasSuffix("(judged before the next action at \(Timestamp.clockTime(t0.addingTimeInterval(-600))))") })
-        #expect(verdict.tried.contains { $0.hasPrefix("failover of service:api") && $0.hasSuffix("too soon to judge it alone") })
-        #expect(verdict.tried.contains { $0.hasPrefix("rollback of service:api") && $0.contains(" helped: ") && !$0.contains("resumed") })
+        #expect(
+            verdict.tried.contains {
+                $0.hasPrefix("restart of service:api at \(Timestamp.clockTime(t0.addingTimeInterval(-780)))")
+                    && $0.hasSuffix(
+                        "(judged before the next action at \(Timestamp.clockTime(t0.addingTimeInterval(-600))))")
+            })
+        #expect(
+            verdict.tried.contains {
+                $0.hasPrefix("failover of service:api") && $0.hasSuffix("too soon to judge it alone")
+            })
+        #expect(
+            verdict.tried.contains {
+                $0.hasPrefix("rollback of service:api") && $0.contains(" helped: ") && !$0.contains("resumed")
+            })
         // What was tried without effect is not recommended again.
         #expect(!verdict.actions.contains { $0.action == "restart" || $0.action == "scale-out" })
     }
@@ -187,9 +209,11 @@ struct InvestigatorTests {
     func anUnmappedAlertEngagesTheTeamItsLabelNames(label: String, teams: [String]) async throws {
         let (lake, store) = try world(apiErrors: { _ in 0.002 }, dbLatency: { _ in 0.01 })
         let alert = Alert(
-            source: .alertmanager, sourceID: "x", dedupKey: "x", status: .firing, title: "disk full on a box", severity: .critical,
+            source: .alertmanager, sourceID: "x", dedupKey: "x", status: .firing, title: "disk full on a box",
+            severity: .critical,
             labels: ["alertname": "DiskFull", "team": label], startedAt: t0, receivedAt: t0)
-        let facts = IncidentFacts(id: IncidentID(2), now: t0.addingTimeInterval(60), firstOnset: t0, alerting: [], alerts: [alert])
+        let facts = IncidentFacts(
+            id: IncidentID(2), now: t0.addingTimeInterval(60), firstOnset: t0, alerting: [], alerts: [alert])
         let verdict = await Investigator(lake: lake, metrics: store).investigate(facts)
         #expect(verdict.teams.map(\.description) == teams)
     }
@@ -213,7 +237,10 @@ struct InvestigatorTests {
         let verdict = await investigate(lake, store)
         #expect(verdict.rootCause == nil)
         let dependency = try #require(verdict.hypotheses.first { $0.kind == .dependency && $0.entity == db })
-        #expect(dependency.evidence.contains { $0.isAgainst && $0.text.contains("no symptom there for resource:db to explain") })
+        #expect(
+            dependency.evidence.contains {
+                $0.isAgainst && $0.text.contains("no symptom there for resource:db to explain")
+            })
         let (sick, sickStore) = try world(apiErrors: { $0 >= -3 ? 0.3 : 0.002 }, dbLatency: { $0 >= -8 ? 0.9 : 0.01 })
         #expect(await investigate(sick, sickStore).rootCause?.entity == db)
     }

@@ -101,7 +101,8 @@ struct SkillTests {
         #expect(
             error("version: 1\nthresholds:\n  sigmas: 4\n  sigma: 4\n")
                 == "team/assets/playbook.yaml:4:3: thresholds.sigma: unknown key (expected one of: attribution_share, "
-                + "confidence_bar, error_floor, exhausted_level, load_ratio, relative_change, sigmas, spike_ratio, sustain, tentative_bar)")
+                + "confidence_bar, error_floor, exhausted_level, load_ratio, relative_change, sigmas, spike_ratio, sustain, tentative_bar)"
+        )
         #expect(
             error("version: 1\nhypothesis: []\n")?.hasPrefix("team/assets/playbook.yaml:2:1: hypothesis: unknown key")
                 == true)

@@ -16,16 +16,25 @@ struct TriageCardTests {
         return Verdict(
             at: t0, hypotheses: [root], rootCause: root, abstention: nil,
             actions: [
-                ActionProposal(action: "rollback", target: root.entity, isAvailable: true, reason: "deployment on token"),
-                ActionProposal(action: "page", target: EntityRef(kind: "team", id: "identity"), isAvailable: true, reason: "owns it"),
+                ActionProposal(
+                    action: "rollback", target: root.entity, isAvailable: true, reason: "deployment on token"),
+                ActionProposal(
+                    action: "page", target: EntityRef(kind: "team", id: "identity"), isAvailable: true,
+                    reason: "owns it"),
             ],
-            avoid: [AvoidAdvice(action: "restart", target: EntityRef(kind: "service", id: "cart"), at: t0, reason: "restart of cart did not help")],
+            avoid: [
+                AvoidAdvice(
+                    action: "restart", target: EntityRef(kind: "service", id: "cart"), at: t0,
+                    reason: "restart of cart did not help")
+            ],
             tried: [], customers: [], services: [EntityRef(kind: "service", id: "cart")],
-            teams: [EntityRef(kind: "team", id: "checkout")], notified: [EntityRef(kind: "user", id: "priya")], problems: [])
+            teams: [EntityRef(kind: "team", id: "checkout")], notified: [EntityRef(kind: "user", id: "priya")],
+            problems: [])
     }
 
     @Test func textNamesCauseEvidenceTriedAndActions() {
-        let card = TriageCard(incident: IncidentID(1), verdict: verdict(), notified: [EntityRef(kind: "user", id: "priya")], lake: nil)
+        let card = TriageCard(
+            incident: IncidentID(1), verdict: verdict(), notified: [EntityRef(kind: "user", id: "priya")], lake: nil)
         #expect(card.text.contains("Likely cause: deployment service:token (91% confidence)"))
         #expect(card.text.contains("verify failures 0.002 -> 0.31"))
         #expect(!card.text.contains("flat"))  // evidence against is in the report, not the three lines
@@ -36,8 +45,10 @@ struct TriageCardTests {
 
     @Test func blocksCarryApproveRejectPerActionAndFeedback() throws {
         let lake = ContextLake.inMemory()
-        try lake.upsert([Entity(ref: EntityRef(kind: "user", id: "priya"), properties: ["slack_id": .string("U1PRIYA")])], at: t0)
-        let card = TriageCard(incident: IncidentID(7), verdict: verdict(), notified: [EntityRef(kind: "user", id: "priya")], lake: lake)
+        try lake.upsert(
+            [Entity(ref: EntityRef(kind: "user", id: "priya"), properties: ["slack_id": .string("U1PRIYA")])], at: t0)
+        let card = TriageCard(
+            incident: IncidentID(7), verdict: verdict(), notified: [EntityRef(kind: "user", id: "priya")], lake: lake)
         let blocks = try #require(card.blocks.arrayValue)
         #expect(blocks.first?["type"] == .string("header"))
         let actionBlocks = blocks.filter { $0["type"] == .string("actions") }

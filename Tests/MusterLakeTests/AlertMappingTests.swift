@@ -28,7 +28,9 @@ struct AlertMappingTests {
 
     @Test func alertLabelsMostSpecificWins() throws {
         let lake = try Self.lake()
-        #expect(lake.entity(forAlert: Self.alert(labels: ["team": "x", "region": "eu", "pod": "p"])) == F.ref("service:consumer-eu"))
+        #expect(
+            lake.entity(forAlert: Self.alert(labels: ["team": "x", "region": "eu", "pod": "p"]))
+                == F.ref("service:consumer-eu"))
         #expect(lake.entity(forAlert: Self.alert(labels: ["team": "x", "region": "us"])) == F.ref("service:consumer"))
     }
 
@@ -57,12 +59,16 @@ struct AlertMappingTests {
         let byName = Self.alert(
             source: .pagerduty, hints: [AlertHint.pagerDutyServiceID: "PNOPE", AlertHint.pagerDutyServiceName: "api"])
         #expect(lake.entity(forAlert: byName) == F.ref("service:api"))
-        #expect(lake.entity(forAlert: Self.alert(source: .pagerduty, hints: [AlertHint.pagerDutyServiceID: "PNOPE"])) == nil)
+        #expect(
+            lake.entity(forAlert: Self.alert(source: .pagerduty, hints: [AlertHint.pagerDutyServiceID: "PNOPE"])) == nil
+        )
     }
 
     @Test func genericByServiceHint() throws {
         let lake = try Self.lake()
-        #expect(lake.entity(forAlert: Self.alert(source: .generic, hints: [AlertHint.service: "db"])) == F.ref("resource:db"))
+        #expect(
+            lake.entity(forAlert: Self.alert(source: .generic, hints: [AlertHint.service: "db"]))
+                == F.ref("resource:db"))
         #expect(lake.entity(forAlert: Self.alert(source: .generic, hints: [AlertHint.service: "acme"])) == nil)
     }
 

@@ -11,7 +11,8 @@ struct ContextLakeTests {
         #expect(lake.related(F.ref("service:api"), by: "ownedBy") == [F.ref("team:backend")])
         #expect(lake.related(F.ref("team:backend"), by: "owns") == [F.ref("service:api"), F.ref("service:worker")])
         #expect(lake.members(of: F.ref("team:backend")) == [F.ref("user:ann"), F.ref("user:bob")])
-        #expect(lake.related(F.ref("resource:db"), by: "dependencyOf") == [F.ref("service:api"), F.ref("service:worker")])
+        #expect(
+            lake.related(F.ref("resource:db"), by: "dependencyOf") == [F.ref("service:api"), F.ref("service:worker")])
         #expect(lake.related(F.ref("customer:acme"), by: "hasOrg") == [F.ref("org:acme-dev"), F.ref("org:acme-prod")])
         #expect(lake.owners(of: F.ref("resource:db")) == [F.ref("team:platform")])
     }
@@ -27,13 +28,16 @@ struct ContextLakeTests {
         let bad = F.entity("service:billing", ["dependsOn": ["resource:ledger"]])
         let error = try #require(throws: LakeError.self) { try lake.upsert([bad], at: F.at(1)) }
         #expect(error.code == .danglingReference)
-        #expect(error.description == "service:billing: relation dependsOn -> resource:ledger: resource:ledger does not exist in the lake")
+        #expect(
+            error.description
+                == "service:billing: relation dependsOn -> resource:ledger: resource:ledger does not exist in the lake")
         #expect(lake.entity(F.ref("service:billing")) == nil)
     }
 
     @Test func asOfAnswersWithTheOwnerOfThatInstant() throws {
         let lake = try F.lake()
-        try lake.upsert([F.entity("service:api", ["dependsOn": ["resource:db"], "ownedBy": ["team:platform"]])], at: F.at(10))
+        try lake.upsert(
+            [F.entity("service:api", ["dependsOn": ["resource:db"], "ownedBy": ["team:platform"]])], at: F.at(10))
         let api = F.ref("service:api")
         #expect(lake.owners(of: api, asOf: F.at(8)) == [F.ref("team:backend")])
         #expect(lake.owners(of: api, asOf: F.at(10)) == [F.ref("team:platform")])
@@ -46,7 +50,8 @@ struct ContextLakeTests {
 
     @Test func asOfDependentsSeeTheGraphOfThatInstant() throws {
         let lake = try F.lake()
-        try lake.upsert([F.entity("service:web", ["dependsOn": ["resource:db"], "ownedBy": ["team:frontend"]])], at: F.at(10))
+        try lake.upsert(
+            [F.entity("service:web", ["dependsOn": ["resource:db"], "ownedBy": ["team:frontend"]])], at: F.at(10))
         let then = lake.dependents(of: F.ref("service:api"), depth: nil, asOf: F.at(5)).map(\.ref)
         #expect(then == [F.ref("service:web")])
         #expect(lake.dependents(of: F.ref("service:api")).isEmpty)
@@ -86,8 +91,10 @@ struct ContextLakeTests {
 
     @Test func blastRadiusNamesTeamsAndOnCall() throws {
         let lake = try F.lake()
-        try lake.addShift(OnCallShift(team: F.ref("team:backend"), user: F.ref("user:bob"), from: F.at(0), to: F.at(60)))
-        try lake.addShift(OnCallShift(team: F.ref("team:platform"), user: F.ref("user:cy"), from: F.at(0), to: F.at(60)))
+        try lake.addShift(
+            OnCallShift(team: F.ref("team:backend"), user: F.ref("user:bob"), from: F.at(0), to: F.at(60)))
+        try lake.addShift(
+            OnCallShift(team: F.ref("team:platform"), user: F.ref("user:cy"), from: F.at(0), to: F.at(60)))
         let radius = lake.blastRadius(of: F.ref("resource:db"), at: F.at(30))
         #expect(radius.dependents.count == 3)
         #expect(radius.teams == [F.ref("team:backend"), F.ref("team:frontend"), F.ref("team:platform")])
@@ -122,7 +129,9 @@ struct ContextLakeTests {
     @Test func historyOnAMissingTargetIsRejected() throws {
         let lake = try F.lake()
         #expect(throws: LakeError.self) { try lake.record(Deployment(target: F.ref("service:ghost"), at: F.start)) }
-        #expect(throws: LakeError.self) { try lake.record(ActionRecord(name: "restart", target: F.ref("service:ghost"), at: F.start)) }
+        #expect(throws: LakeError.self) {
+            try lake.record(ActionRecord(name: "restart", target: F.ref("service:ghost"), at: F.start))
+        }
         try lake.record(ActionRecord(name: "restart", target: F.ref("service:api"), at: F.at(5), result: "succeeded"))
         #expect(lake.actions(on: [F.ref("service:api")], from: F.start, to: F.at(10)).map(\.name) == ["restart"])
     }

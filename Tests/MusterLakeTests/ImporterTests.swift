@@ -39,7 +39,8 @@ struct ImporterTests {
         #expect(lake.related(F.ref("team:team-a"), by: "hasParent") == [F.ref("team:backstage")])
         #expect(lake.related(F.ref("team:backstage"), by: "parentOf") == [F.ref("team:team-a"), F.ref("team:team-b")])
         #expect(lake.related(F.ref("api:wayback-archive"), by: "apiConsumedBy") == [F.ref("service:wayback-search")])
-        #expect(lake.related(F.ref("service:wayback-archive-storage"), by: "partOf") == [F.ref("service:wayback-archive")])
+        #expect(
+            lake.related(F.ref("service:wayback-archive-storage"), by: "partOf") == [F.ref("service:wayback-archive")])
         #expect(lake.related(F.ref("domain:artists"), by: "partOf") == [F.ref("domain:audio")])
         let petstore = try #require(lake.entity(F.ref("service:petstore")))
         #expect(petstore.properties["lifecycle"] == "experimental" || petstore.properties["lifecycle"] != nil)
@@ -81,14 +82,20 @@ struct ImporterTests {
         let report = try LakeImporter.importBackstage([file], into: lake, at: F.start)
         #expect(report.imported == 2)
         #expect(report.errors.map(\.line) == [24])
-        #expect(report.errors.first?.reason == "spec.dependsOn: 'checkout-db' must name its kind (like component:checkout-db)")
-        #expect(report.stubs == [F.ref("service:ops/fraud"), F.ref("system:payments-platform"), F.ref("team:payments")])
+        #expect(
+            report.errors.first?.reason
+                == "spec.dependsOn: 'checkout-db' must name its kind (like component:checkout-db)")
+        #expect(
+            report.stubs == [F.ref("service:ops/fraud"), F.ref("system:payments-platform"), F.ref("team:payments")])
         let api = try #require(lake.entity(F.ref("service:checkout-api")))
         #expect(api.title == "Checkout API")
         #expect(api.properties["pagerduty_service_id"] == "PSVC123")
         #expect(api.properties["type"] == "service")
         #expect(api.properties["tags"] == .array(["java", "payments"]))
-        #expect(Set(lake.dependencies(of: api.ref).map(\.ref)) == [F.ref("resource:checkout-db"), F.ref("service:ops/fraud")])
+        #expect(
+            Set(lake.dependencies(of: api.ref).map(\.ref)) == [
+                F.ref("resource:checkout-db"), F.ref("service:ops/fraud"),
+            ])
         let alert = Alert(
             source: .pagerduty, sourceID: "Q1", dedupKey: "Q1", status: .firing, title: "t", severity: .critical,
             startedAt: F.start, receivedAt: F.start, hints: [AlertHint.pagerDutyServiceID: "PSVC123"])
@@ -128,7 +135,10 @@ struct ImporterTests {
         ("{id: x}", "kind: required field is missing"),
         ("{kind: Service, id: x}", "kind: 'Service' is not a valid kind"),
         ("{kind: service}", "id: required field is missing"),
-        ("{kind: service, id: x, relations: {dependsOn: [db]}}", "relations.dependsOn: 'db' is not a reference kind:id"),
+        (
+            "{kind: service, id: x, relations: {dependsOn: [db]}}",
+            "relations.dependsOn: 'db' is not a reference kind:id"
+        ),
     ]
 
     @Test(arguments: badItems)

@@ -22,15 +22,18 @@ struct LakePerformanceTests {
         let teams = max(1, size / 100)
         var entities = (0..<teams).map { Entity(ref: EntityRef(kind: "team", id: "team-\($0)")) }
         for index in 0..<(size - teams) {
-            var relations: [String: [EntityRef]] = [Relation.ownedBy: [EntityRef(kind: "team", id: "team-\(next(teams))")]]
+            var relations: [String: [EntityRef]] = [
+                Relation.ownedBy: [EntityRef(kind: "team", id: "team-\(next(teams))")]
+            ]
             if index > 0 {
                 let first = next(index)
                 let second = next(index)
                 relations[Relation.dependsOn] = Set([first, second]).map { EntityRef(kind: "service", id: "svc-\($0)") }
             }
-            entities.append(Entity(
-                ref: EntityRef(kind: "service", id: "svc-\(index)"),
-                properties: ["type": .string("service"), "replicas": .number(3)], relations: relations))
+            entities.append(
+                Entity(
+                    ref: EntityRef(kind: "service", id: "svc-\(index)"),
+                    properties: ["type": .string("service"), "replicas": .number(3)], relations: relations))
         }
         return entities
     }
@@ -51,8 +54,9 @@ struct LakePerformanceTests {
         let lake = try ContextLake.open(path: path)
         let importTime = try clock.measure { try lake.upsert(entities, at: F.start) }
         let seconds = Double(importTime.components.seconds) + Double(importTime.components.attoseconds) / 1e18
-        print("lake bench: \(entities.count) entities, \(relationCount) relations imported in \(importTime) "
-            + "(\(Int(Double(entities.count) / seconds)) entities/s), RSS \(Int(Self.residentMegabytes())) MB")
+        print(
+            "lake bench: \(entities.count) entities, \(relationCount) relations imported in \(importTime) "
+                + "(\(Int(Double(entities.count) / seconds)) entities/s), RSS \(Int(Self.residentMegabytes())) MB")
         #expect(lake.entityCount == entities.count)
         #expect(Self.residentMegabytes() < 300)
 

@@ -21,13 +21,20 @@ struct SQLiteLakeStoreTests {
         do {
             let lake = try ContextLake.open(path: path)
             try lake.upsert(F.catalog, at: F.start)
-            try lake.upsert([F.entity("service:api", ["dependsOn": ["resource:db"], "ownedBy": ["team:platform"]],
-                                      properties: ["signals": .array([.object(["name": "x", "n": .number(1.5)])])])],
-                            at: F.at(10))
+            try lake.upsert(
+                [
+                    F.entity(
+                        "service:api", ["dependsOn": ["resource:db"], "ownedBy": ["team:platform"]],
+                        properties: ["signals": .array([.object(["name": "x", "n": .number(1.5)])])])
+                ],
+                at: F.at(10))
             try lake.record(Deployment(target: F.ref("resource:db"), at: F.at(-30), version: "15.2", commit: "abc"))
-            try lake.record(Change(target: F.ref("service:api"), at: F.at(-20), summary: "pool \"50\" -> 5\n", by: F.ref("user:ann")))
+            try lake.record(
+                Change(
+                    target: F.ref("service:api"), at: F.at(-20), summary: "pool \"50\" -> 5\n", by: F.ref("user:ann")))
             try lake.record(ActionRecord(name: "restart", target: F.ref("service:api"), at: F.at(5), result: "failed"))
-            try lake.addShift(OnCallShift(team: F.ref("team:backend"), user: F.ref("user:bob"), from: F.at(0), to: F.at(60)))
+            try lake.addShift(
+                OnCallShift(team: F.ref("team:backend"), user: F.ref("user:bob"), from: F.at(0), to: F.at(60)))
         }
         let lake = try ContextLake.open(path: path)
         let api = F.ref("service:api")
@@ -35,7 +42,10 @@ struct SQLiteLakeStoreTests {
         #expect(lake.owners(of: api) == [F.ref("team:platform")])
         #expect(lake.owners(of: api, asOf: F.at(8)) == [F.ref("team:backend")])
         #expect(lake.entity(api)?.properties["signals"]?.arrayValue?.first?["n"] == .number(1.5))
-        #expect(lake.dependents(of: F.ref("resource:db")).map(\.ref) == [api, F.ref("service:worker"), F.ref("service:web")])
+        #expect(
+            lake.dependents(of: F.ref("resource:db")).map(\.ref) == [
+                api, F.ref("service:worker"), F.ref("service:web"),
+            ])
         #expect(lake.deployments(on: [F.ref("resource:db")], from: F.at(-60), to: F.at(0)).first?.commit == "abc")
         #expect(lake.changes(on: [api], from: F.at(-60), to: F.at(0)).first?.summary == "pool \"50\" -> 5\n")
         #expect(lake.actions(on: [api], from: F.at(0), to: F.at(10)).first?.result == "failed")
@@ -50,7 +60,8 @@ struct SQLiteLakeStoreTests {
             let lake = try ContextLake.open(path: path)
             try lake.upsert(F.catalog, at: F.start)
             #expect(throws: LakeError.self) {
-                try lake.upsert([F.entity("service:x"), F.entity("service:y", ["dependsOn": ["service:z"]])], at: F.at(1))
+                try lake.upsert(
+                    [F.entity("service:x"), F.entity("service:y", ["dependsOn": ["service:z"]])], at: F.at(1))
             }
             #expect(lake.entity(F.ref("service:x")) == nil)
         }
@@ -97,7 +108,8 @@ struct SQLiteLakeStoreTests {
             source: .alertmanager, sourceID: "a", dedupKey: "a", status: .firing, title: "t", severity: .error,
             labels: ["app": "api-v1"], startedAt: F.start, receivedAt: F.start)
         #expect(lake.entity(forAlert: alert) == F.ref("service:api"))
-        try lake.record(ActionRecord(name: "restart", target: F.ref("service:api"), at: Date(timeIntervalSince1970: 200)))
+        try lake.record(
+            ActionRecord(name: "restart", target: F.ref("service:api"), at: Date(timeIntervalSince1970: 200)))
     }
 
     @Test func recursiveCTEAgreesWithTheIndex() throws {

@@ -4,7 +4,8 @@ import Testing
 
 struct JSONParserTests {
     @Test func parsesEveryKindOfValue() throws {
-        let value = try JSONParser.parse(Array(#"{"a":[1,-2.5,3e2,true,false,null],"s":"q\"\\\/\n\u00e9\ud83d\ude00","o":{}}"#.utf8))
+        let value = try JSONParser.parse(
+            Array(#"{"a":[1,-2.5,3e2,true,false,null],"s":"q\"\\\/\n\u00e9\ud83d\ude00","o":{}}"#.utf8))
         #expect(value["a"] == .array([.number(1), .number(-2.5), .number(300), .bool(true), .bool(false), .null]))
         #expect(value["s"] == .string("q\"\\/\né😀"))
         #expect(value["o"] == .object([:]))

@@ -28,7 +28,10 @@ struct TimestampTests {
 }
 
 struct DurationTests {
-    @Test(arguments: [("90m", 5400.0), ("1h30m", 5400), ("-2h", -7200), ("0s", 0), ("1.5h", 5400), ("1d", 86400), ("50ms", 0.05), ("1m500ms", 60.5)])
+    @Test(arguments: [
+        ("90m", 5400.0), ("1h30m", 5400), ("-2h", -7200), ("0s", 0), ("1.5h", 5400), ("1d", 86400), ("50ms", 0.05),
+        ("1m500ms", 60.5),
+    ])
     func parses(text: String, seconds: Double) {
         #expect(DurationText.seconds(text) == seconds)
     }

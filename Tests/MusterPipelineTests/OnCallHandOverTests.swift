@@ -19,8 +19,10 @@ struct OnCallHandOverTests {
         try lake.upsert(
             [Entity(ref: team), Entity(ref: EntityRef(kind: "service", id: "api"), relations: ["ownedBy": [team]])],
             at: t0.addingTimeInterval(-3600))
-        try lake.addShift(OnCallShift(team: team, user: early, from: t0.addingTimeInterval(-3600), to: t0.addingTimeInterval(300)))
-        try lake.addShift(OnCallShift(team: team, user: late, from: t0.addingTimeInterval(300), to: t0.addingTimeInterval(3600)))
+        try lake.addShift(
+            OnCallShift(team: team, user: early, from: t0.addingTimeInterval(-3600), to: t0.addingTimeInterval(300)))
+        try lake.addShift(
+            OnCallShift(team: team, user: late, from: t0.addingTimeInterval(300), to: t0.addingTimeInterval(3600)))
         let pipeline = TriagePipeline(lake: lake, metrics: MetricStore())
         func payload(_ id: String, _ at: Date) -> JSONValue {
             .object([

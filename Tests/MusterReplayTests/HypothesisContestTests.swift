@@ -23,7 +23,8 @@ struct HypothesisContestTests {
     static let contests: [Contest] = [
         Contest(scenario: "traffic-upstream", winner: "traffic-spike", loser: "config-change"),
         Contest(scenario: "producer-beside-consumers", winner: "traffic-spike", loser: "deployment"),
-        Contest(scenario: "deploy-two-hops", winner: "deployment", loser: "deployment", loserEntity: "service:storefront"),
+        Contest(
+            scenario: "deploy-two-hops", winner: "deployment", loser: "deployment", loserEntity: "service:storefront"),
         Contest(scenario: "config-change-pool", winner: "config-change", loser: "deployment"),
         Contest(scenario: "feature-flag", winner: "config-change", loser: "deployment"),
         Contest(scenario: "dependency-two-hops", winner: "dependency", loser: "deployment"),
@@ -37,7 +38,10 @@ struct HypothesisContestTests {
     func theCauseWinsAndTheRedHerringLoses(contest: Contest) async throws {
         let path = Self.repo.appendingPathComponent("scenarios/\(contest.scenario).yaml").path
         let result = try await ReplayDriver().run(try ScenarioLoader.load(path: path))
-        let incident = try #require(result.incidents.first { $0.rootCause != nil && $0.events.count > 0 && $0.status != "merged" && !$0.hypotheses.isEmpty })
+        let incident = try #require(
+            result.incidents.first {
+                $0.rootCause != nil && $0.events.count > 0 && $0.status != "merged" && !$0.hypotheses.isEmpty
+            })
         #expect(incident.rootCause?.kind == contest.winner)
         let winner = try #require(incident.hypotheses.first)
         #expect(winner.kind == contest.winner)
@@ -45,7 +49,8 @@ struct HypothesisContestTests {
         let wanted = contest.loserEntity.flatMap(EntityRef.init)
         let loser = try #require(
             incident.hypotheses.first { hypothesis in
-                hypothesis.kind == contest.loser && !(hypothesis.kind == winner.kind && hypothesis.entity == winner.entity)
+                hypothesis.kind == contest.loser
+                    && !(hypothesis.kind == winner.kind && hypothesis.entity == winner.entity)
                     && (wanted == nil || hypothesis.entity == wanted)
             }, "the red herring was not even examined")
         #expect(loser.score < 0.5)
@@ -61,7 +66,9 @@ struct HypothesisContestTests {
         let cause = try #require(incident.hypotheses.first)
         #expect(cause.kind == "config-change" && cause.entity == EntityRef(kind: "resource", id: "redis-feed"))
         let consequence = try #require(
-            incident.hypotheses.first { $0.kind == "dependency" && $0.entity == EntityRef(kind: "resource", id: "pg-feed") })
+            incident.hypotheses.first {
+                $0.kind == "dependency" && $0.entity == EntityRef(kind: "resource", id: "pg-feed")
+            })
         #expect(consequence.score < cause.score - 0.1)
         #expect(consequence.against.contains { $0.contains("after the change on resource:redis-feed") })
     }

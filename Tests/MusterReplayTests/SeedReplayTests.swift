@@ -25,7 +25,10 @@ struct SeedReplayTests {
         #expect(incident.triagedAt == Timestamp.parse("2026-11-20T17:08:00Z"))
         // every join explains itself
         let joined = incident.alerts.dropFirst()
-        #expect(joined.allSatisfy { $0.reasons.first?.hasPrefix("joined inc-1: shares resource:kafka-automation-runs") == true })
+        #expect(
+            joined.allSatisfy {
+                $0.reasons.first?.hasPrefix("joined inc-1: shares resource:kafka-automation-runs") == true
+            })
         // the restarts were judged from the lag after them
         #expect(incident.avoid.contains { $0.action == "restart" && $0.reason.contains("consumer-lag") })
         // the deploy two hours earlier is a hypothesis with evidence against it

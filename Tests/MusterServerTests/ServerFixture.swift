@@ -31,7 +31,10 @@ struct ServerFixture {
         return secrets
     }()
 
-    init(entities: [Entity] = [], clock: any InstantClock = SystemInstantClock(), secrets: ServerConfiguration.Secrets = Self.secrets) throws {
+    init(
+        entities: [Entity] = [], clock: any InstantClock = SystemInstantClock(),
+        secrets: ServerConfiguration.Secrets = Self.secrets
+    ) throws {
         directory = FileManager.default.temporaryDirectory.appendingPathComponent("muster-server-\(UUID().uuidString)")
         try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
         lake = ContextLake.inMemory()

@@ -9,7 +9,8 @@ import Testing
 /// The routes, in process: intake authentication and validation, events, interactivity, the API.
 struct ServiceRouterTests {
     let api = Entity(ref: EntityRef(kind: "service", id: "api"))
-    let generic = #"{"id":"a1","title":"api down","service":"api","severity":"critical","occurred_at":"2026-12-04T10:00:00Z"}"#
+    let generic =
+        #"{"id":"a1","title":"api down","service":"api","severity":"critical","occurred_at":"2026-12-04T10:00:00Z"}"#
     let bearer = ["authorization": "Bearer intake-token"]
 
     @Test func healthAndMetrics() async throws {
@@ -26,7 +27,10 @@ struct ServiceRouterTests {
     @Test func genericIntakeNeedsTheTokenCommitsAndDeduplicates() async throws {
         let fixture = try ServerFixture(entities: [api])
         #expect(await fixture.request("POST", "/v1/intake/generic", body: generic).status == 401)
-        #expect(await fixture.request("POST", "/v1/intake/generic", body: generic, headers: ["authorization": "Bearer nope"]).status == 401)
+        #expect(
+            await fixture.request(
+                "POST", "/v1/intake/generic", body: generic, headers: ["authorization": "Bearer nope"]
+            ).status == 401)
         var headers = bearer
         headers["x-webhook-id"] = "delivery-1"
         let first = await fixture.request("POST", "/v1/intake/generic", body: generic, headers: headers)
@@ -57,19 +61,26 @@ struct ServiceRouterTests {
 
     @Test func pagerDutyDeliveriesMustBeSigned() async throws {
         let fixture = try ServerFixture(entities: [api])
-        let body = #"{"event":{"id":"E1","event_type":"incident.triggered","resource_type":"incident","occurred_at":"2026-12-04T10:00:00Z","data":{"id":"Q1","type":"incident","title":"api down","created_at":"2026-12-04T10:00:00Z","service":{"id":"P1","summary":"api"},"urgency":"high"}}}"#
+        let body =
+            #"{"event":{"id":"E1","event_type":"incident.triggered","resource_type":"incident","occurred_at":"2026-12-04T10:00:00Z","data":{"id":"Q1","type":"incident","title":"api down","created_at":"2026-12-04T10:00:00Z","service":{"id":"P1","summary":"api"},"urgency":"high"}}}"#
         #expect(await fixture.request("POST", "/v1/intake/pagerduty", body: body).status == 401)
         let wrong = PagerDutySignature.header(body: Data(body.utf8), secret: "other")
-        #expect(await fixture.request("POST", "/v1/intake/pagerduty", body: body, headers: ["x-pagerduty-signature": wrong]).status == 401)
+        #expect(
+            await fixture.request("POST", "/v1/intake/pagerduty", body: body, headers: ["x-pagerduty-signature": wrong])
+                .status == 401)
         let right = PagerDutySignature.header(body: Data(body.utf8), secret: "pd-secret")
         let rotated = "v1=deadbeef, " + right
-        #expect(await fixture.request("POST", "/v1/intake/pagerduty", body: body, headers: ["x-pagerduty-signature": rotated]).status == 202)
+        #expect(
+            await fixture.request(
+                "POST", "/v1/intake/pagerduty", body: body, headers: ["x-pagerduty-signature": rotated]
+            ).status == 202)
         #expect(fixture.service.metrics.count(source: "pagerduty", outcome: "unauthorized") == 2)
     }
 
     @Test func slackInteractivityChecksSignatureAndWindow() async throws {
         let fixture = try ServerFixture()
-        let payload = #"{"type":"block_actions","user":{"id":"U0DAN"},"actions":[{"action_id":"approve","value":"inc-1|0|scale-out|service:api"}]}"#
+        let payload =
+            #"{"type":"block_actions","user":{"id":"U0DAN"},"actions":[{"action_id":"approve","value":"inc-1|0|scale-out|service:api"}]}"#
         let body = "payload=" + payload.addingPercentEncoding(withAllowedCharacters: .alphanumerics)!
         let now = String(Int(Date().timeIntervalSince1970))
         let signature = SlackSignature.signature(body: Data(body.utf8), timestamp: now, secret: "slack-secret")
@@ -83,8 +94,16 @@ struct ServiceRouterTests {
         #expect(recorded.first?.user == "U0DAN")
         let stale = String(Int(Date().timeIntervalSince1970) - 600)
         let staleSignature = SlackSignature.signature(body: Data(body.utf8), timestamp: stale, secret: "slack-secret")
-        #expect(await fixture.request("POST", "/v1/slack/interactivity", body: body, headers: ["x-slack-request-timestamp": stale, "x-slack-signature": staleSignature]).status == 401)
-        #expect(await fixture.request("POST", "/v1/slack/interactivity", body: body, headers: ["x-slack-request-timestamp": now, "x-slack-signature": "v0=00"]).status == 401)
+        #expect(
+            await fixture.request(
+                "POST", "/v1/slack/interactivity", body: body,
+                headers: ["x-slack-request-timestamp": stale, "x-slack-signature": staleSignature]
+            ).status == 401)
+        #expect(
+            await fixture.request(
+                "POST", "/v1/slack/interactivity", body: body,
+                headers: ["x-slack-request-timestamp": now, "x-slack-signature": "v0=00"]
+            ).status == 401)
     }
 
     @Test func eventsRecordDeploysAndShiftsAndRejectBadShapes() async throws {
@@ -95,13 +114,16 @@ struct ServiceRouterTests {
         #expect(await fixture.request("POST", "/v1/events", body: deploy, headers: bearer).status == 202)
         let window = (Timestamp.parse("2026-12-04T08:00:00Z")!, Timestamp.parse("2026-12-04T10:00:00Z")!)
         #expect(fixture.lake.deployments(on: [api.ref], from: window.0, to: window.1).map(\.version) == ["2.0"])
-        let shift = #"{"shift":{"team":"team:a","user":"user:u","from":"2026-12-04T00:00:00Z","to":"2026-12-05T00:00:00Z"}}"#
+        let shift =
+            #"{"shift":{"team":"team:a","user":"user:u","from":"2026-12-04T00:00:00Z","to":"2026-12-05T00:00:00Z"}}"#
         #expect(await fixture.request("POST", "/v1/events", body: shift, headers: bearer).status == 202)
         #expect(fixture.lake.onCall(team: team.ref, at: Timestamp.parse("2026-12-04T12:00:00Z")!) == [user.ref])
         let bad = await fixture.request("POST", "/v1/events", body: #"{"deploy":{"version":"2.0"}}"#, headers: bearer)
         #expect(bad.status == 400)
         #expect(bad.text.contains("deploy.service: required field is missing"))
-        #expect(await fixture.request("POST", "/v1/events", body: #"{"deploy":{},"change":{}}"#, headers: bearer).status == 400)
+        #expect(
+            await fixture.request("POST", "/v1/events", body: #"{"deploy":{},"change":{}}"#, headers: bearer).status
+                == 400)
     }
 
     @Test func lakeEndpointsAnswerAndUpsertsNeedTheToken() async throws {
@@ -124,13 +146,17 @@ struct ServiceRouterTests {
     }
 
     @Test func theExampleConfigurationParsesAndTyposAreCaught() throws {
-        let repo = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent().deletingLastPathComponent()
-        let example = try ServerConfiguration.load(path: repo.appendingPathComponent("muster.example.yaml").path, environment: ["MUSTER_SLACK_TOKEN": "xoxb-1"])
+        let repo = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent()
+            .deletingLastPathComponent()
+        let example = try ServerConfiguration.load(
+            path: repo.appendingPathComponent("muster.example.yaml").path, environment: ["MUSTER_SLACK_TOKEN": "xoxb-1"]
+        )
         #expect(example.port == 8080)
         #expect(example.slackChannel == "#incidents")
         #expect(example.reopenWindow == 1800)
         #expect(example.batchDelay == .milliseconds(50))
-        let quick = try ServerConfiguration.parse("correlation:\n  batch_delay: 5ms\n", file: "m.yaml", environment: [:])
+        let quick = try ServerConfiguration.parse(
+            "correlation:\n  batch_delay: 5ms\n", file: "m.yaml", environment: [:])
         #expect(quick.batchDelay == .milliseconds(5))
         #expect(example.secrets.slackToken == "xoxb-1")
         #expect {

@@ -1,8 +1,8 @@
-import MusterPipeline
 import Foundation
 import MusterCorrelation
 import MusterLake
 import MusterModel
+import MusterPipeline
 
 /// A deterministic alert storm over a generated catalog, for the correlation bench.
 ///

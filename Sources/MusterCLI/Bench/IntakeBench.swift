@@ -211,7 +211,8 @@ enum IntakeBench {
             BenchRow(
                 "Muster pipeline caught up after the run",
                 side.drained
-                    ? "\(BenchStats.format(BenchStats.seconds(side.drainTime), digits: 1)) s" : "not within \(drainLimit)"),
+                    ? "\(BenchStats.format(BenchStats.seconds(side.drainTime), digits: 1)) s"
+                    : "not within \(drainLimit)"),
         ]
         if let failure = muster.failure { rows.append(BenchRow("Muster client failure", failure)) }
         if let failure = alertmanager.failure { rows.append(BenchRow("Alertmanager client failure", failure)) }

@@ -19,7 +19,8 @@ enum Demo {
 
     static func run(output: (String) -> Void) async throws -> Int32 {
         let scenario = try ScenarioLoader.load(text: SeedScenario.text, file: SeedScenario.name)
-        let directory = FileManager.default.temporaryDirectory.appendingPathComponent("muster-demo-\(ProcessInfo.processInfo.processIdentifier)")
+        let directory = FileManager.default.temporaryDirectory.appendingPathComponent(
+            "muster-demo-\(ProcessInfo.processInfo.processIdentifier)")
         try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
         defer { try? FileManager.default.removeItem(at: directory) }
         let lakePath = directory.appendingPathComponent("lake.db").path
@@ -58,7 +59,9 @@ enum Demo {
         if let incident = result.incidents.first(where: { $0.events.contains("pd-actions") }) {
             lines.append("THE ONE SLACK MESSAGE MUSTER POSTS (#incidents, edited in place as it learns):")
             lines.append(String(repeating: "=", count: 100))
-            for line in incident.card.split(separator: "\n", omittingEmptySubsequences: false) { lines.append(String(line)) }
+            for line in incident.card.split(separator: "\n", omittingEmptySubsequences: false) {
+                lines.append(String(line))
+            }
             lines.append(String(repeating: "=", count: 100))
             if incident.rootCause != nil {
                 let hypotheses = incident.hypotheses.dropFirst().prefix(3)
@@ -68,7 +71,9 @@ enum Demo {
         }
         let passed = result.checks.filter(\.passed).count
         lines.append("")
-        lines.append("Checks against the incident review: \(passed)/\(result.checks.count) passed. Full report: muster replay ../shared/scenarios/kafka-lag-storm.yaml")
+        lines.append(
+            "Checks against the incident review: \(passed)/\(result.checks.count) passed. Full report: muster replay ../shared/scenarios/kafka-lag-storm.yaml"
+        )
         return lines.joined(separator: "\n")
     }
 
@@ -83,9 +88,17 @@ enum Demo {
             rows.append((at, "\(event) \(reason)"))
         }
         if let root = incident.rootCause {
-            rows.append((incident.triagedAt ?? incident.openedAt, "likely cause: \(root.kind) \(root.entity) (\(Int((root.confidence * 100).rounded()))%)"))
+            rows.append(
+                (
+                    incident.triagedAt ?? incident.openedAt,
+                    "likely cause: \(root.kind) \(root.entity) (\(Int((root.confidence * 100).rounded()))%)"
+                ))
         }
-        if let avoid = incident.avoid.first, let at = result.timeline.first(where: { $0.text.contains("triage updated") && $0.at > incident.openedAt.addingTimeInterval(600) })?.at {
+        if let avoid = incident.avoid.first,
+            let at = result.timeline.first(where: {
+                $0.text.contains("triage updated") && $0.at > incident.openedAt.addingTimeInterval(600)
+            })?.at
+        {
             rows.append((at, "advises against restart: \(avoid.reason)"))
         }
         var mentioned = ""
@@ -98,7 +111,11 @@ enum Demo {
             }
         }
         if let billing = result.incidents.first(where: { $0.events.contains("pd-billing") }) {
-            rows.append((billing.openedAt, "keeps billing apart (\(billing.id)): \(billing.rootCause.map { "\($0.kind) \($0.entity)" } ?? "no confident cause")"))
+            rows.append(
+                (
+                    billing.openedAt,
+                    "keeps billing apart (\(billing.id)): \(billing.rootCause.map { "\($0.kind) \($0.entity)" } ?? "no confident cause")"
+                ))
         }
         return rows
     }

@@ -23,7 +23,8 @@ public struct TriageCard: Sendable {
 
     var causeLine: String {
         guard let root = verdict.rootCause else { return "No confident root cause. \(verdict.abstention ?? "")" }
-        return "Likely cause: \(root.kind.rawValue) \(root.entity) (\(Int((root.confidence * 100).rounded()))% confidence): \(root.summary)"
+        return
+            "Likely cause: \(root.kind.rawValue) \(root.entity) (\(Int((root.confidence * 100).rounded()))% confidence): \(root.summary)"
     }
 
     var evidenceLines: [String] {
@@ -62,7 +63,9 @@ public struct TriageCard: Sendable {
     /// The card as Slack Block Kit blocks, with approve/reject buttons per action and feedback buttons.
     public var blocks: JSONValue {
         func section(_ markdown: String) -> JSONValue {
-            .object(["type": .string("section"), "text": .object(["type": .string("mrkdwn"), "text": .string(markdown)])])
+            .object([
+                "type": .string("section"), "text": .object(["type": .string("mrkdwn"), "text": .string(markdown)]),
+            ])
         }
         func button(_ text: String, _ actionID: String, _ value: String, style: String? = nil) -> JSONValue {
             var members: [String: JSONValue] = [
@@ -73,31 +76,45 @@ public struct TriageCard: Sendable {
             return .object(members)
         }
         var blocks: [JSONValue] = [
-            .object(["type": .string("header"), "text": .object(["type": .string("plain_text"), "text": .string(String(title.prefix(150)))])]),
+            .object([
+                "type": .string("header"),
+                "text": .object(["type": .string("plain_text"), "text": .string(String(title.prefix(150)))]),
+            ]),
             section("*\(causeLine)*\n" + evidenceLines.map { "• \($0)" }.joined(separator: "\n")),
         ]
-        var facts = "*Teams:* \(verdict.teams.map(\.id).joined(separator: ", "))\n*On call:* \(notified.map(mention).joined(separator: " "))"
-        if !verdict.customers.isEmpty { facts += "\n*Customers:* \(verdict.customers.map(\.id).joined(separator: ", "))" }
+        var facts =
+            "*Teams:* \(verdict.teams.map(\.id).joined(separator: ", "))\n*On call:* \(notified.map(mention).joined(separator: " "))"
+        if !verdict.customers.isEmpty {
+            facts += "\n*Customers:* \(verdict.customers.map(\.id).joined(separator: ", "))"
+        }
         blocks.append(section(facts))
         if !verdict.avoid.isEmpty {
-            blocks.append(section("*Tried, did not help:*\n" + verdict.avoid.map { "• \($0.reason)" }.joined(separator: "\n")))
+            blocks.append(
+                section("*Tried, did not help:*\n" + verdict.avoid.map { "• \($0.reason)" }.joined(separator: "\n")))
         }
         for (index, action) in verdict.actions.enumerated() {
             let value = "\(incident)|\(index)|\(action.action)|\(action.target)"
-            blocks.append(section("*\(action.action)* `\(action.target)`\(action.isAvailable ? "" : " (not registered)"): \(action.reason)"))
-            blocks.append(.object([
-                "type": .string("actions"), "block_id": .string("action-\(index)"),
+            blocks.append(
+                section(
+                    "*\(action.action)* `\(action.target)`\(action.isAvailable ? "" : " (not registered)"): \(action.reason)"
+                ))
+            blocks.append(
+                .object([
+                    "type": .string("actions"), "block_id": .string("action-\(index)"),
+                    "elements": .array([
+                        button("Approve", "approve", value, style: "primary"),
+                        button("Reject", "reject", value, style: "danger"),
+                    ]),
+                ]))
+        }
+        blocks.append(
+            .object([
+                "type": .string("actions"), "block_id": .string("feedback"),
                 "elements": .array([
-                    button("Approve", "approve", value, style: "primary"), button("Reject", "reject", value, style: "danger"),
+                    button("Right cause", "feedback_right", "\(incident)"),
+                    button("Wrong cause", "feedback_wrong", "\(incident)"),
                 ]),
             ]))
-        }
-        blocks.append(.object([
-            "type": .string("actions"), "block_id": .string("feedback"),
-            "elements": .array([
-                button("Right cause", "feedback_right", "\(incident)"), button("Wrong cause", "feedback_wrong", "\(incident)"),
-            ]),
-        ]))
         return .array(blocks)
     }
 }

@@ -28,11 +28,14 @@ struct ChangeCheck: HypothesisCheck {
         let candidates: [Candidate]
         if kind == .deployment {
             candidates = context.lake.deployments(on: suspects, from: from, to: to).map {
-                Candidate(target: $0.target, at: $0.at, words: "deployed \($0.version ?? "a new version")" + ($0.by.map { " by \($0)" } ?? ""))
+                Candidate(
+                    target: $0.target, at: $0.at,
+                    words: "deployed \($0.version ?? "a new version")" + ($0.by.map { " by \($0)" } ?? ""))
             }
         } else {
             candidates = context.lake.changes(on: suspects, from: from, to: to).map {
-                Candidate(target: $0.target, at: $0.at, words: "changed: \($0.summary)" + ($0.by.map { " by \($0)" } ?? ""))
+                Candidate(
+                    target: $0.target, at: $0.at, words: "changed: \($0.summary)" + ($0.by.map { " by \($0)" } ?? ""))
             }
         }
         var best: [EntityRef: Hypothesis] = [:]
@@ -50,7 +53,8 @@ struct ChangeCheck: HypothesisCheck {
         async -> String?
     {
         let exhausted = context.playbook.exhaustedLevel
-        for fault in faults where fault.signal.type == .saturation && fault.current >= exhausted && fault.current <= 1.5 {
+        for fault in faults where fault.signal.type == .saturation && fault.current >= exhausted && fault.current <= 1.5
+        {
             guard at < context.facts.now.addingTimeInterval(-1800),
                 let samples = try? await context.metrics.values(
                     of: fault.signal, from: at.addingTimeInterval(-3600), to: context.facts.now)
@@ -68,7 +72,8 @@ struct ChangeCheck: HypothesisCheck {
             guard quarters.count == 4, quarters.first! > late + 0.02,
                 zip(quarters, quarters.dropFirst()).allSatisfy({ $0 < $1 })
             else { continue }
-            return "\(target)'s \(fault.signal.name) was flat at \(SignalAssessment.format(late)) before it and has climbed "
+            return
+                "\(target)'s \(fault.signal.name) was flat at \(SignalAssessment.format(late)) before it and has climbed "
                 + "steadily since, to \(SignalAssessment.format(fault.current)): a leak it introduced"
         }
         return nil
@@ -116,7 +121,11 @@ struct ChangeCheck: HypothesisCheck {
         covered.formUnion(readers)
         let coverage = Double(covered.count) / Double(context.alertingCount)
         let lead = symptoms.timeIntervalSince(candidate.at)
-        var evidence = [Evidence("\(target) \(candidate.words) at \(Timestamp.clockTime(candidate.at)), \(DurationText.format(max(0, lead))) before the first symptom")]
+        var evidence = [
+            Evidence(
+                "\(target) \(candidate.words) at \(Timestamp.clockTime(candidate.at)), \(DurationText.format(max(0, lead))) before the first symptom"
+            )
+        ]
         let own = context.assessments[target] ?? []
         let faults = context.faults(of: target)
         let window = context.playbook.alignmentWindow
@@ -127,10 +136,16 @@ struct ChangeCheck: HypothesisCheck {
             return after >= -90 && after <= window
         }) {
             score = 0.55 + 0.3 * coverage + (lead <= 15 * 60 ? 0.1 : 0.05)
-            evidence.append(Evidence("\(target): \(aligned.summary), \(DurationText.format(max(0, aligned.onset!.timeIntervalSince(candidate.at)))) after it"))
+            evidence.append(
+                Evidence(
+                    "\(target): \(aligned.summary), \(DurationText.format(max(0, aligned.onset!.timeIntervalSince(candidate.at)))) after it"
+                ))
             if let upstream = failedFirst(upstreamOf: target, before: aligned.onset!, context: context) {
                 score *= 0.45
-                evidence.append(Evidence("but \(upstream.ref) failed first (\(upstream.fault.signal.name) since \(Timestamp.clockTime(upstream.fault.onset!))): \(target) is downstream of that failure", against: true))
+                evidence.append(
+                    Evidence(
+                        "but \(upstream.ref) failed first (\(upstream.fault.signal.name) since \(Timestamp.clockTime(upstream.fault.onset!))): \(target) is downstream of that failure",
+                        against: true))
             }
             if let recovered = aligned.recoveredAt {
                 evidence.append(Evidence("\(target) recovered at \(Timestamp.clockTime(recovered))"))
@@ -145,7 +160,8 @@ struct ChangeCheck: HypothesisCheck {
             // signals stay flat while every reader of what it writes fails right after it.
             score = 0.5 + 0.3 * coverage + (lead <= 15 * 60 ? 0.1 : 0.05)
             let shared = context.siblings[target]?.description ?? "a shared resource"
-            evidence.append(Evidence("\(target) writes to \(shared), read by \(context.coverageWords(readers)); " + words))
+            evidence.append(
+                Evidence("\(target) writes to \(shared), read by \(context.coverageWords(readers)); " + words))
             let readersFailed = readers.compactMap { context.faultOnset(of: $0) }.min() ?? symptoms
             if let upstream = failedFirst(upstreamOf: target, before: readersFailed, context: context) {
                 // What it writes to (or what that runs on) failed first: the readers fail with it, not with the change.
@@ -153,15 +169,22 @@ struct ChangeCheck: HypothesisCheck {
                 evidence.append(
                     Evidence(
                         "but \(upstream.ref) failed first (\(upstream.fault.signal.name) since "
-                            + "\(Timestamp.clockTime(upstream.fault.onset!))): the readers fail with it", against: true))
+                            + "\(Timestamp.clockTime(upstream.fault.onset!))): the readers fail with it", against: true)
+                )
             }
         } else if let late = faults.first, let onset = late.onset {
             score = 0.12
-            evidence.append(Evidence("\(target)'s \(late.signal.name) turned bad only \(DurationText.format(onset.timeIntervalSince(candidate.at))) after it, with the other symptoms", against: true))
+            evidence.append(
+                Evidence(
+                    "\(target)'s \(late.signal.name) turned bad only \(DurationText.format(onset.timeIntervalSince(candidate.at))) after it, with the other symptoms",
+                    against: true))
         } else if !own.isEmpty {
             score = 0.08
             let flat = own.filter { $0.signal.type != .load }.first ?? own[0]
-            evidence.append(Evidence("\(target)'s \(flat.signal.name) is flat since (\(SignalAssessment.format(flat.current)))", against: true))
+            evidence.append(
+                Evidence(
+                    "\(target)'s \(flat.signal.name) is flat since (\(SignalAssessment.format(flat.current)))",
+                    against: true))
         } else {
             // Nothing of its own to confirm or refute it: timing and topology only, never a certainty. The
             // services below it turning bad within the alignment window after it is the best that is left.
@@ -180,7 +203,8 @@ struct ChangeCheck: HypothesisCheck {
             evidence.append(Evidence("every alerting entity is \(target) or depends on it"))
         }
         let title = context.title(target)
-        let summary = kind == .deployment
+        let summary =
+            kind == .deployment
             ? "\(title) \(candidate.words) \(DurationText.format(max(0, lead))) before the symptoms"
             : "\(title) \(candidate.words)"
         return Hypothesis(kind: kind, entity: target, score: score, summary: summary, evidence: evidence)

@@ -18,38 +18,54 @@ struct DependencyCheck: HypothesisCheck {
             let covered = context.covered(by: ref).subtracting([ref])
             guard !covered.isEmpty else { continue }
             // Failing by its signals, or, when none moved (or it has none), by alerting itself.
-            let ownAlert = faults.isEmpty ? context.facts.alerts.first { context.lake.entity(forAlert: $0, asOf: nil) == ref } : nil
+            let ownAlert =
+                faults.isEmpty
+                ? context.facts.alerts.first { context.lake.entity(forAlert: $0, asOf: nil) == ref } : nil
             guard let onset = faults.first?.onset ?? ownAlert?.startedAt else { continue }
             // An upstream that alerts itself is not among those it must explain.
             let isAlerting = context.facts.alerting.contains(ref)
             let others = max(1, context.alertingCount - (isAlerting ? 1 : 0))
             let coverage = Double(covered.count) / Double(others)
-            let coverageWords = "\(covered.count) of \(others) \(isAlerting ? "other " : "")alerting "
+            let coverageWords =
+                "\(covered.count) of \(others) \(isAlerting ? "other " : "")alerting "
                 + (others == 1 ? "entity" : "entities")
             let belowOnset = covered.compactMap { context.faultOnset(of: $0) }.min() ?? context.facts.firstOnset
             let lead = belowOnset.timeIntervalSince(onset)
             var evidence = faults.prefix(3).map { Evidence("\(ref): \($0.summary)") }
             if let ownAlert { evidence.append(Evidence("\(ref) is alerting itself: \(ownAlert.title)")) }
-            evidence.append(Evidence("\(coverageWords) depend on it: \(covered.sorted().map(\.description).joined(separator: ", "))"))
+            evidence.append(
+                Evidence(
+                    "\(coverageWords) depend on it: \(covered.sorted().map(\.description).joined(separator: ", "))"))
             var score = 0.35 + 0.35 * coverage + min(0.1, (faults.first?.strength ?? 0) / 200)
             if lead >= -60 {
                 score += 0.15
-                evidence.append(Evidence("it turned bad \(DurationText.format(max(0, lead))) before the services below it"))
+                evidence.append(
+                    Evidence("it turned bad \(DurationText.format(max(0, lead))) before the services below it"))
             } else {
                 score -= 0.1
-                evidence.append(Evidence("it turned bad \(DurationText.format(-lead)) after the services below it", against: true))
+                evidence.append(
+                    Evidence("it turned bad \(DurationText.format(-lead)) after the services below it", against: true))
             }
             if let recovered = faults.first?.recoveredAt, recovered <= belowOnset {
                 score *= 0.3
-                evidence.append(Evidence("it was back to normal at \(Timestamp.clockTime(recovered)), before the symptoms began", against: true))
+                evidence.append(
+                    Evidence(
+                        "it was back to normal at \(Timestamp.clockTime(recovered)), before the symptoms began",
+                        against: true))
             }
             let windowStart = context.facts.firstOnset.addingTimeInterval(-context.playbook.onsetLookBack)
-            if onset <= windowStart.addingTimeInterval(context.playbook.baselineGap / 6), let first = faults.first, first.signal.type != .saturation {
+            if onset <= windowStart.addingTimeInterval(context.playbook.baselineGap / 6), let first = faults.first,
+                first.signal.type != .saturation
+            {
                 score *= 0.6
-                evidence.append(Evidence("it was already abnormal \(DurationText.format(context.facts.firstOnset.timeIntervalSince(onset))) before the first alert: an older condition", against: true))
+                evidence.append(
+                    Evidence(
+                        "it was already abnormal \(DurationText.format(context.facts.firstOnset.timeIntervalSince(onset))) before the first alert: an older condition",
+                        against: true))
             }
             // A failing upstream whose own upstream failed first is more likely passing the failure on.
-            let below = Set(context.lake.dependencies(of: ref, depth: context.playbook.upstreamDepth, asOf: nil).map(\.ref))
+            let below = Set(
+                context.lake.dependencies(of: ref, depth: context.playbook.upstreamDepth, asOf: nil).map(\.ref))
             if let deeper = context.upstreams.keys.sorted().first(where: { other in
                 other != ref && below.contains(other) && (context.faultOnset(of: other).map { $0 <= onset } ?? false)
             }) {
@@ -64,10 +80,16 @@ struct DependencyCheck: HypothesisCheck {
             let changes = context.lake.changes(on: [ref], from: window.0, to: window.1)
             if let deploy = deploys.last {
                 score *= 0.6
-                evidence.append(Evidence("deployed \(deploy.version ?? "") \(InvestigationContext.gap(deploy.at, onset)) before it failed: the deploy, not a failing dependency, is the better account", against: true))
+                evidence.append(
+                    Evidence(
+                        "deployed \(deploy.version ?? "") \(InvestigationContext.gap(deploy.at, onset)) before it failed: the deploy, not a failing dependency, is the better account",
+                        against: true))
             } else if let change = changes.last {
                 score *= 0.6
-                evidence.append(Evidence("changed (\(change.summary)) \(InvestigationContext.gap(change.at, onset)) before it failed: the change, not a failing dependency, is the better account", against: true))
+                evidence.append(
+                    Evidence(
+                        "changed (\(change.summary)) \(InvestigationContext.gap(change.at, onset)) before it failed: the change, not a failing dependency, is the better account",
+                        against: true))
             } else {
                 evidence.append(Evidence("no deploy or change on it before it failed"))
             }
@@ -77,7 +99,8 @@ struct DependencyCheck: HypothesisCheck {
             results.append(
                 Hypothesis(
                     kind: kind, entity: ref, score: score,
-                    summary: "\(context.title(ref)) is failing (\(faults.first?.signal.name ?? "alerting")) and \(coverageWords) depend on it",
+                    summary:
+                        "\(context.title(ref)) is failing (\(faults.first?.signal.name ?? "alerting")) and \(coverageWords) depend on it",
                     evidence: evidence))
         }
         return results

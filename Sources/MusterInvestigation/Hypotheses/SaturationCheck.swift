@@ -26,7 +26,10 @@ struct SaturationCheck: HypothesisCheck {
                 evidence.append(Evidence("no upstream of \(ref) shows trouble"))
                 score += 0.1
             } else {
-                evidence.append(Evidence("upstream trouble too: \(upstreamFaults.sorted().map(\.description).joined(separator: ", "))", against: true))
+                evidence.append(
+                    Evidence(
+                        "upstream trouble too: \(upstreamFaults.sorted().map(\.description).joined(separator: ", "))",
+                        against: true))
                 score -= 0.15
             }
             let covered = context.covered(by: ref)

@@ -41,7 +41,9 @@ struct TrafficSpikeCheck: HypothesisCheck {
         let coverage = Double(covered.count) / Double(context.alertingCount)
         var evidence = [
             Evidence("\(ref): \(load.summary)"),
-            Evidence("\(ref) is \(isSelf && covered.count == 1 ? "the alerting entity" : "\(relation) \(context.coverageWords(covered))")"),
+            Evidence(
+                "\(ref) is \(isSelf && covered.count == 1 ? "the alerting entity" : "\(relation) \(context.coverageWords(covered))")"
+            ),
         ]
         let lead = context.symptomOnset.timeIntervalSince(onset)
         var lateness = 0.0
@@ -74,7 +76,8 @@ struct TrafficSpikeCheck: HypothesisCheck {
             customers = attribution.customers
             evidence.append(contentsOf: attribution.evidence)
         } else if load.signal.breakdown == nil {
-            evidence.append(Evidence("\(load.signal.name) has no breakdown label: the source cannot be named", against: true))
+            evidence.append(
+                Evidence("\(load.signal.name) has no breakdown label: the source cannot be named", against: true))
         } else {
             let needed = Int((context.playbook.attributionShare * 100).rounded())
             evidence.append(
@@ -87,7 +90,8 @@ struct TrafficSpikeCheck: HypothesisCheck {
             // Nobody to throttle: the alerting entity's own traffic grew, which is capacity (saturation) or a
             // consequence, not a spike from a source.
             score *= 0.7
-            evidence.append(Evidence("the load is the alerting entity's own throughput, with no source to name", against: true))
+            evidence.append(
+                Evidence("the load is the alerting entity's own throughput, with no source to name", against: true))
         }
         let faultsHere = context.faults(of: ref)
         if !isSelf, let fault = faultsHere.first {
@@ -97,7 +101,8 @@ struct TrafficSpikeCheck: HypothesisCheck {
         let who = entity == ref ? context.title(ref) : "\(context.title(entity)) (\(entity))"
         let spike = Hypothesis(
             kind: .trafficSpike, entity: entity, score: score,
-            summary: "traffic spike from \(who): \(load.signal.name) \(SignalAssessment.format(load.ratio))x its baseline",
+            summary:
+                "traffic spike from \(who): \(load.signal.name) \(SignalAssessment.format(load.ratio))x its baseline",
             evidence: evidence, customers: customers)
         guard entity != ref else { return spike }
         return ChangedSource(context: context).explaining(spike, onset: onset) ?? spike
@@ -158,7 +163,9 @@ struct TrafficSpikeCheck: HypothesisCheck {
         var evidence: [Evidence] = []
         let topKeys = increases.sorted { $0.value > $1.value }.prefix(4)
         let parts = topKeys.map { "\(label)=\($0.key) +\(SignalAssessment.format($0.value))" }
-        evidence.append(Evidence("increase by \(label): \(parts.joined(separator: ", ")) of +\(SignalAssessment.format(total)) in all"))
+        evidence.append(
+            Evidence(
+                "increase by \(label): \(parts.joined(separator: ", ")) of +\(SignalAssessment.format(total)) in all"))
         var candidates: [(entity: EntityRef, keys: [String])] = []
         let customerIncrease = { (keys: [String]) in increase(of: keys, in: increases) }
         if let (customer, keys) = byCustomer.max(by: { customerIncrease($0.value) < customerIncrease($1.value) }) {

@@ -12,7 +12,8 @@ struct PlaybookReader {
         "version", "replace", "thresholds", "windows", "topology", "hypotheses", "remediations", "calibration",
     ]
     static let thresholdKeys: Set<String> = [
-        "sigmas", "relative_change", "error_floor", "load_ratio", "sustain", "exhausted_level", "confidence_bar", "tentative_bar", "spike_ratio", "attribution_share",
+        "sigmas", "relative_change", "error_floor", "load_ratio", "sustain", "exhausted_level", "confidence_bar",
+        "tentative_bar", "spike_ratio", "attribution_share",
     ]
     static let windowKeys: Set<String> = [
         "alignment", "change_lookback", "judge_after", "baseline", "baseline_gap", "onset_lookback",

@@ -43,7 +43,8 @@ public struct ReplayDriver: Sendable {
             do {
                 switch event.payload {
                 case .alert(let source, let payload):
-                    try await pipeline.receive(source, payload: payload, eventID: event.id ?? "line-\(event.line)", at: event.at)
+                    try await pipeline.receive(
+                        source, payload: payload, eventID: event.id ?? "line-\(event.line)", at: event.at)
                 case .deploy(let deployment): try await pipeline.record(.deploy(deployment), at: event.at)
                 case .change(let change): try await pipeline.record(.change(change), at: event.at)
                 case .action(let action): try await pipeline.record(.action(action), at: event.at)

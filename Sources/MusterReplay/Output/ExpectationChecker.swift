@@ -1,7 +1,7 @@
-import MusterInvestigation
-import MusterPipeline
 import Foundation
+import MusterInvestigation
 import MusterModel
+import MusterPipeline
 
 /// Checks replay output against a scenario's `expect` block, as the spec describes.
 ///
@@ -17,7 +17,10 @@ struct ExpectationChecker {
         for (index, expected) in expect.incidents.enumerated() {
             let name = "incident \(index + 1)"
             guard let incident = Self.incident(for: expected, in: incidents) else {
-                results.append(CheckResult(check: "\(name) events", passed: false, detail: "no incident holds \(expected.events.first ?? "?")"))
+                results.append(
+                    CheckResult(
+                        check: "\(name) events", passed: false,
+                        detail: "no incident holds \(expected.events.first ?? "?")"))
                 continue
             }
             matched.append(incident)
@@ -26,36 +29,53 @@ struct ExpectationChecker {
             results.append(
                 CheckResult(
                     check: "\(name) events", passed: got == want,
-                    detail: got == want ? "\(incident.id) holds exactly \(want.count) events"
-                        : "\(incident.id): missing \(want.subtracting(got).sorted()), extra \(got.subtracting(want).sorted())"))
-            if let teams = expected.teams { results.append(list("\(name) teams", want: teams.map(\.description), got: incident.teams.map(\.description))) }
-            if let users = expected.notified { results.append(list("\(name) notified", want: users.map(\.description), got: incident.notified.map(\.description))) }
+                    detail: got == want
+                        ? "\(incident.id) holds exactly \(want.count) events"
+                        : "\(incident.id): missing \(want.subtracting(got).sorted()), extra \(got.subtracting(want).sorted())"
+                ))
+            if let teams = expected.teams {
+                results.append(
+                    list("\(name) teams", want: teams.map(\.description), got: incident.teams.map(\.description)))
+            }
+            if let users = expected.notified {
+                results.append(
+                    list("\(name) notified", want: users.map(\.description), got: incident.notified.map(\.description)))
+            }
             if let customers = expected.customers {
-                results.append(list("\(name) customers", want: customers.map(\.description), got: incident.customers.map(\.description)))
+                results.append(
+                    list(
+                        "\(name) customers", want: customers.map(\.description),
+                        got: incident.customers.map(\.description)))
             }
             if let root = expected.rootCause {
                 let got = incident.rootCause.map { "\($0.kind) \($0.entity)" } ?? "no hypothesis"
                 let passed = incident.rootCause.map { root.matches(kind: $0.kind, entity: $0.entity) } ?? false
-                let hedge = incident.rootCause != nil && !incident.isConfident ? " (below the confidence bar: abstained)" : ""
+                let hedge =
+                    incident.rootCause != nil && !incident.isConfident ? " (below the confidence bar: abstained)" : ""
                 let detail = "expected \(root.kind) \(root.entity), got \(got)\(hedge)"
                 results.append(CheckResult(check: "\(name) root_cause", passed: passed, detail: detail))
             }
             if let actions = expected.actions {
                 results.append(
-                    list("\(name) actions", want: actions.map { "\($0.action) \($0.target)" },
-                         got: incident.actions.map { "\($0.action) \($0.target)" }))
+                    list(
+                        "\(name) actions", want: actions.map { "\($0.action) \($0.target)" },
+                        got: incident.actions.map { "\($0.action) \($0.target)" }))
             }
             if let avoid = expected.avoid {
-                results.append(list("\(name) avoid", want: avoid, got: Array(Set(incident.avoid.map(\.action))).sorted()))
+                results.append(
+                    list("\(name) avoid", want: avoid, got: Array(Set(incident.avoid.map(\.action))).sorted()))
             }
             if let within = expected.triagedWithin {
-                let alertTimes = scenario.timeline.filter { $0.isAlert && expected.events.contains($0.id ?? "") }.map(\.at)
+                let alertTimes = scenario.timeline.filter { $0.isAlert && expected.events.contains($0.id ?? "") }.map(
+                    \.at)
                 if let earliest = alertTimes.min(), let triaged = incident.triagedAt {
                     let took = triaged.timeIntervalSince(earliest)
                     results.append(
                         CheckResult(
                             check: "\(name) triaged_within", passed: took <= within,
-                            detail: "triaged \(DurationText.format(took)) after the first alert (limit \(DurationText.format(within)))"))
+                            detail:
+                                "triaged \(DurationText.format(took)) after the first alert (limit \(DurationText.format(within)))"
+                        ))
                 } else {
                     results.append(CheckResult(check: "\(name) triaged_within", passed: false, detail: "never triaged"))
                 }
@@ -66,7 +86,9 @@ struct ExpectationChecker {
             results.append(
                 CheckResult(
                     check: "unrelated", passed: joined.isEmpty,
-                    detail: joined.isEmpty ? "\(expect.unrelated.count) unrelated events stayed out" : "joined an expected incident: \(joined)"))
+                    detail: joined.isEmpty
+                        ? "\(expect.unrelated.count) unrelated events stayed out"
+                        : "joined an expected incident: \(joined)"))
         }
         return results
     }
