@@ -96,6 +96,27 @@ struct ActionJudge {
             + "shrinks \(SignalAssessment.format(-shrinks * 60))/min since"
     }
 
+    /// "falling steadily since, back to normal in about 8m at this pace" when, after `at`, the deviation fell
+    /// through the whole window (each third of it below the one before), by at least a quarter of `devPre`, at
+    /// a pace that reaches the baseline within two more judging windows; nil otherwise (a dip that resumed,
+    /// a plateau, a decline too slow to matter).
+    func recoveryUnderWay(
+        _ samples: [Sample], at: Date, until judgedAt: Date, deviation: (Double) -> Double, from devPre: Double
+    ) -> String? {
+        let after = samples.filter { $0.time > at && $0.time <= judgedAt }
+        guard after.count >= 3 else { return nil }
+        let third = after.count / 3
+        let thirds = [after.prefix(third), after.dropFirst(third).prefix(after.count - 2 * third), after.suffix(third)]
+        let medians = thirds.compactMap { SeriesMath.median($0.map { deviation($0.value) }) }
+        guard medians.count == 3, medians[0] > medians[1], medians[1] > medians[2],
+            let last = medians.last, last <= 0.75 * devPre,
+            let slope = SeriesMath.slope(after.map { Sample(time: $0.time, value: deviation($0.value)) }), slope < 0
+        else { return nil }
+        let remaining = max(0, last) / -slope
+        guard remaining <= 2 * context.playbook.judgeAfter else { return nil }
+        return "falling steadily since, back to normal in about \(DurationText.format(remaining)) at this pace"
+    }
+
     private func effect(of action: ActionRecord, until judgedAt: Date) -> (helped: Bool, words: String)? {
         guard let symptom = symptoms(for: action.target).first else { return nil }
         let samples = context.samples[symptom.entity]?[symptom.signal.name] ?? []
@@ -116,6 +137,13 @@ struct ActionJudge {
             // A backlog drains at the spare capacity: halving takes long, but it shrinking where it grew is help.
             helped = true
             words += " (" + turn + ")"
+        }
+        if !helped, devPre > 0,
+            let recovery = recoveryUnderWay(samples, at: action.at, until: judgedAt, deviation: worse, from: devPre)
+        {
+            // A staged rollback or a gradual drain: not yet halved, but falling since the action, all the way.
+            helped = true
+            words += " (" + recovery + ")"
         }
         if !helped, let dip = early.map(worse).min(), devPre > 0, dip < devPre * 0.97, devPost > dip {
             let percent = Int(((devPre - dip) / devPre * 100).rounded())

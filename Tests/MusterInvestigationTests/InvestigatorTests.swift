@@ -204,6 +204,26 @@ struct InvestigatorTests {
         #expect(!verdict.actions.contains { $0.action == "restart" || $0.action == "scale-out" })
     }
 
+    /// A staged rollback brings errors down steadily over 14 minutes: six minutes after it they are not yet
+    /// halved, but falling all the way, so it helped. A restart whose errors dip and come back did not.
+    @Test(arguments: [("rollback", true), ("restart", false)])
+    func aSteadyRecoveryHelpsBeforeItHalves(action: String, steady: Bool) async throws {
+        let errors: (Int) -> Double = { minute in
+            guard minute >= -40 && minute < -6 else { return 0.002 }
+            guard minute > -20 else { return 0.3 }
+            if steady { return 0.3 - Double(minute + 20) / 14 * 0.298 }
+            return minute <= -18 ? 0.25 : 0.3
+        }
+        let (lake, store) = try world(apiErrors: errors, dbLatency: { _ in 0.01 })
+        try lake.record(Deployment(target: api, at: t0.addingTimeInterval(-2700), version: "2.0"))
+        try lake.record(ActionRecord(name: action, target: api, at: t0.addingTimeInterval(-1200)))
+        let verdict = await investigate(lake, store)
+        let judged = verdict.tried.first { $0.hasPrefix("\(action) of service:api") } ?? ""
+        #expect(judged.contains(" helped: ") == steady, "\(judged)")
+        #expect(judged.contains("falling steadily since") == steady, "\(judged)")
+        #expect(verdict.avoid.map(\.action) == (steady ? [] : [action]))
+    }
+
     /// An alert that maps to no entity still engages the team its `team` label names, when the lake knows it.
     @Test(arguments: [("t", ["team:t"]), ("nobody", [])])
     func anUnmappedAlertEngagesTheTeamItsLabelNames(label: String, teams: [String]) async throws {

@@ -78,7 +78,9 @@ public enum DefaultSkill {
 
         A restart or other action on an alerting entity is judged 6 minutes later: when the symptom came
         back, list it under "avoid" with the reason. A backlog (lag) that grew before the action and shrinks
-        after it, at a quarter or more of the rate it grew, was helped, however slowly it drains.
+        after it, at a quarter or more of the rate it grew, was helped, however slowly it drains. Any symptom
+        that fell through the whole window after the action (a staged rollback), by a quarter or more, at a pace
+        that reaches normal within two more windows, was helped too, though it has not halved yet.
 
         ## Customizing
 
