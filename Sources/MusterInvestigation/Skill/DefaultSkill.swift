@@ -29,7 +29,9 @@ public enum DefaultSkill {
         3. For every signal of those entities, compare the last hours with a 3-hour baseline that ends
            30 minutes before the first alert. A signal is anomalous when it sits more than 5 robust standard
            deviations and more than 30% away from its baseline median, in the bad direction, for 3 samples in
-           a row (load: a factor of 2 up or down). The first of those samples is the onset.
+           a row (load: a factor of 2 up or down). The first of those samples is the onset. A saturation ratio at
+           or above 0.9 (`exhausted_level`) is anomalous however little it moved, unless its baseline already sat
+           there without climbing (a cache kept full by design): then only the deviation rule applies.
 
         ## 2. Pursue the hypotheses
 
@@ -106,7 +108,7 @@ public enum DefaultSkill {
           error_floor: 0          # ... and an errors signal by at least this much (0.01 ignores 1-in-1000 errors on a zero baseline)
           load_ratio: 2           # a load change counts at this factor up or down
           sustain: 3              # consecutive anomalous samples that make an onset (a blip is not one)
-          exhausted_level: 0.9    # a saturation ratio at or above this is exhausted, however slowly it got there
+          exhausted_level: 0.9    # saturation at or above this is exhausted, unless its baseline sat there, steady
           confidence_bar: 0.5     # below this calibrated probability of the top hypothesis Muster abstains (see calibration)
           tentative_bar: 0.15     # from this probability up, the best candidate's actions are offered as tentative
           spike_ratio: 2          # a traffic spike is a load increase by this factor
