@@ -48,7 +48,9 @@ public enum DefaultSkill {
         - **deployment** and **config-change**: a deploy or change in the 6 hours before the symptoms on an
           alerting entity, an upstream or a producer beside the consumers. It counts when that entity's own
           signals turned bad within 30 minutes after it, or, for a producer, when every alerting reader of what it
-          writes did; flat signals or a late onset are evidence against.
+          writes did; flat signals or a late onset are evidence against, and so is an upstream of it that failed
+          first. Onsets in the same sample give no order: the change, which came before both, keeps the lead,
+          unless undoing it (a rollback, a revert) was already tried and did not help.
         - **dependency** / **infrastructure**: an upstream whose signals turned bad before those of the
           services below it. It is infrastructure when its `type` names a cluster, node, broker, host or zone.
         - **saturation**: only when an alerting entity's own saturation signal is anomalous. A stronger
