@@ -40,7 +40,10 @@ public enum DefaultSkill {
         - **traffic-spike**: a load signal on an alerting entity, an upstream or a producer beside the
           consumers rose by 2x or more before the symptoms. Split the increase by its breakdown label
           (`org`): an org or customer behind 60% or more of it is the source, when its traffic grew by 2x more
-          than the rest's (every org growing alike, as with client retries, names no source). A load without a
+          than the rest's (every org growing alike, as with client retries, names no source). A total that rose
+          clearly (the deviation rule above) but by less than 2x counts too when one of its breakdown values rose
+          2x or more on its own and explains 60% of the increase: a large steady customer dilutes the total's
+          ratio, not the spike. A load without a
           breakdown is split by the breakdown of a caller in front of it, even when that caller's total barely
           moved (a small tenant sending heavy requests). A load that rose
           only after the symptoms is weak: failing calls are retried. A source that is a service (a caller) deployed
