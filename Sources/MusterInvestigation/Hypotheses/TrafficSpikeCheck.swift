@@ -28,6 +28,7 @@ struct TrafficSpikeCheck: HypothesisCheck {
                     hypothesis.entity != ref
                 else { continue }
                 hypothesis.evidence.insert(Evidence(led.words), at: 1)
+                hypothesis.load = Hypothesis.Load(ratio: led.load.ratio, isGoing: led.load.recoveredAt == nil)
                 results.append(hypothesis)
             }
         }
