@@ -16,6 +16,8 @@ public struct AlertArrival: Sendable {
     public var onsets: [EntityRef: Date]
     /// The alerting entity's own load moved (up or down) at arrival: its traffic, not only its health, changed.
     public var isLoadShifted: Bool
+    /// The alerting entity and upstreams whose fault is still going at arrival (not recovered).
+    public var ongoing: Set<EntityRef> = []
 
     public init(
         alert: Alert, entity: EntityRef?, eventID: String, trouble: [EntityRef: Trouble] = [:],

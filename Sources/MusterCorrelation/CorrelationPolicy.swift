@@ -6,7 +6,8 @@ public struct CorrelationPolicy: Sendable {
     public var joinThreshold = 0.45
     /// Alerts whose onsets are this close get the full time weight.
     public var closeOnset: TimeInterval = 10 * 60
-    /// Beyond this onset gap, topology alone no longer joins.
+    /// Beyond this onset gap, topology alone no longer joins (through a shared cause still failing at arrival,
+    /// the gap runs from the start of its trouble).
     public var farOnset: TimeInterval = 60 * 60
     /// The same alert of the same entity reopens a resolved incident within this window.
     public var reopenWindow: TimeInterval = 30 * 60

@@ -6,6 +6,8 @@ import MusterModel
 struct Link {
     var score: Double
     var reason: String
+    /// The upstream the link runs through (an alerting upstream, a shared cause), if any.
+    var via: EntityRef?
 }
 
 extension Correlator {
@@ -96,8 +98,10 @@ extension Correlator {
         let entity = context.entity
         let start = arrival.alert.startedAt
         let reach = max(policy.farOnset, policy.reopenWindow)
-        if start < incident.firstOnset.addingTimeInterval(-reach)
-            || start > incident.lastOnset.addingTimeInterval(reach)
+        let ongoing = ongoingCauses(arrival, context: context, incident: incident)
+        if ongoing.isEmpty
+            && (start < incident.firstOnset.addingTimeInterval(-reach)
+                || start > incident.lastOnset.addingTimeInterval(reach))
         {
             return nil
         }
@@ -131,7 +135,8 @@ extension Correlator {
             candidates.append(
                 Link(
                     score: Self.decay(hit.distance) * credible.factor,
-                    reason: "\(entity) depends on alerting \(hit.ref) (\(Self.hops(hit.distance)))\(credible.words)"))
+                    reason: "\(entity) depends on alerting \(hit.ref) (\(Self.hops(hit.distance)))\(credible.words)",
+                    via: hit.ref))
         }
         if let anyPath = incident.upstreams[entity] {
             // Both ends must be credible: this entity in trouble, and the alerting one below it too.
@@ -168,7 +173,7 @@ extension Correlator {
             )
             score *= ordered.factor
             words += ordered.words
-            candidates.append(Link(score: score, reason: words))
+            candidates.append(Link(score: score, reason: words, via: hit.ref))
         }
         if let org = sharedTenant(arrival.alert, incident) {
             let weight = tenantWeight(arrival, entity: entity)
@@ -186,6 +191,17 @@ extension Correlator {
         }
         let sameEntity = best.reason.hasPrefix("same entity")
         best.score *= timeFactor(gap: gap, sameEntity: sameEntity)
+        // Through a cause still in trouble at arrival, time runs from that trouble, not from the first alerts: a
+        // late member (a batch job's first run) fails on the same cause that is still failing.
+        for candidate in candidates {
+            guard let via = candidate.via, let causeGap = ongoing[via], causeGap < gap else { continue }
+            let score = candidate.score * timeFactor(gap: causeGap, sameEntity: false)
+            guard score > best.score else { continue }
+            best = candidate
+            best.score = score
+            best.reason += "; \(via) is still in trouble, which began \(Self.gapWords(causeGap)) from the incident's"
+            gap = causeGap
+        }
         if !arrival.symptoms.isEmpty && best.score < 1 {
             let theirs = incident.symptoms.values.reduce(into: Set<SignalType>()) { $0.formUnion($1) }
             if let common = arrival.symptoms.intersection(theirs).sorted(by: { $0.rawValue < $1.rawValue }).first {
@@ -206,6 +222,23 @@ extension Correlator {
         }
         best.reason += "; onset \(Self.gapWords(gap)) apart"
         return best
+    }
+
+    /// Upstreams of the arrival that the incident shares (alerting in it, or upstream of it) and whose fault is
+    /// still going at arrival, with the gap between the start of that trouble and the incident's nearest onset.
+    func ongoingCauses(_ arrival: AlertArrival, context: ArrivalContext, incident: IncidentRecord) -> [EntityRef:
+        TimeInterval]
+    {
+        var causes: [EntityRef: TimeInterval] = [:]
+        for hit in context.upstreams where arrival.ongoing.contains(hit.ref) {
+            guard incident.entities.contains(hit.ref) || incident.upstreams[hit.ref] != nil,
+                let began = arrival.onsets[hit.ref]
+            else { continue }
+            let onsets = incident.onsets + Array(incident.troubleOnsets.values)
+            guard let closest = onsets.map({ abs($0.timeIntervalSince(began)) }).min() else { continue }
+            causes[hit.ref] = closest
+        }
+        return causes
     }
 
     static func gapWords(_ gap: TimeInterval) -> String {

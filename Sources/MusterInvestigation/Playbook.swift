@@ -57,7 +57,8 @@ public struct Playbook: Hashable, Sendable {
     /// Consecutive anomalous samples that make an onset.
     public var sustain = 3
     /// A saturation signal that is a ratio (its baseline within 0...1) is exhausted at or above this
-    /// level whatever its baseline: a leak that grew for days shows no sudden change, but it is full.
+    /// level however slowly it got there: a leak that grew for days shows no sudden change, but it is full.
+    /// A baseline that already sat at the level without climbing is the resource's design operating point.
     public var exhaustedLevel = 0.9
     /// The baseline window's length, ending `baselineGap` before the first alert.
     public var baselineSpan: TimeInterval = 3 * 3600

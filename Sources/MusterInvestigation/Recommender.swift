@@ -40,11 +40,15 @@ struct Recommender {
     private func makeProposals(_ action: String, root: Hypothesis) -> [ActionProposal] {
         switch (action, root.kind) {
         case ("scale-out", .trafficSpike):
-            return capacityTargets(consumers(of: root)).map { scaleOut($0, measuredRatio: loadRatio()) }
+            return capacityTargets(consumers(of: root)).map {
+                scaleOut($0, measuredRatio: root.load?.ratio ?? loadRatio())
+            }
         case ("scale-out", _):
             return [scaleOut(root.entity, measuredRatio: nil)]
         case ("throttle", _):
-            guard ["customer", "org"].contains(root.entity.kind), isSpikeGoing else { return [] }
+            guard ["customer", "org"].contains(root.entity.kind), isSpikeGoing || root.load?.isGoing == true else {
+                return []
+            }
             let lagging = context.facts.alerting.contains { context.faults(of: $0).contains { $0.signal.type == .lag } }
             let until = lagging ? "while the consumers catch up" : "until the services it overloads recover"
             return [

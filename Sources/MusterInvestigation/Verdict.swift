@@ -36,6 +36,15 @@ public struct Hypothesis: Hashable, Codable, Sendable {
     public var evidence: [Evidence]
     /// Customers named by a traffic-spike attribution.
     public var customers: [EntityRef]
+    /// For a traffic spike read off a total that rose under the spike ratio (its source spiked alone): the
+    /// total's measured ratio and whether it is still up, which the recommendations size and time by.
+    public var load: Load?
+
+    /// A load measured outside the anomalous-load assessments.
+    public struct Load: Hashable, Codable, Sendable {
+        public var ratio: Double
+        public var isGoing: Bool
+    }
 
     /// A hypothesis as a check proposes it: its confidence is its raw score until the investigator calibrates it.
     public init(

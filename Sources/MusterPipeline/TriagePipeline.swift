@@ -88,6 +88,7 @@ public actor TriagePipeline {
             arrival.symptoms = probed.symptoms
             arrival.onsets = probed.onsets
             arrival.isLoadShifted = probed.isLoadShifted
+            arrival.ongoing = probed.ongoing
         }
         let decision = correlator.ingest(arrival)
         let what =

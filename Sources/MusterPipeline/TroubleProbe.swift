@@ -22,6 +22,8 @@ public actor TroubleProbe {
         var onset: Date?
         /// A load signal of it moved.
         var isLoadShifted = false
+        /// One of its faults is still going (not recovered).
+        var isOngoing = false
     }
     /// Upstreams per entity; cleared with `catalogChanged()`.
     private var upstreams: [EntityRef: [EntityRef]] = [:]
@@ -46,11 +48,16 @@ public actor TroubleProbe {
     /// Trouble of `entity` and each upstream at `now`, the anomalous signal types of `entity` itself, and when
     /// each one's trouble began (where its signals say).
     public func probe(_ entity: EntityRef, now: Date) async
-        -> (trouble: [EntityRef: Trouble], symptoms: Set<SignalType>, onsets: [EntityRef: Date], isLoadShifted: Bool)
+        -> (
+            trouble: [EntityRef: Trouble], symptoms: Set<SignalType>, onsets: [EntityRef: Date], isLoadShifted: Bool,
+            ongoing: Set<EntityRef>
+        )
     {
         var trouble: [EntityRef: Trouble] = [:]
         var onsets: [EntityRef: Date] = [:]
+        var ongoing: Set<EntityRef> = []
         let own = await assess(entity, now: now)
+        if own.isOngoing { ongoing.insert(entity) }
         trouble[entity] = own.trouble
         onsets[entity] = own.onset
         if upstreams[entity] == nil {
@@ -60,8 +67,9 @@ public actor TroubleProbe {
             let probed = await assess(upstream, now: now)
             trouble[upstream] = probed.trouble
             onsets[upstream] = probed.onset
+            if probed.isOngoing { ongoing.insert(upstream) }
         }
-        return (trouble, own.symptoms, onsets, own.isLoadShifted)
+        return (trouble, own.symptoms, onsets, own.isLoadShifted, ongoing)
     }
 
     private func assess(_ ref: EntityRef, now: Date) async -> Probed {
@@ -82,7 +90,8 @@ public actor TroubleProbe {
             if let fault = faults.first {
                 result = Probed(
                     trouble: .anomalous(Self.words(fault)),
-                    symptoms: Set(faults.map(\.signal.type)), onset: Self.onset(of: faults))
+                    symptoms: Set(faults.map(\.signal.type)), onset: Self.onset(of: faults),
+                    isOngoing: faults.contains { $0.recoveredAt == nil })
             } else if let load = loads.first {
                 result = Probed(
                     trouble: .loadShift("\(load.signal.name) \(SignalAssessment.format(load.ratio))x"), symptoms: [])

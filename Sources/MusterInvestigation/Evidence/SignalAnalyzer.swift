@@ -18,7 +18,10 @@ public struct SignalAnalyzer: Sendable {
     public var sustain = 3
     /// A run still going at the instant assessed counts with this many samples (it cannot be longer yet).
     public var minimumOpenRun = 2
-    /// A saturation ratio (baseline within 0...1) at or above this is exhausted whatever its baseline.
+    /// A saturation ratio (baseline within 0...1) at or above this is exhausted however little it moved, unless
+    /// its baseline already sat at or above it without climbing: a resource that runs there by design (an LRU
+    /// cache kept at maxmemory) is judged by the ordinary deviation rules, as its usual operating point is no
+    /// failure. A baseline that climbs into the level (a slow leak) still counts.
     public var exhaustedLevel = 0.9
     /// Baseline window: this long, ending `baselineGap` before the incident's reference instant.
     public var baselineSpan: TimeInterval = 3 * 3600
@@ -56,7 +59,10 @@ public struct SignalAnalyzer: Sendable {
         let current = recent[recent.count / 2]
         let windowStart = reference.addingTimeInterval(-lookBack)
         let window = samples.filter { $0.time >= windowStart }
-        let flags = window.map { isAnomalous($0.value, baseline: baseline, type: signal.type) }
+        let atOperatingPoint = isSteadyAtExhaustedLevel(baselineSamples, baseline: baseline, type: signal.type)
+        let flags = window.map {
+            isAnomalous($0.value, baseline: baseline, type: signal.type, atOperatingPoint: atOperatingPoint)
+        }
         // The onset of the latest episode: a failure that recovered and came back belongs to this incident by
         // its second start. Runs split by a short dip (up to `sustain - 1` normal samples) are one episode.
         var onsetIndex: Int?
@@ -120,7 +126,20 @@ public struct SignalAnalyzer: Sendable {
         }
     }
 
-    func isAnomalous(_ value: Double, baseline: Baseline, type: SignalType) -> Bool {
+    /// A saturation baseline that sits at or above `exhaustedLevel` and is not climbing: its later half's median
+    /// is within half a robust sigma of its earlier half's.
+    func isSteadyAtExhaustedLevel(_ samples: [Sample], baseline: Baseline, type: SignalType) -> Bool {
+        guard type == .saturation, baseline.median >= exhaustedLevel, baseline.median <= 1, samples.count >= 4 else {
+            return false
+        }
+        let half = samples.count / 2
+        guard let early = SeriesMath.median(samples.prefix(half).map(\.value)),
+            let late = SeriesMath.median(samples.suffix(samples.count - half).map(\.value))
+        else { return false }
+        return late - early <= 0.5 * baseline.sigma
+    }
+
+    func isAnomalous(_ value: Double, baseline: Baseline, type: SignalType, atOperatingPoint: Bool = false) -> Bool {
         switch type {
         case .health:
             return baseline.median >= 0.5 && value < 0.5
@@ -128,7 +147,9 @@ public struct SignalAnalyzer: Sendable {
             let median = baseline.median
             let ratioOK = median <= 0 ? value > 0 : (value / median >= loadRatio || value / median <= 1 / loadRatio)
             return ratioOK && abs(value - median) > sigmas * baseline.sigma
-        case .saturation where baseline.median >= 0 && baseline.median <= 1 && value >= exhaustedLevel && value <= 1.5:
+        case .saturation
+        where !atOperatingPoint && baseline.median >= 0 && baseline.median <= 1 && value >= exhaustedLevel
+            && value <= 1.5:
             return true
         default:
             let median = baseline.median

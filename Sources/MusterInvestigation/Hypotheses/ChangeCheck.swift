@@ -79,21 +79,36 @@ struct ChangeCheck: HypothesisCheck {
         return nil
     }
 
-    /// An upstream of `target` whose own fault began no later than `onset` and was still going then, if any.
-    private func failedFirst(upstreamOf target: EntityRef, before onset: Date, context: InvestigationContext)
-        -> (ref: EntityRef, fault: SignalAssessment)?
-    {
+    /// An upstream of `target` whose own fault began before `onset` and was still going then, if any.
+    ///
+    /// Onsets in the same sample (within `Self.sameSample`) establish no order, and the change breaks the tie:
+    /// when it came before both, the upstream counts as first only when its fault began before the change too
+    /// (a change that makes every lookup miss stampedes its cache in the very minute its own signals turn bad),
+    /// or when undoing the change (a rollback, a config revert) was already tried and did not help.
+    static func failedFirst(
+        upstreamOf target: EntityRef, before onset: Date, changedAt: Date, context: InvestigationContext
+    ) -> (ref: EntityRef, fault: SignalAssessment)? {
         let upstreams = context.lake.dependencies(of: target, depth: context.playbook.upstreamDepth, asOf: nil)
+        lazy var undoneInVain = ActionJudge(context: context).judge().avoid.contains {
+            $0.target == target && Self.undoing.contains($0.action)
+        }
         for hit in upstreams {
             // A fault that was over before `onset` did not pass anything on.
-            if let fault = context.faults(of: hit.ref).first, let start = fault.onset, start <= onset,
+            guard let fault = context.faults(of: hit.ref).first, let start = fault.onset,
                 fault.recoveredAt.map({ $0 > onset }) ?? true
-            {
+            else { continue }
+            if start <= onset.addingTimeInterval(-sameSample) || start <= onset && (start < changedAt || undoneInVain) {
                 return (hit.ref, fault)
             }
         }
         return nil
     }
+
+    /// Two onsets this close fell in the same sample of a one-minute scrape: neither is known to be first.
+    static let sameSample: TimeInterval = 60
+
+    /// The actions that undo a deploy or a change.
+    static let undoing: Set<String> = ["rollback", "config-revert"]
 
     /// The alerting readers of the shared resource `target` writes to, when `target` is such a producer (a
     /// sibling: neither alerting nor upstream of them).
@@ -140,7 +155,9 @@ struct ChangeCheck: HypothesisCheck {
                 Evidence(
                     "\(target): \(aligned.summary), \(DurationText.format(max(0, aligned.onset!.timeIntervalSince(candidate.at)))) after it"
                 ))
-            if let upstream = failedFirst(upstreamOf: target, before: aligned.onset!, context: context) {
+            if let upstream = Self.failedFirst(
+                upstreamOf: target, before: aligned.onset!, changedAt: candidate.at, context: context)
+            {
                 score *= 0.45
                 evidence.append(
                     Evidence(
@@ -163,7 +180,9 @@ struct ChangeCheck: HypothesisCheck {
             evidence.append(
                 Evidence("\(target) writes to \(shared), read by \(context.coverageWords(readers)); " + words))
             let readersFailed = readers.compactMap { context.faultOnset(of: $0) }.min() ?? symptoms
-            if let upstream = failedFirst(upstreamOf: target, before: readersFailed, context: context) {
+            if let upstream = Self.failedFirst(
+                upstreamOf: target, before: readersFailed, changedAt: candidate.at, context: context)
+            {
                 // What it writes to (or what that runs on) failed first: the readers fail with it, not with the change.
                 score *= 0.45
                 evidence.append(

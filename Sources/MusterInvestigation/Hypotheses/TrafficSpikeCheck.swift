@@ -20,8 +20,55 @@ struct TrafficSpikeCheck: HypothesisCheck {
                     results.append(hypothesis)
                 }
             }
+            for total in assessments where total.signal.type == .load && total.signal.breakdown != nil {
+                guard !(total.isAnomalous && total.ratio >= context.playbook.spikeRatio),
+                    let led = try await sourceLed(total, of: ref, context: context), let onset = led.load.onset,
+                    onset <= symptoms.addingTimeInterval(120),
+                    var hypothesis = try await judge(led.load, of: ref, onset: onset, context: context),
+                    hypothesis.entity != ref
+                else { continue }
+                hypothesis.evidence.insert(Evidence(led.words), at: 1)
+                hypothesis.load = Hypothesis.Load(ratio: led.load.ratio, isGoing: led.load.recoveredAt == nil)
+                results.append(hypothesis)
+            }
         }
         return results
+    }
+
+    /// A total that rose by less than the spike ratio, yet clearly (the deviation rule: `sigmas` and
+    /// `relativeChange`), while one of its breakdown sources spiked on its own: a large steady source (a whale
+    /// customer) dilutes the total's ratio, not the spike. The total re-read as a change from that onset, with
+    /// the words that say so; the attribution must then still name one source behind most of the increase.
+    private func sourceLed(_ total: SignalAssessment, of ref: EntityRef, context: InvestigationContext) async throws
+        -> (load: SignalAssessment, words: String)?
+    {
+        let facts = context.facts
+        let analyzer = SignalAnalyzer(playbook: context.playbook)
+        var relaxed = analyzer
+        relaxed.loadRatio = 1 + context.playbook.relativeChange
+        guard
+            let change = await relaxed.assess(
+                total.signal, of: ref, reference: facts.firstOnset, now: facts.now, source: context.metrics),
+            change.isAnomalous, change.peak > change.baseline
+        else { return nil }
+        let from = facts.firstOnset.addingTimeInterval(-(analyzer.baselineSpan + analyzer.baselineGap))
+        let groups = try await context.metrics.breakdown(of: total.signal, from: from, to: facts.now)
+        var spiking: [(key: String, ratio: Double)] = []
+        for (key, samples) in groups {
+            guard
+                let own = analyzer.assess(
+                    samples.filter { $0.time <= facts.now }, signal: total.signal, entity: ref,
+                    reference: facts.firstOnset),
+                own.isAnomalous, own.peak > own.baseline, own.ratio >= context.playbook.spikeRatio
+            else { continue }
+            spiking.append((key, own.ratio))
+        }
+        guard let top = spiking.max(by: { $0.ratio < $1.ratio }) else { return nil }
+        let label = total.signal.breakdown ?? "source"
+        let words =
+            "the total rose \(SignalAssessment.format(change.ratio))x, under the \(SignalAssessment.format(context.playbook.spikeRatio))x "
+            + "of a spike, but \(label)=\(top.key) alone rose \(SignalAssessment.format(top.ratio))x: a steady large source dilutes the total"
+        return (change, words)
     }
 
     private func judge(_ load: SignalAssessment, of ref: EntityRef, onset: Date, context: InvestigationContext)

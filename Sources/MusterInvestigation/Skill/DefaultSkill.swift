@@ -29,7 +29,9 @@ public enum DefaultSkill {
         3. For every signal of those entities, compare the last hours with a 3-hour baseline that ends
            30 minutes before the first alert. A signal is anomalous when it sits more than 5 robust standard
            deviations and more than 30% away from its baseline median, in the bad direction, for 3 samples in
-           a row (load: a factor of 2 up or down). The first of those samples is the onset.
+           a row (load: a factor of 2 up or down). The first of those samples is the onset. A saturation ratio at
+           or above 0.9 (`exhausted_level`) is anomalous however little it moved, unless its baseline already sat
+           there without climbing (a cache kept full by design): then only the deviation rule applies.
 
         ## 2. Pursue the hypotheses
 
@@ -38,7 +40,10 @@ public enum DefaultSkill {
         - **traffic-spike**: a load signal on an alerting entity, an upstream or a producer beside the
           consumers rose by 2x or more before the symptoms. Split the increase by its breakdown label
           (`org`): an org or customer behind 60% or more of it is the source, when its traffic grew by 2x more
-          than the rest's (every org growing alike, as with client retries, names no source). A load without a
+          than the rest's (every org growing alike, as with client retries, names no source). A total that rose
+          clearly (the deviation rule above) but by less than 2x counts too when one of its breakdown values rose
+          2x or more on its own and explains 60% of the increase: a large steady customer dilutes the total's
+          ratio, not the spike. A load without a
           breakdown is split by the breakdown of a caller in front of it, even when that caller's total barely
           moved (a small tenant sending heavy requests). A load that rose
           only after the symptoms is weak: failing calls are retried. A source that is a service (a caller) deployed
@@ -46,7 +51,9 @@ public enum DefaultSkill {
         - **deployment** and **config-change**: a deploy or change in the 6 hours before the symptoms on an
           alerting entity, an upstream or a producer beside the consumers. It counts when that entity's own
           signals turned bad within 30 minutes after it, or, for a producer, when every alerting reader of what it
-          writes did; flat signals or a late onset are evidence against.
+          writes did; flat signals or a late onset are evidence against, and so is an upstream of it that failed
+          first. Onsets in the same sample give no order: the change, which came before both, keeps the lead,
+          unless undoing it (a rollback, a revert) was already tried and did not help.
         - **dependency** / **infrastructure**: an upstream whose signals turned bad before those of the
           services below it. It is infrastructure when its `type` names a cluster, node, broker, host or zone.
         - **saturation**: only when an alerting entity's own saturation signal is anomalous. A stronger
@@ -108,7 +115,7 @@ public enum DefaultSkill {
           error_floor: 0          # ... and an errors signal by at least this much (0.01 ignores 1-in-1000 errors on a zero baseline)
           load_ratio: 2           # a load change counts at this factor up or down
           sustain: 3              # consecutive anomalous samples that make an onset (a blip is not one)
-          exhausted_level: 0.9    # a saturation ratio at or above this is exhausted, however slowly it got there
+          exhausted_level: 0.9    # saturation at or above this is exhausted, unless its baseline sat there, steady
           confidence_bar: 0.5     # below this calibrated probability of the top hypothesis Muster abstains (see calibration)
           tentative_bar: 0.15     # from this probability up, the best candidate's actions are offered as tentative
           spike_ratio: 2          # a traffic spike is a load increase by this factor

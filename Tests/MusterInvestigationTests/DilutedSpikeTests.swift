@@ -1,0 +1,69 @@
+import Foundation
+import MusterLake
+import MusterModel
+import MusterTelemetry
+import Testing
+
+@testable import MusterInvestigation
+
+/// A source that spiked on its own behind a total that a large steady source keeps under the spike ratio.
+struct DilutedSpikeTests {
+    let t0 = Date(timeIntervalSince1970: 1_800_000_000)
+    let worker = EntityRef(kind: "service", id: "worker")
+    let customer = EntityRef(kind: "customer", id: "quill")
+
+    func world(small: Double, whale: Double) throws -> (ContextLake, MetricStore) {
+        let lake = ContextLake.inMemory()
+        let team = EntityRef(kind: "team", id: "t")
+        let requests: JSONValue = .object([
+            "name": .string("requests"), "type": .string("load"), "metric": .string("requests"),
+            "breakdown": .string("org"),
+        ])
+        let latency: JSONValue = .object([
+            "name": .string("latency"), "type": .string("latency"), "metric": .string("latency"),
+        ])
+        try lake.upsert(
+            [
+                Entity(ref: team), Entity(ref: customer),
+                Entity(ref: EntityRef(kind: "org", id: "o-small"), relations: ["belongsTo": [customer]]),
+                Entity(
+                    ref: worker, properties: ["signals": .array([requests, latency])], relations: ["ownedBy": [team]]),
+            ], at: t0.addingTimeInterval(-86_400))
+        let store = MetricStore()
+        for minute in -240...3 {
+            let time = t0.addingTimeInterval(Double(minute) * 60)
+            let jitter = 1 + 0.02 * Double((minute * 7919) % 5 - 2)
+            let spiking = minute >= -6
+            store.append("latency", labels: [:], time: time, value: (spiking ? 2.0 : 0.1) * jitter, kind: .gauge)
+            let quill = 5 * (spiking ? small : 1)
+            store.append("requests", labels: ["org": "o-small"], time: time, value: quill * jitter, kind: .gauge)
+            let big = 150 * (spiking ? whale : 1)
+            store.append("requests", labels: ["org": "o-whale"], time: time, value: big * jitter, kind: .gauge)
+        }
+        return (lake, store)
+    }
+
+    func investigate(_ lake: ContextLake, _ store: MetricStore) async -> Verdict {
+        let alert = Alert(
+            source: .generic, sourceID: "a", dedupKey: "a", status: .firing, title: "worker slow", severity: .critical,
+            startedAt: t0, receivedAt: t0)
+        let facts = IncidentFacts(
+            id: IncidentID(1), now: t0.addingTimeInterval(120), firstOnset: t0, alerting: [worker], alerts: [alert])
+        return await Investigator(lake: lake, metrics: store).investigate(facts)
+    }
+
+    /// 155 -> 255 in all (1.65x) because one small org went 21x while the whale stayed flat: the small org is
+    /// the source. A small org that tripled but barely moved the total, or a rise every org shares, names none.
+    @Test(arguments: [(21.0, 1.0, true), (3.0, 1.0, false), (1.9, 1.9, false)])
+    func aSpikeDilutedByAWhaleStillNamesItsSource(small: Double, whale: Double, isNamed: Bool) async throws {
+        let (lake, store) = try world(small: small, whale: whale)
+        let verdict = await investigate(lake, store)
+        let spike = verdict.hypotheses.first { $0.kind == .trafficSpike && $0.entity == customer }
+        #expect((spike != nil) == isNamed)
+        guard isNamed else { return }
+        #expect(verdict.rootCause?.entity == customer)
+        // Sized and timed by the total's measured rise, still going: throttle the source.
+        #expect(verdict.rootCause?.load?.isGoing == true)
+        #expect(verdict.actions.contains { $0.action == "throttle" && $0.target == customer })
+    }
+}

@@ -1,0 +1,34 @@
+import Foundation
+import MusterModel
+import MusterTelemetry
+import Testing
+
+@testable import MusterInvestigation
+
+/// Saturation judged against the resource's own operating point.
+struct SignalAnalyzerTests {
+    let t0 = Date(timeIntervalSince1970: 1_800_000_000)
+    let cache = EntityRef(kind: "resource", id: "cache")
+
+    func samples(_ value: (Int) -> Double) -> [Sample] {
+        (-180...10).map { Sample(time: t0.addingTimeInterval(Double($0) * 60), value: value($0)) }
+    }
+
+    /// Reaching the exhausted level from below is a fault however little it moved; a resource that runs at
+    /// that level all along (an LRU cache kept full by design) is not failing, unless it moves well off it.
+    @Test(arguments: [(0.85, 0.93, true), (0.925, 0.93, false), (0.925, 0.925, false), (0.3, 0.35, false)])
+    func theExhaustedLevelCountsOnlyWhenReachedFromBelow(before: Double, after: Double, isAnomalous: Bool) {
+        let series = samples { $0 >= -5 ? after : before }
+        let spec = SignalSpec(name: "memory", type: .saturation, metric: "memory")
+        let assessment = SignalAnalyzer().assess(series, signal: spec, entity: cache, reference: t0)
+        #expect(assessment?.isAnomalous == isAnomalous)
+    }
+
+    /// A baseline that climbs into the exhausted level (a leak over days) is no design operating point.
+    @Test func aBaselineClimbingIntoTheExhaustedLevelStillCounts() {
+        let series = samples { 0.96 + 0.0002 * Double($0) }
+        let spec = SignalSpec(name: "memory", type: .saturation, metric: "memory")
+        let assessment = SignalAnalyzer().assess(series, signal: spec, entity: cache, reference: t0)
+        #expect(assessment?.isAnomalous == true)
+    }
+}
