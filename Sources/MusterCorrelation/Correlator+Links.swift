@@ -78,8 +78,14 @@ extension Correlator {
             }
             if arrival.trouble[hit.ref]?.isAnomalous == true || alerting { troubled.append((hit.ref, hit.distance)) }
         }
+        // A troubled upstream with a recent change of its own has its own explanation: it is no silent hop.
+        var beneath: [EntityRef: Set<EntityRef>] = [:]
+        for hit in troubled where !recentlyChanged(hit.ref, now: now) {
+            beneath[hit.ref] = Set(self.upstreams(of: hit.ref).filter { $0.distance == 1 }.map(\.ref))
+        }
         return ArrivalContext(
-            entity: entity, upstreams: upstreams, causes: causes, quietHubs: quietHubs, troubled: troubled)
+            entity: entity, upstreams: upstreams, causes: causes, quietHubs: quietHubs, troubled: troubled,
+            upstreamsOfTroubled: beneath)
     }
 
     func isAlerting(_ ref: EntityRef) -> Bool {
@@ -213,15 +219,34 @@ extension Correlator {
             best.score *= 0.4
             best.reason += "; \(entity)'s own signals are normal"
         }
-        // An alert explained by a troubled upstream the incident does not share belongs elsewhere.
+        // An alert explained by a troubled upstream the incident does not share belongs elsewhere, unless that
+        // upstream is itself a silent hop between the alert and a cause the incident shares.
         if !sameEntity {
             let alternative =
-                context.troubled.filter { !sharedCauses.contains($0.ref) && !incident.entities.contains($0.ref) }
+                context.troubled.filter {
+                    !sharedCauses.contains($0.ref) && !incident.entities.contains($0.ref)
+                        && !isHop($0.ref, towards: sharedCauses, arrival: arrival, context: context)
+                }
                 .map { Self.decay($0.distance) }.max() ?? 0
             if alternative >= best.score + 0.25 { return nil }
         }
         best.reason += "; onset \(Self.gapWords(gap)) apart"
         return best
+    }
+
+    /// Whether the troubled upstream `ref`, unchanged of late, calls one of `causes` directly and turned bad no
+    /// earlier than it (by more than `causeLead`), both onsets known: then its trouble is the cause's, passed on,
+    /// not a cause of its own.
+    func isHop(_ ref: EntityRef, towards causes: Set<EntityRef>, arrival: AlertArrival, context: ArrivalContext)
+        -> Bool
+    {
+        guard let beneath = context.upstreamsOfTroubled[ref] else { return false }
+        return causes.contains { cause in
+            guard beneath.contains(cause) else { return false }
+            // Without both onsets (a cause with no signals) nothing shows the trouble was passed on.
+            guard let mine = arrival.onsets[ref], let theirs = arrival.onsets[cause] else { return false }
+            return mine >= theirs.addingTimeInterval(-policy.causeLead)
+        }
     }
 
     /// Upstreams of the arrival that the incident shares (alerting in it, or upstream of it) and whose fault is
@@ -286,6 +311,8 @@ struct ArrivalContext {
     var quietHubs: Set<EntityRef>
     /// Upstreams that are anomalous or alerting, with their distance.
     var troubled: [(ref: EntityRef, distance: Int)]
+    /// The direct dependencies of each troubled upstream without a recent change (to tell a hop from a cause).
+    var upstreamsOfTroubled: [EntityRef: Set<EntityRef>] = [:]
 
     func isQuietHub(_ ref: EntityRef) -> Bool { quietHubs.contains(ref) }
 }
