@@ -224,6 +224,25 @@ struct InvestigatorTests {
         #expect(verdict.avoid.map(\.action) == (steady ? [] : [action]))
     }
 
+    /// Alerts minutes after a change of the alerting service, with every signal flat: the change may have made
+    /// the alerts (a lowered threshold), so it is the tentative candidate. Two hours earlier it explains nothing.
+    @Test(arguments: [(-180.0, true), (-7200, false)])
+    func aChangeBeforeAlertsWithNothingMovingIsATentativeCause(changedAt: TimeInterval, isCandidate: Bool)
+        async throws
+    {
+        let (lake, store) = try world(apiErrors: { _ in 0.002 }, dbLatency: { _ in 0.01 })
+        try lake.record(Change(target: api, at: t0.addingTimeInterval(changedAt), summary: "alert threshold lowered"))
+        let verdict = await investigate(lake, store)
+        let change = verdict.hypotheses.first { $0.kind == .configChange && $0.entity == api }
+        let movedNothing = change?.evidence.contains { $0.text.contains("may come from the change itself") } ?? false
+        #expect(movedNothing == isCandidate)
+        if isCandidate {
+            #expect(verdict.hypotheses.first?.kind == .configChange)
+            #expect((change?.confidence ?? 0) >= Playbook.standard.tentativeBar)
+            #expect((change?.confidence ?? 1) < Playbook.standard.confidenceBar)
+        }
+    }
+
     /// An alert that maps to no entity still engages the team its `team` label names, when the lake knows it.
     @Test(arguments: [("t", ["team:t"]), ("nobody", [])])
     func anUnmappedAlertEngagesTheTeamItsLabelNames(label: String, teams: [String]) async throws {

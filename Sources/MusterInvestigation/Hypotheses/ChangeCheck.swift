@@ -197,6 +197,16 @@ struct ChangeCheck: HypothesisCheck {
                 Evidence(
                     "\(target)'s \(late.signal.name) turned bad only \(DurationText.format(onset.timeIntervalSince(candidate.at))) after it, with the other symptoms",
                     against: true))
+        } else if !own.isEmpty, lead <= 15 * 60, coverage >= 1, context.facts.alerting.contains(target),
+            context.assessments.keys.allSatisfy({ context.faults(of: $0).isEmpty })
+        {
+            // Alerts right after a change of the alerting entity itself, and no signal in scope moved: the change
+            // may have made the alerts (a lowered threshold, a new rule) rather than an outage. Never a certainty.
+            score = 0.6
+            evidence.append(
+                Evidence(
+                    "no signal of \(target) or around it moved: the alerts may come from the change itself "
+                        + "(an alert rule or threshold), not from an outage"))
         } else if !own.isEmpty {
             score = 0.08
             let flat = own.filter { $0.signal.type != .load }.first ?? own[0]

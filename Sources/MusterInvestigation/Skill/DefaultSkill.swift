@@ -54,6 +54,9 @@ public enum DefaultSkill {
           writes did; flat signals or a late onset are evidence against, and so is an upstream of it that failed
           first. Onsets in the same sample give no order: the change, which came before both, keeps the lead,
           unless undoing it (a rollback, a revert) was already tried and did not help.
+          A change of the alerting entity itself less than 15 minutes before alerts that every signal in scope
+          contradicts (nothing moved) may have made the alerts (a lowered threshold): a tentative candidate, never
+          a confident one.
         - **dependency** / **infrastructure**: an upstream whose signals turned bad before those of the
           services below it. It is infrastructure when its `type` names a cluster, node, broker, host or zone.
         - **saturation**: only when an alerting entity's own saturation signal is anomalous. A stronger
