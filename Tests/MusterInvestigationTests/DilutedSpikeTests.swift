@@ -12,13 +12,19 @@ struct DilutedSpikeTests {
     let worker = EntityRef(kind: "service", id: "worker")
     let customer = EntityRef(kind: "customer", id: "quill")
 
-    func world(small: Double, whale: Double) throws -> (ContextLake, MetricStore) {
+    /// Requests broken down by `org` (keys `o-small`, `o-whale`), or by customer id (keys `quill`, `whale`).
+    func world(small: Double, whale: Double, byCustomer: Bool = false) throws -> (ContextLake, MetricStore) {
         let lake = ContextLake.inMemory()
         let team = EntityRef(kind: "team", id: "t")
-        let requests: JSONValue = .object([
+        var requests: [String: JSONValue] = [
             "name": .string("requests"), "type": .string("load"), "metric": .string("requests"),
             "breakdown": .string("org"),
-        ])
+        ]
+        if byCustomer {
+            requests["breakdown"] = .string("account")
+            requests["breakdown_kind"] = .string("customer")
+        }
+        let (label, smallKey, whaleKey) = byCustomer ? ("account", "quill", "whale") : ("org", "o-small", "o-whale")
         let latency: JSONValue = .object([
             "name": .string("latency"), "type": .string("latency"), "metric": .string("latency"),
         ])
@@ -27,7 +33,8 @@ struct DilutedSpikeTests {
                 Entity(ref: team), Entity(ref: customer),
                 Entity(ref: EntityRef(kind: "org", id: "o-small"), relations: ["belongsTo": [customer]]),
                 Entity(
-                    ref: worker, properties: ["signals": .array([requests, latency])], relations: ["ownedBy": [team]]),
+                    ref: worker, properties: ["signals": .array([.object(requests), latency])],
+                    relations: ["ownedBy": [team]]),
             ], at: t0.addingTimeInterval(-86_400))
         let store = MetricStore()
         for minute in -240...3 {
@@ -36,9 +43,9 @@ struct DilutedSpikeTests {
             let spiking = minute >= -6
             store.append("latency", labels: [:], time: time, value: (spiking ? 2.0 : 0.1) * jitter, kind: .gauge)
             let quill = 5 * (spiking ? small : 1)
-            store.append("requests", labels: ["org": "o-small"], time: time, value: quill * jitter, kind: .gauge)
+            store.append("requests", labels: [label: smallKey], time: time, value: quill * jitter, kind: .gauge)
             let big = 150 * (spiking ? whale : 1)
-            store.append("requests", labels: ["org": "o-whale"], time: time, value: big * jitter, kind: .gauge)
+            store.append("requests", labels: [label: whaleKey], time: time, value: big * jitter, kind: .gauge)
         }
         return (lake, store)
     }
@@ -65,5 +72,15 @@ struct DilutedSpikeTests {
         // Sized and timed by the total's measured rise, still going: throttle the source.
         #expect(verdict.rootCause?.load?.isGoing == true)
         #expect(verdict.actions.contains { $0.action == "throttle" && $0.target == customer })
+    }
+
+    /// A breakdown whose keys are customer ids names the customer itself as the one affected, as an org
+    /// breakdown names the customer its org belongs to.
+    @Test(arguments: [false, true])
+    func theSourceCustomerIsNamedWhateverTheBreakdownKeys(byCustomer: Bool) async throws {
+        let (lake, store) = try world(small: 21, whale: 1, byCustomer: byCustomer)
+        let verdict = await investigate(lake, store)
+        #expect(verdict.rootCause?.entity == customer)
+        #expect(verdict.customers == [customer])
     }
 }

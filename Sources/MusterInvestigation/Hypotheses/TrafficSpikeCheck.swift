@@ -234,9 +234,10 @@ struct TrafficSpikeCheck: HypothesisCheck {
             }
             let keys = candidate.entity.kind == kind ? "" : " (\(candidate.keys.sorted().joined(separator: ", ")))"
             evidence.append(Evidence("\(candidate.entity)\(keys) explains \(percent)% of the increase"))
+            // A customer is its own customer; an org (or whatever the breakdown names) belongs to one.
             let customers =
-                candidate.entity.kind == kind
-                ? context.lake.related(candidate.entity, by: Relation.belongsTo, asOf: nil) : [candidate.entity]
+                candidate.entity.kind == "customer" || candidate.entity.kind != kind
+                ? [candidate.entity] : context.lake.related(candidate.entity, by: Relation.belongsTo, asOf: nil)
             return Attribution(entity: candidate.entity, share: share, customers: customers, evidence: evidence)
         }
         evidence.append(Evidence("no single \(kind) explains most of the increase", against: true))
