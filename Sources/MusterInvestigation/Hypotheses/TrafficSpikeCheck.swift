@@ -32,6 +32,36 @@ struct TrafficSpikeCheck: HypothesisCheck {
                 results.append(hypothesis)
             }
         }
+        results += try await spikesInFrontOfProducers(context)
+        return results
+    }
+
+    /// A service upstream of or beside the alerting entities (a producer) that measures no load of its own: a
+    /// spike shows on its callers (a gateway in front of it) instead, and reaches the alerting entities through
+    /// the producer and what it writes.
+    private func spikesInFrontOfProducers(_ context: InvestigationContext) async throws -> [Hypothesis] {
+        let analyzer = SignalAnalyzer(playbook: context.playbook)
+        let facts = context.facts
+        var results: [Hypothesis] = []
+        let producers = Set(context.siblings.keys).union(context.upstreams.keys).filter { $0.kind == "service" }
+        for producer in producers.sorted(by: { $0.description < $1.description })
+        where !(context.assessments[producer] ?? []).contains(where: { $0.signal.type == .load }) {
+            for hit in context.lake.dependents(of: producer, depth: 1, asOf: nil)
+            where context.assessments[hit.ref] == nil {
+                let signals = context.lake.entity(hit.ref, asOf: nil)?.signals ?? []
+                for signal in signals where signal.type == .load {
+                    guard
+                        let load = await analyzer.assess(
+                            signal, of: hit.ref, reference: facts.firstOnset, now: facts.now, source: context.metrics),
+                        load.isAnomalous, load.peak > load.baseline, load.ratio >= context.playbook.spikeRatio,
+                        let onset = load.onset, onset <= context.symptomOnset.addingTimeInterval(120),
+                        let hypothesis = try await judge(
+                            load, of: hit.ref, onset: onset, via: producer, context: context)
+                    else { continue }
+                    results.append(hypothesis)
+                }
+            }
+        }
         return results
     }
 
@@ -71,17 +101,23 @@ struct TrafficSpikeCheck: HypothesisCheck {
         return (change, words)
     }
 
-    private func judge(_ load: SignalAssessment, of ref: EntityRef, onset: Date, context: InvestigationContext)
-        async throws -> Hypothesis?
-    {
-        var covered = context.covered(by: ref)
+    /// The hypothesis for a spike of `load` on `ref`; `producer` when `ref` is a caller in front of a producer
+    /// beside the consumers, which then carries the spike to them.
+    private func judge(
+        _ load: SignalAssessment, of ref: EntityRef, onset: Date, via producer: EntityRef? = nil,
+        context: InvestigationContext
+    ) async throws -> Hypothesis? {
+        let anchor = producer ?? ref
+        var covered = context.covered(by: anchor)
         var relation = "upstream of or beside"
         // A producer loads what it writes to: the alerting entities below its resources are covered too.
-        let written = context.lake.related(ref, by: Relation.dependsOn, asOf: nil).filter { $0.kind == "resource" }
+        let written = context.lake.related(anchor, by: Relation.dependsOn, asOf: nil).filter { $0.kind == "resource" }
         for resource in written { covered.formUnion(context.upstreams[resource]?.below ?? []) }
-        if let shared = context.siblings[ref] {
+        if let shared = context.siblings[anchor] {
             covered.formUnion(context.upstreams[shared]?.below ?? [])
-            relation = "writing to \(shared), which is shared with"
+            relation =
+                producer.map { "calling \($0), which writes to \(shared), shared with" }
+                ?? "writing to \(shared), which is shared with"
         }
         let isSelf = context.facts.alerting.contains(ref)
         guard !covered.isEmpty else { return nil }
