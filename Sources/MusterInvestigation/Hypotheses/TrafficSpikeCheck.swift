@@ -36,14 +36,14 @@ struct TrafficSpikeCheck: HypothesisCheck {
         return results
     }
 
-    /// A service upstream of or beside the alerting entities (a producer) that measures no load of its own: a
-    /// spike shows on its callers (a gateway in front of it) instead, and reaches the alerting entities through
-    /// the producer and what it writes.
+    /// A service upstream of the alerting entities (a producer they read from) that measures no load of its own:
+    /// a spike shows on its callers (a gateway in front of it) instead, and reaches the alerting entities through
+    /// the producer and what it writes. (A producer beside them is found only by its load signal, so it has one.)
     private func spikesInFrontOfProducers(_ context: InvestigationContext) async throws -> [Hypothesis] {
         let analyzer = SignalAnalyzer(playbook: context.playbook)
         let facts = context.facts
         var results: [Hypothesis] = []
-        let producers = Set(context.siblings.keys).union(context.upstreams.keys).filter { $0.kind == "service" }
+        let producers = context.upstreams.keys.filter { $0.kind == "service" }
         for producer in producers.sorted(by: { $0.description < $1.description })
         where !(context.assessments[producer] ?? []).contains(where: { $0.signal.type == .load }) {
             for hit in context.lake.dependents(of: producer, depth: 1, asOf: nil)
@@ -115,10 +115,9 @@ struct TrafficSpikeCheck: HypothesisCheck {
         for resource in written { covered.formUnion(context.upstreams[resource]?.below ?? []) }
         if let shared = context.siblings[anchor] {
             covered.formUnion(context.upstreams[shared]?.below ?? [])
-            relation =
-                producer.map { "calling \($0), which writes to \(shared), shared with" }
-                ?? "writing to \(shared), which is shared with"
+            relation = "writing to \(shared), which is shared with"
         }
+        if let producer { relation = "in front of \(producer), upstream of" }
         let isSelf = context.facts.alerting.contains(ref)
         guard !covered.isEmpty else { return nil }
         let coverage = Double(covered.count) / Double(context.alertingCount)
