@@ -21,8 +21,10 @@ struct ActionJudge {
         let actions = context.lake.actions(on: examined, from: from, to: facts.now)
         var avoid: [AvoidAdvice] = []
         var tried: [String] = []
-        let instants = actions.map(\.at).sorted()
         for action in actions {
+            // Only an action that can move the same symptom shares its window: on the same entity, or on one
+            // it depends on or that depends on it (a restart of another team's worker does not).
+            let instants = actions.filter { related($0.target, action.target) }.map(\.at).sorted()
             let label = "\(action.name) of \(action.target) at \(Timestamp.clockTime(action.at))"
             var judgedAt = action.at.addingTimeInterval(context.playbook.judgeAfter)
             var note = ""
@@ -64,6 +66,15 @@ struct ActionJudge {
             }
         }
         return (avoid, tried)
+    }
+
+    /// Whether actions on `one` and `other` can move each other's symptoms: the same entity, or one depends
+    /// on the other within the upstream depth.
+    private func related(_ one: EntityRef, _ other: EntityRef) -> Bool {
+        guard one != other else { return true }
+        let depth = context.playbook.upstreamDepth
+        return context.lake.dependencies(of: one, depth: depth, asOf: nil).contains { $0.ref == other }
+            || context.lake.dependencies(of: other, depth: depth, asOf: nil).contains { $0.ref == one }
     }
 
     /// The symptom signals an action on `target` should move: its own faults, else those below it.

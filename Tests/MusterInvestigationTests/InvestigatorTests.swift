@@ -243,6 +243,29 @@ struct InvestigatorTests {
         }
     }
 
+    /// A restart of another alerting service, unrelated, a minute after an action does not share its window:
+    /// each is judged on its own. One on the service's dependency does.
+    @Test(arguments: [("service:other", false), ("resource:db", true)])
+    func onlyARelatedActionSharesTheWindow(otherTarget: String, shares: Bool) async throws {
+        let (lake, store) = try world(apiErrors: { $0 >= -40 && $0 < -6 ? 0.3 : 0.002 }, dbLatency: { _ in 0.01 })
+        let other = EntityRef(kind: "service", id: "other")
+        try lake.upsert([Entity(ref: other)], at: t0.addingTimeInterval(-86_400))
+        try lake.record(ActionRecord(name: "restart", target: api, at: t0.addingTimeInterval(-1200)))
+        try lake.record(
+            ActionRecord(name: "restart", target: EntityRef(otherTarget)!, at: t0.addingTimeInterval(-1140)))
+        let alerts = [api, other].map { ref in
+            Alert(
+                source: .generic, sourceID: ref.id, dedupKey: ref.id, status: .firing, title: "\(ref.id) errors",
+                severity: .critical, startedAt: t0, receivedAt: t0)
+        }
+        let facts = IncidentFacts(
+            id: IncidentID(1), now: t0.addingTimeInterval(120), firstOnset: t0, alerting: [api, other], alerts: alerts)
+        let verdict = await Investigator(lake: lake, metrics: store).investigate(facts)
+        let judged = verdict.tried.first { $0.hasPrefix("restart of service:api") } ?? ""
+        #expect(!judged.isEmpty)
+        #expect(judged.contains("another action") == shares, "\(judged)")
+    }
+
     /// An alert that maps to no entity still engages the team its `team` label names, when the lake knows it.
     @Test(arguments: [("t", ["team:t"]), ("nobody", [])])
     func anUnmappedAlertEngagesTheTeamItsLabelNames(label: String, teams: [String]) async throws {

@@ -93,6 +93,8 @@ public enum DefaultSkill {
         after it, at a quarter or more of the rate it grew, was helped, however slowly it drains. Any symptom
         that fell through the whole window after the action (a staged rollback), by a quarter or more, at a pace
         that reaches normal within two more windows, was helped too, though it has not halved yet.
+        An action followed within the window by another on the same entity or one it depends on (or that
+        depends on it) is judged just before that one; an action elsewhere does not cut its window.
 
         ## Customizing
 
