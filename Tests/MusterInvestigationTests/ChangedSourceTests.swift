@@ -46,12 +46,7 @@ struct ChangedSourceTests {
     }
 
     func investigate(_ lake: ContextLake, _ store: MetricStore) async -> Verdict {
-        let alert = Alert(
-            source: .generic, sourceID: "a", dedupKey: "a", status: .firing, title: "pricing slow", severity: .critical,
-            startedAt: t0, receivedAt: t0)
-        let facts = IncidentFacts(
-            id: IncidentID(1), now: t0.addingTimeInterval(120), firstOnset: t0, alerting: [callee], alerts: [alert])
-        return await Investigator(lake: lake, metrics: store).investigate(facts)
+        await investigateAlerts(lake, store, alerting: [callee], start: t0, now: t0.addingTimeInterval(120))
     }
 
     @Test func aChangedCallerBehindTheSpikeIsTheCause() async throws {

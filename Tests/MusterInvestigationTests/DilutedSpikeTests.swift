@@ -51,12 +51,7 @@ struct DilutedSpikeTests {
     }
 
     func investigate(_ lake: ContextLake, _ store: MetricStore) async -> Verdict {
-        let alert = Alert(
-            source: .generic, sourceID: "a", dedupKey: "a", status: .firing, title: "worker slow", severity: .critical,
-            startedAt: t0, receivedAt: t0)
-        let facts = IncidentFacts(
-            id: IncidentID(1), now: t0.addingTimeInterval(120), firstOnset: t0, alerting: [worker], alerts: [alert])
-        return await Investigator(lake: lake, metrics: store).investigate(facts)
+        await investigateAlerts(lake, store, alerting: [worker], start: t0, now: t0.addingTimeInterval(120))
     }
 
     /// 155 -> 255 in all (1.65x) because one small org went 21x while the whale stayed flat: the small org is

@@ -55,12 +55,7 @@ struct FrontOfProducerTests {
                 "requests", labels: ["org": "o-other"], time: time, value: 5 + Double(minute % 3), kind: .gauge)
         }
         let start = t0.addingTimeInterval(-480)
-        let alert = Alert(
-            source: .generic, sourceID: "a", dedupKey: "a", status: .firing, title: "consumer lag", severity: .critical,
-            startedAt: start, receivedAt: start)
-        let facts = IncidentFacts(
-            id: IncidentID(1), now: t0, firstOnset: start, alerting: [consumer], alerts: [alert])
-        return await Investigator(lake: lake, metrics: store).investigate(facts)
+        return await investigateAlerts(lake, store, alerting: [consumer], start: start, now: t0)
     }
 
     /// 30x from one org at the gateway: a traffic spike from its customer. A steady gateway names nobody.

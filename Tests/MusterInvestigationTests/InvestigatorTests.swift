@@ -50,12 +50,8 @@ struct InvestigatorTests {
     }
 
     func investigate(_ lake: ContextLake, _ store: MetricStore, playbook: Playbook = .standard) async -> Verdict {
-        let alert = Alert(
-            source: .generic, sourceID: "a", dedupKey: "a", status: .firing, title: "api errors", severity: .critical,
-            startedAt: t0, receivedAt: t0)
-        let facts = IncidentFacts(
-            id: IncidentID(1), now: t0.addingTimeInterval(120), firstOnset: t0, alerting: [api], alerts: [alert])
-        return await Investigator(lake: lake, metrics: store, playbook: playbook).investigate(facts)
+        await investigateAlerts(
+            lake, store, alerting: [api], start: t0, now: t0.addingTimeInterval(120), playbook: playbook)
     }
 
     @Test func anAlignedDeployWins() async throws {
@@ -253,14 +249,8 @@ struct InvestigatorTests {
         try lake.record(ActionRecord(name: "restart", target: api, at: t0.addingTimeInterval(-1200)))
         try lake.record(
             ActionRecord(name: "restart", target: EntityRef(otherTarget)!, at: t0.addingTimeInterval(-1140)))
-        let alerts = [api, other].map { ref in
-            Alert(
-                source: .generic, sourceID: ref.id, dedupKey: ref.id, status: .firing, title: "\(ref.id) errors",
-                severity: .critical, startedAt: t0, receivedAt: t0)
-        }
-        let facts = IncidentFacts(
-            id: IncidentID(1), now: t0.addingTimeInterval(120), firstOnset: t0, alerting: [api, other], alerts: alerts)
-        let verdict = await Investigator(lake: lake, metrics: store).investigate(facts)
+        let verdict = await investigateAlerts(
+            lake, store, alerting: [api, other], start: t0, now: t0.addingTimeInterval(120))
         let judged = verdict.tried.first { $0.hasPrefix("restart of service:api") } ?? ""
         #expect(!judged.isEmpty)
         #expect(judged.contains("another action") == shares, "\(judged)")

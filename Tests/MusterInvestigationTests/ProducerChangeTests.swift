@@ -57,12 +57,7 @@ struct ProducerChangeTests {
     }
 
     func investigate(_ lake: ContextLake, _ store: MetricStore) async -> Verdict {
-        let alert = Alert(
-            source: .generic, sourceID: "a", dedupKey: "a", status: .firing, title: "reader rejects events",
-            severity: .critical, startedAt: t0, receivedAt: t0)
-        let facts = IncidentFacts(
-            id: IncidentID(1), now: t0.addingTimeInterval(120), firstOnset: t0, alerting: [reader], alerts: [alert])
-        return await Investigator(lake: lake, metrics: store).investigate(facts)
+        await investigateAlerts(lake, store, alerting: [reader], start: t0, now: t0.addingTimeInterval(120))
     }
 
     @Test func readersFailingRightAfterAProducerDeployBlameIt() async throws {

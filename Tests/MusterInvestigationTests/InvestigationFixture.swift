@@ -1,0 +1,21 @@
+import Foundation
+import MusterLake
+import MusterModel
+import MusterTelemetry
+
+@testable import MusterInvestigation
+
+/// Investigates one critical firing alert on each of `alerting`, all started at `start`, as of `now`.
+func investigateAlerts(
+    _ lake: ContextLake, _ store: MetricStore, alerting: [EntityRef], start: Date, now: Date,
+    playbook: Playbook = .standard
+) async -> Verdict {
+    let alerts = alerting.map { ref in
+        Alert(
+            source: .generic, sourceID: ref.id, dedupKey: ref.id, status: .firing, title: "\(ref.id) alert",
+            severity: .critical, startedAt: start, receivedAt: start)
+    }
+    let facts = IncidentFacts(
+        id: IncidentID(1), now: now, firstOnset: start, alerting: alerting, alerts: alerts)
+    return await Investigator(lake: lake, metrics: store, playbook: playbook).investigate(facts)
+}
