@@ -23,6 +23,7 @@ extension Runner {
         if wanted(.storm) { benchStorm() }
         if wanted(.intake) {
             output(BenchTable.section("intake over HTTP, durable commit, beside a real Alertmanager"))
+            for row in DecodeBench.rows() { output(BenchTable.row(row)) }
             do {
                 for line in try await IntakeBench.run() { output(line) }
             } catch {

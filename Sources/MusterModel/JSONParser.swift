@@ -13,6 +13,7 @@ public enum JSONParser {
 
     public static func parse(_ bytes: some Collection<UInt8>) throws(Failure) -> JSONValue {
         var reader = Reader(bytes: Array(bytes))
+        reader.members.reserveCapacity(32)
         reader.skipWhitespace()
         let value = try reader.value(depth: 0)
         reader.skipWhitespace()
@@ -23,6 +24,9 @@ public enum JSONParser {
     private struct Reader {
         let bytes: [UInt8]
         var index = 0
+        /// The members of the objects being read, innermost last: one buffer for the whole text instead of an
+        /// array per object.
+        var members: [(key: String, value: JSONValue)] = []
 
         func failure(_ message: String) -> Failure {
             var line = 1
@@ -79,7 +83,7 @@ public enum JSONParser {
         mutating func object(depth: Int) throws(Failure) -> JSONValue {
             index += 1
             // Members are gathered first, so the dictionary is sized once and hashes each key once.
-            var members: [(key: String, value: JSONValue)] = []
+            let first = members.count
             skipWhitespace()
             if index < bytes.count, bytes[index] == UInt8(ascii: "}") {
                 index += 1
@@ -97,7 +101,8 @@ public enum JSONParser {
                 }
                 index += 1
                 skipWhitespace()
-                members.append((key, try value(depth: depth + 1)))
+                let member = try value(depth: depth + 1)
+                members.append((key, member))
                 skipWhitespace()
                 guard index < bytes.count else { throw failure("unexpected end of input in an object") }
                 if bytes[index] == UInt8(ascii: ",") {
@@ -106,8 +111,9 @@ public enum JSONParser {
                 }
                 guard bytes[index] == UInt8(ascii: "}") else { throw failure("expected ',' or '}' in an object") }
                 index += 1
-                var object = [String: JSONValue](minimumCapacity: members.count)
-                for member in members { object[member.key] = member.value }  // a repeated key: the last wins
+                var object = [String: JSONValue](minimumCapacity: members.count - first)
+                for member in members[first...] { object[member.key] = member.value }  // a repeated key: the last wins
+                members.removeSubrange(first...)
                 return .object(object)
             }
         }

@@ -51,7 +51,15 @@ public enum JSONValue: Hashable, Sendable {
         return nil
     }
 
-    public var isNull: Bool { self == .null }
+    public var isNull: Bool {
+        if case .null = self { return true }
+        return false
+    }
+
+    public var isString: Bool {
+        if case .string = self { return true }
+        return false
+    }
 }
 
 extension JSONValue: Codable {

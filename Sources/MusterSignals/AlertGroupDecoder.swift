@@ -34,7 +34,7 @@ enum AlertGroupDecoder {
             var alert = try decodeAlert(
                 item, source: source, commonLabels: commonLabels, commonAnnotations: commonAnnotations,
                 groupTitle: groupTitle, receivedAt: receivedAt)
-            alert.hints["group_key"] = groupKey
+            if let groupKey { alert.hints["group_key"] = groupKey }
             alerts.append(alert)
         }
         return Delivery(alerts: alerts)
@@ -51,16 +51,16 @@ enum AlertGroupDecoder {
         case "resolved": status = .resolved
         default: throw .invalid("\(item.path).status", "expected 'firing' or 'resolved', got '\(statusText)'")
         }
-        let labels = commonLabels.merging(try item.labels("labels")) { _, own in own }
-        let annotations = commonAnnotations.merging(try item.labels("annotations")) { _, own in own }
+        let labels = overlay(commonLabels, on: try item.labels("labels"))
+        let annotations = overlay(commonAnnotations, on: try item.labels("annotations"))
         let startedAt = try item.date("startsAt")
         let fingerprint = try item.optionalString("fingerprint") ?? LabelFingerprint.of(labels)
         let title = annotations["summary"] ?? labels["alertname"] ?? groupTitle ?? "alert \(fingerprint)"
 
         var hints: [String: String] = [:]
-        hints["description"] = annotations["description"]
-        hints["runbook_url"] = annotations["runbook_url"]
-        hints["generator_url"] = try item.optionalString("generatorURL")
+        if let description = annotations["description"] { hints["description"] = description }
+        if let runbook = annotations["runbook_url"] { hints["runbook_url"] = runbook }
+        if let generator = try item.optionalString("generatorURL") { hints["generator_url"] = generator }
         if status == .resolved, let endsAt = try item.optionalDate("endsAt"), endsAt > startedAt {
             hints["ends_at"] = Timestamp.format(endsAt)
         }
@@ -74,6 +74,14 @@ enum AlertGroupDecoder {
             source: source, sourceID: fingerprint, dedupKey: fingerprint, status: status, title: title,
             severity: Severity(word: labels["severity"]), labels: labels, startedAt: startedAt,
             receivedAt: receivedAt, hints: hints)
+    }
+
+    /// `own` with the group's common entries it lacks. Alertmanager's common labels are shared by every alert of
+    /// the group, so usually nothing is added and nothing is copied.
+    private static func overlay(_ common: [String: String], on own: [String: String]) -> [String: String] {
+        var merged = own
+        for (name, value) in common where merged[name] == nil { merged[name] = value }
+        return merged
     }
 
     /// Grafana's `values` (refId -> number) rendered as `B=10480 C=1`, sorted by refId.

@@ -118,6 +118,19 @@ struct AlertGroupDecoderTests {
         #expect(resolved.hints["ends_at"] == "2027-02-16T10:45:00Z")
     }
 
+    @Test func labelValuesThatAreNotStringsAreRenderedOrDropped() throws {
+        let body = #"""
+            {"version":"4","status":"firing","commonLabels":{"team":"checkout"},"alerts":[{"status":"firing",
+            "labels":{"alertname":"Lag","partition":3,"canary":true,"zone":null},"startsAt":"2027-02-16T10:42:30Z"}]}
+            """#
+        let alert = try #require(try decode(.alertmanager, body).alerts.first)
+        #expect(alert.labels == ["alertname": "Lag", "partition": "3", "canary": "true", "team": "checkout"])
+        let nested = decodeError(
+            .alertmanager,
+            #"{"version":"4","alerts":[{"status":"firing","labels":{"a":{"b":1}},"startsAt":"2027-02-16T10:42:30Z"}]}"#)
+        #expect(nested?.path == "alerts[0].labels.a")
+    }
+
     @Test func missingFingerprintFallsBackToLabelHash() throws {
         let third = try decode(.alertmanager, Fixtures.alertmanager).alerts[2]
         #expect(third.dedupKey == LabelFingerprint.of(third.labels))
