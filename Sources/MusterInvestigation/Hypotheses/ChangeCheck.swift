@@ -104,6 +104,31 @@ struct ChangeCheck: HypothesisCheck {
         return nil
     }
 
+    /// A deploy or change of an upstream of `target` without signals of its own, made after `target`'s own change
+    /// at `changedAt` and before `target` turned bad at `onset`, when `target` stayed well for a while after its
+    /// own change: the later change on the path is the nearer trigger, and nothing measured clears it.
+    private func laterUpstreamChange(
+        of target: EntityRef, after changedAt: Date, before onset: Date, context: InvestigationContext
+    ) -> (ref: EntityRef, at: Date, words: String)? {
+        guard onset.timeIntervalSince(changedAt) >= Self.settled else { return nil }
+        let silent = Set(
+            context.lake.dependencies(of: target, depth: context.playbook.upstreamDepth, asOf: nil).map(\.ref)
+                .filter { (context.assessments[$0] ?? []).isEmpty })
+        guard !silent.isEmpty else { return nil }
+        let from = changedAt.addingTimeInterval(1)
+        let to = onset.addingTimeInterval(Self.sameSample)
+        let deploys = context.lake.deployments(on: silent, from: from, to: to).map {
+            (ref: $0.target, at: $0.at, words: "was deployed at \(Timestamp.clockTime($0.at))")
+        }
+        let changes = context.lake.changes(on: silent, from: from, to: to).map {
+            (ref: $0.target, at: $0.at, words: "was changed at \(Timestamp.clockTime($0.at))")
+        }
+        return (deploys + changes).max { $0.at < $1.at }
+    }
+
+    /// How long a changed entity must stay well before a later change elsewhere becomes the nearer trigger.
+    static let settled: TimeInterval = 5 * 60
+
     /// Two onsets this close fell in the same sample of a one-minute scrape: neither is known to be first.
     static let sameSample: TimeInterval = 60
 
@@ -162,6 +187,17 @@ struct ChangeCheck: HypothesisCheck {
                 evidence.append(
                     Evidence(
                         "but \(upstream.ref) failed first (\(upstream.fault.signal.name) since \(Timestamp.clockTime(upstream.fault.onset!))): \(target) is downstream of that failure",
+                        against: true))
+            }
+            if let later = laterUpstreamChange(
+                of: target, after: candidate.at, before: aligned.onset!, context: context)
+            {
+                score *= 0.6
+                evidence.append(
+                    Evidence(
+                        "but \(target) stayed well for \(DurationText.format(aligned.onset!.timeIntervalSince(candidate.at))) "
+                            + "after it and turned bad \(DurationText.format(max(0, aligned.onset!.timeIntervalSince(later.at)))) "
+                            + "after \(later.ref) \(later.words), which it depends on and which has no signals to clear it",
                         against: true))
             }
             if let recovered = aligned.recoveredAt {
