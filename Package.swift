@@ -22,11 +22,12 @@ let package = Package(
         .systemLibrary(name: "CYAML", providers: [.apt(["libyaml-dev"])]),
         .systemLibrary(name: "CCrypto", providers: [.apt(["libssl-dev"])]),
         .systemLibrary(name: "CMicroHTTPD", providers: [.apt(["libmicrohttpd-dev"])]),
+        .systemLibrary(name: "CZlib", providers: [.apt(["zlib1g-dev"])]),
 
         // Values shared by every module.
         .target(name: "MusterModel"),
         // Thin wrappers, the only importers of their C library.
-        .target(name: "MusterStorage", dependencies: ["CSQLite"]),
+        .target(name: "MusterStorage", dependencies: ["CSQLite", "CZlib"]),
         .target(name: "MusterYAML", dependencies: ["CYAML", "MusterModel"]),
         // The pipeline: lake and telemetry feed signals -> correlation -> investigation.
         .target(name: "MusterLake", dependencies: ["MusterModel", "MusterStorage", "MusterYAML"]),

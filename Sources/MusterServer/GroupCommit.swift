@@ -4,10 +4,10 @@ import Synchronization
 
 /// Commits concurrent intake deliveries together, without making any caller wait for another's commit.
 ///
-/// The first caller to find no commit running becomes the leader: it writes everything queued in one transaction,
+/// The first caller to find no commit running becomes the leader: it writes everything queued in one log write,
 /// again and again until the queue is empty, and finishes every ticket it wrote. A caller that finds a commit
 /// running queues its ticket and returns at once; the leader finishes it. Each ticket's completion runs only after
-/// its row is committed, so "a 2xx only after the commit" holds, while one WAL commit serves many requests under load.
+/// its row is written, so "a 2xx only after the commit" holds, while one write serves many requests under load.
 final class GroupCommit: Sendable {
     typealias Outcome = Result<(id: Int64, isDuplicate: Bool), any Error>
 
@@ -21,7 +21,7 @@ final class GroupCommit: Sendable {
     }
 
     private let state = Mutex<(queue: [Ticket], isLeading: Bool)>(([], false))
-    /// Writes a batch in one transaction: one outcome per ticket, in order.
+    /// Writes a batch at once: one outcome per ticket, in order.
     private let write: @Sendable ([Ticket]) -> [Outcome]
 
     init(write: @escaping @Sendable ([Ticket]) -> [Outcome]) {

@@ -12,14 +12,21 @@ public struct IntakeRow: Sendable, Hashable {
     public var isProcessed: Bool
 }
 
-/// The durable intake: every accepted delivery is a row committed before the 2xx goes out, so an
-/// acknowledged alert survives a crash; the pipeline works through the rows in order, also after a restart.
+/// The durable intake: every accepted delivery is written before the 2xx goes out, so an acknowledged alert
+/// survives a crash; the pipeline works through the rows in order, also after a restart.
 ///
-/// Its own SQLite file (WAL): a `kill -9` loses nothing committed. Also records Slack interactions.
+/// Two stages. A commit appends the batch of deliveries to the intake log (``AppendLog``, one `write` for all the
+/// requests that arrived together) and answers. The rows are copied into the intake table of the store's own
+/// SQLite file (WAL) in one transaction whenever the pipeline reads, and a log segment is removed once the table
+/// holds it. One SQLite transaction per request cost a forced 4 KiB page and checkpoint stalls (see
+/// `docs/architecture.md`); the log costs a few hundred bytes. Both survive a `kill -9`; like SQLite's
+/// `synchronous=NORMAL`, neither forces each write to the disk. At open, rows left in the log are copied into
+/// the table and made durable before the log is removed. Also records Slack interactions.
 /// The connection sits behind a mutex, so the intake fast path (`append(…completion:)`) can commit on an HTTP
 /// worker thread without a hop through the actor.
 public actor IntakeStore {
     private nonisolated let storage: LockedConnection
+    private nonisolated let queue: IntakeQueue
     private nonisolated let committer: GroupCommit
 
     /// The schema steps, oldest first.
@@ -88,9 +95,37 @@ public actor IntakeStore {
                 code: error.code, message: "the intake store \(path) is held by another process (another muster serve?)"
             )
         }
+        var log: AppendLog?
+        if path != ":memory:" && !path.isEmpty {
+            let (opened, records) = try AppendLog.open(base: path + "-log")
+            try Self.recover(records.compactMap(IntakeRow.init(logRecord:)), connection)
+            opened.removeRecovered()
+            log = opened
+        }
+        let lastID = try Self.lastID(connection)
         let storage = LockedConnection(connection)
+        let queue = IntakeQueue(log: log, lastID: lastID)
         self.storage = storage
-        committer = GroupCommit { batch in Self.write(batch, storage) }
+        self.queue = queue
+        committer = GroupCommit { batch in
+            queue.log(batch) { source, deliveryID in try Self.storedID(source, deliveryID, storage) }
+        }
+    }
+
+    /// Copies rows a stopped process left in the log into the table and forces them to the disk (a checkpoint),
+    /// so that the log can go. A row the table already holds is skipped.
+    private static func recover(_ rows: [IntakeRow], _ connection: Connection) throws {
+        guard !rows.isEmpty else { return }
+        try connection.transaction {
+            for row in rows { try insert(row, connection) }
+        }
+        try connection.execute("PRAGMA wal_checkpoint(FULL)")
+    }
+
+    private static func lastID(_ connection: Connection) throws -> Int64 {
+        let statement = try connection.prepare("SELECT COALESCE(MAX(id), 0) FROM intake")
+        _ = try statement.step()
+        return statement.int64(at: 0)
     }
 
     /// Commits a delivery; `isDuplicate` when the same source already delivered this id (a retry).
@@ -111,51 +146,42 @@ public actor IntakeStore {
                 source: source, deliveryID: deliveryID, body: body, receivedAt: receivedAt, completion: completion))
     }
 
-    /// Writes a batch of deliveries in one transaction; a retry within the batch counts as a duplicate.
-    private static func write(_ batch: [GroupCommit.Ticket], _ storage: LockedConnection) -> [GroupCommit.Outcome] {
-        storage.mutex.withLock { connection in
-            var results: [GroupCommit.Outcome] = []
-            results.reserveCapacity(batch.count)
-            do {
-                try connection.transaction {
-                    var seen: [String: Int64] = [:]
-                    for ticket in batch {
-                        results.append(Result { try Self.insert(ticket, connection, &seen) })
-                    }
-                }
-            } catch {
-                results = batch.map { _ in .failure(error) }
-            }
-            return results
+    /// The id of the row holding `deliveryID` from `source`, if the table has one.
+    private static func storedID(_ source: String, _ deliveryID: String, _ storage: LockedConnection) throws -> Int64? {
+        try storage.mutex.withLock { connection in
+            let lookup = try connection.cached("SELECT id FROM intake WHERE source = ? AND delivery_id = ?")
+            defer { lookup.reset() }
+            _ = try lookup.bind(source, deliveryID)
+            return try lookup.step() ? lookup.int64(at: 0) : nil
         }
     }
 
-    private static func insert(_ ticket: GroupCommit.Ticket, _ connection: Connection, _ seen: inout [String: Int64])
-        throws -> (id: Int64, isDuplicate: Bool)
-    {
-        if let deliveryID = ticket.deliveryID {
-            let key = ticket.source + "\u{1}" + deliveryID
-            if let id = seen[key] { return (id, true) }
-            let lookup = try connection.cached("SELECT id FROM intake WHERE source = ? AND delivery_id = ?")
-            defer { lookup.reset() }
-            _ = try lookup.bind(ticket.source, deliveryID)
-            if try lookup.step() { return (lookup.int64(at: 0), true) }
-        }
+    private static func insert(_ row: IntakeRow, _ connection: Connection) throws {
         let insert = try connection.cached(
-            "INSERT INTO intake (source, delivery_id, received_at, body) VALUES (?, ?, ?, ?)")
+            "INSERT OR IGNORE INTO intake (id, source, delivery_id, received_at, body) VALUES (?, ?, ?, ?, ?)")
         defer { insert.reset() }
-        _ = try insert.bind(ticket.source, ticket.deliveryID, ticket.receivedAt.timeIntervalSince1970, ticket.body)
+        _ = try insert.bind(row.id, row.source, row.deliveryID, row.receivedAt.timeIntervalSince1970, row.body)
         try insert.run()
-        let id = connection.lastInsertRowID
-        if let deliveryID = ticket.deliveryID { seen[ticket.source + "\u{1}" + deliveryID] = id }
-        return (id, false)
+    }
+
+    /// Copies the rows the log holds into the table, in one transaction.
+    private func save() throws {
+        let rows = queue.take()
+        guard let last = rows.last else { return }
+        try storage.mutex.withLock { connection in
+            try connection.transaction {
+                for row in rows { try Self.insert(row, connection) }
+            }
+        }
+        queue.saved(rows.count, through: last.id)
     }
 
     /// Rows not yet processed, oldest first. A row for which `hasDelivery` is true comes without its body (empty):
     /// the caller holds it decoded already, and the read, which commits wait for, stays short under load.
     public func pending(limit: Int = 500, hasDelivery: @Sendable (Int64) -> Bool = { _ in false }) throws -> [IntakeRow]
     {
-        try storage.mutex.withLock { connection in
+        try save()
+        return try storage.mutex.withLock { connection in
             let heads = try connection.cached(
                 "SELECT id, source, delivery_id, received_at, 0 FROM intake WHERE id > (\(Self.watermark)) ORDER BY id LIMIT ?"
             )
@@ -174,7 +200,8 @@ public actor IntakeStore {
 
     /// Every row received at or after `since`, oldest first (to rebuild state after a restart).
     public func rows(since: Date) throws -> [IntakeRow] {
-        try storage.mutex.withLock { connection in
+        try save()
+        return try storage.mutex.withLock { connection in
             let statement = try connection.prepare(
                 "SELECT \(Self.columns) FROM intake WHERE received_at >= ? ORDER BY id")
             _ = try statement.bind(since.timeIntervalSince1970)
@@ -194,7 +221,8 @@ public actor IntakeStore {
     }
 
     public func count() throws -> Int {
-        try storage.mutex.withLock { connection in
+        try save()
+        return try storage.mutex.withLock { connection in
             let statement = try connection.prepare("SELECT COUNT(*) FROM intake")
             _ = try statement.step()
             return Int(statement.int64(at: 0))

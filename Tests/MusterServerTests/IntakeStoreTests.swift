@@ -70,3 +70,54 @@ struct IntakeStoreTests {
         _ = first
     }
 }
+
+/// The intake log in front of the table: what was acknowledged but not yet copied survives the process.
+struct IntakeLogRecoveryTests {
+    let body = Data(#"{"id":"a1"}"#.utf8)
+    let at = Date(timeIntervalSince1970: 1_800_000_000)
+    let path = FileManager.default.temporaryDirectory.appendingPathComponent("intake-log-\(UUID()).db").path
+
+    @Test func rowsOnlyInTheLogAreInTheTableAfterAReopen() async throws {
+        defer { removeFiles() }
+        var ids: [Int64] = []
+        do {
+            // Acknowledged, never read by a pipeline: the rows are in the log only when the store goes away.
+            let store = try IntakeStore(path: path)
+            for index in 0..<5 {
+                ids.append(
+                    try await store.append(source: "pagerduty", deliveryID: "w\(index)", body: body, receivedAt: at).id)
+            }
+        }
+        let store = try IntakeStore(path: path)
+        #expect(try await store.pending().map(\.id) == ids)
+        #expect(try await store.pending().allSatisfy { $0.body == body && $0.source == "pagerduty" })
+        #expect(try await store.append(source: "pagerduty", deliveryID: "w3", body: body, receivedAt: at).isDuplicate)
+        #expect(try await store.append(source: "generic", deliveryID: nil, body: body, receivedAt: at).id == 6)
+        #expect(logSegments().count == 1, "the recovered segment is removed; only the active one is left")
+    }
+
+    @Test func aRetryIsADuplicateWhetherItsFirstCopyIsLoggedOrStored() async throws {
+        defer { removeFiles() }
+        let store = try IntakeStore(path: path)
+        let first = try await store.append(source: "pagerduty", deliveryID: "d1", body: body, receivedAt: at)
+        let logged = try await store.append(source: "pagerduty", deliveryID: "d1", body: body, receivedAt: at)
+        #expect(logged.isDuplicate && logged.id == first.id)
+        _ = try await store.pending()
+        let stored = try await store.append(source: "pagerduty", deliveryID: "d1", body: body, receivedAt: at)
+        #expect(stored.isDuplicate && stored.id == first.id)
+        #expect(try await store.count() == 1)
+    }
+
+    func logSegments() -> [String] {
+        let url = URL(fileURLWithPath: path)
+        let names = (try? FileManager.default.contentsOfDirectory(atPath: url.deletingLastPathComponent().path)) ?? []
+        return names.filter { $0.hasPrefix(url.lastPathComponent + "-log.") }
+    }
+
+    func removeFiles() {
+        let folder = URL(fileURLWithPath: path).deletingLastPathComponent()
+        for name in logSegments() + ["-wal", "-shm", ""].map({ URL(fileURLWithPath: path).lastPathComponent + $0 }) {
+            try? FileManager.default.removeItem(at: folder.appendingPathComponent(name))
+        }
+    }
+}

@@ -8,9 +8,9 @@ import MusterTelemetry
 /// Alert intake over HTTP, Muster beside a real Alertmanager: the same number of keep-alive loopback
 /// connections post alerts to each, and each answer is timed.
 ///
-/// Muster runs in-process as `muster serve` does: SQLite files in a temporary folder, bearer auth, the real
-/// `POST /v1/intake/alertmanager` route that commits each delivery before it answers, and the pipeline
-/// draining committed rows meanwhile. Alertmanager 0.25+ takes `POST /api/v2/alerts` and routes them to a
+/// Muster runs in-process as `muster serve` does: its files in a temporary folder, bearer auth, the real
+/// `POST /v1/intake/alertmanager` route that writes each delivery to the intake log before it answers, and the
+/// pipeline copying the rows into SQLite and triaging them meanwhile. Alertmanager 0.25+ takes `POST /api/v2/alerts` and routes them to a
 /// receiver without integrations, so only its intake is measured. Afterwards, Muster's intake must hold
 /// exactly as many rows as it answered 2xx.
 enum IntakeBench {
