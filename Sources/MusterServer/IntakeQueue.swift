@@ -22,6 +22,8 @@ final class IntakeQueue: Sendable {
     }
 
     private let state: Mutex<State>
+    /// Held while rows are copied into the table: two copies at once would both take the same rows.
+    private let copying = Mutex(())
 
     /// A segment this large is sealed when its rows are next copied to the table, then removed.
     static let segmentBytes = 8 << 20
@@ -82,9 +84,28 @@ final class IntakeQueue: Sendable {
         }
     }
 
+    /// How many logged rows the table does not hold yet.
+    var backlog: Int { state.withLock { $0.rows.count } }
+
+    /// Hands every logged row to `store` (oldest first, in one call) and, when it returns, forgets them. One copy
+    /// at a time: with `waiting` false, returns at once when another copy is running (that one takes them).
+    func copy(waiting: Bool = true, _ store: ([IntakeRow]) throws -> Void) throws {
+        func run() throws {
+            let rows = take()
+            guard let last = rows.last else { return }
+            try store(rows)
+            saved(rows.count, through: last.id)
+        }
+        if waiting {
+            try copying.withLock { _ in try run() }
+        } else {
+            _ = try copying.withLockIfAvailable { _ in try run() }
+        }
+    }
+
     /// The rows to copy into the table, oldest first. Seals the active segment when it is large, so that it can be
     /// removed once these rows are stored.
-    func take() -> [IntakeRow] {
+    private func take() -> [IntakeRow] {
         state.withLock { state in
             if let log = state.log, log.size >= Self.segmentBytes, let last = state.rows.last,
                 let segment = try? log.seal()
@@ -96,7 +117,7 @@ final class IntakeQueue: Sendable {
     }
 
     /// The table now holds the first `count` rows of the queue, the newest with id `through`.
-    func saved(_ count: Int, through id: Int64) {
+    private func saved(_ count: Int, through id: Int64) {
         state.withLock { state in
             for row in state.rows.prefix(count) {
                 if let deliveryID = row.deliveryID { state.deliveries[Self.key(row.source, deliveryID)] = nil }

@@ -108,7 +108,12 @@ public actor IntakeStore {
         self.storage = storage
         self.queue = queue
         committer = GroupCommit { batch in
-            queue.log(batch) { source, deliveryID in try Self.storedID(source, deliveryID, storage) }
+            let outcomes = queue.log(batch) { source, deliveryID in try Self.storedID(source, deliveryID, storage) }
+            if queue.backlog >= Self.backlogLimit {
+                // Not waiting for a copy already running: it takes these rows too.
+                try? queue.copy(waiting: false) { rows in try Self.store(rows, storage) }
+            }
+            return outcomes
         }
     }
 
@@ -166,15 +171,24 @@ public actor IntakeStore {
 
     /// Copies the rows the log holds into the table, in one transaction.
     private func save() throws {
-        let rows = queue.take()
-        guard let last = rows.last else { return }
+        try queue.copy { rows in try Self.store(rows, storage) }
+    }
+
+    /// Inserts rows copied from the log into the table, in one transaction.
+    private static func store(_ rows: [IntakeRow], _ storage: LockedConnection) throws {
         try storage.mutex.withLock { connection in
             try connection.transaction {
-                for row in rows { try Self.insert(row, connection) }
+                for row in rows { try insert(row, connection) }
             }
         }
-        queue.saved(rows.count, through: last.id)
     }
+
+    /// How many acknowledged rows are in the log and not yet in the table.
+    nonisolated var logBacklog: Int { queue.backlog }
+
+    /// Rows the log may hold beyond the table before the intake copies them itself: the pipeline copies them when
+    /// it reads, and this bounds the memory they take while it is busy with a long triage.
+    static let backlogLimit = 4096
 
     /// Rows not yet processed, oldest first. A row for which `hasDelivery` is true comes without its body (empty):
     /// the caller holds it decoded already, and the read, which commits wait for, stays short under load.

@@ -1,7 +1,8 @@
 import Foundation
-import MusterServer
 import MusterStorage
 import Testing
+
+@testable import MusterServer
 
 /// The durable intake: retries, the processed watermark, and an upgrade from the first schema.
 struct IntakeStoreTests {
@@ -106,6 +107,17 @@ struct IntakeLogRecoveryTests {
         let stored = try await store.append(source: "pagerduty", deliveryID: "d1", body: body, receivedAt: at)
         #expect(stored.isDuplicate && stored.id == first.id)
         #expect(try await store.count() == 1)
+    }
+
+    @Test func theIntakeCopiesALongBacklogItselfWhenThePipelineDoesNotRead() async throws {
+        defer { removeFiles() }
+        let store = try IntakeStore(path: path)
+        for _ in 0..<(IntakeStore.backlogLimit + 10) {
+            _ = try await store.append(source: "generic", deliveryID: nil, body: body, receivedAt: at)
+        }
+        #expect(store.logBacklog < IntakeStore.backlogLimit)
+        #expect(try await store.count() == IntakeStore.backlogLimit + 10)
+        #expect(store.logBacklog == 0)
     }
 
     func logSegments() -> [String] {
