@@ -116,9 +116,15 @@ extension Correlator {
         if incident.entities.contains(entity) {
             candidates.append(Link(score: 1, reason: "same entity \(entity)"))
         }
-        // An alerting entity whose own signals are normal (a flapping check) hardly explains others.
+        // An alerting entity whose own signals are normal (a flapping check) hardly explains others; nor does
+        // one that only posted a notice (severity info) and whose signals show nothing.
         func credibility(_ ref: EntityRef) -> (factor: Double, words: String) {
-            arrival.trouble[ref] == .healthy ? (0.3, "; \(ref)'s signals are normal") : (1, "")
+            if arrival.trouble[ref] == .healthy { return (0.3, "; \(ref)'s signals are normal") }
+            let isNotice = ref == entity ? arrival.alert.severity == .info : incident.noticeOnly.contains(ref)
+            if isNotice, arrival.trouble[ref]?.isAnomalous != true {
+                return (0.3, "; \(ref) only posted a notice (severity info)")
+            }
+            return (1, "")
         }
         // A cause cannot start after its effect: trouble that began well before the upstream's did not come
         // from it (a caller of two failing services sides with the one whose failure it followed).

@@ -249,7 +249,13 @@ public struct Correlator: Sendable {
         incident.firstOnset = min(incident.firstOnset, arrival.alert.startedAt)
         incident.lastOnset = max(incident.lastOnset, arrival.alert.startedAt)
         if let entity = arrival.entity {
-            if !incident.entities.contains(entity) { incident.entities.append(entity) }
+            let isNotice = arrival.alert.severity == .info
+            if !incident.entities.contains(entity) {
+                incident.entities.append(entity)
+                if isNotice { incident.noticeOnly.insert(entity) }
+            } else if !isNotice {
+                incident.noticeOnly.remove(entity)
+            }
             incident.symptoms[entity, default: []].formUnion(arrival.symptoms)
             if let onset = arrival.onsets[entity] {
                 incident.troubleOnsets[entity] = min(incident.troubleOnsets[entity] ?? onset, onset)
@@ -278,7 +284,10 @@ public struct Correlator: Sendable {
             alerts[key]?.reasons.append(reason)
             into.alertKeys.append(key)
         }
+        let notices = from.noticeOnly.filter { !into.entities.contains($0) || into.noticeOnly.contains($0) }
+            .union(into.noticeOnly.filter { !from.entities.contains($0) || from.noticeOnly.contains($0) })
         for entity in from.entities where !into.entities.contains(entity) { into.entities.append(entity) }
+        into.noticeOnly = notices
         into.events += from.events
         into.onsets += from.onsets
         into.firstOnset = min(into.firstOnset, from.firstOnset)

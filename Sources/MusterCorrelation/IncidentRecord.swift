@@ -46,6 +46,9 @@ public struct IncidentRecord: Hashable, Sendable {
     public var symptoms: [EntityRef: Set<SignalType>]
     /// When each alerting entity's own trouble began, from its signals (earliest seen).
     public var troubleOnsets: [EntityRef: Date]
+    /// Entities whose every alert here is a notice (severity info): a notice reports no failure, so it hardly
+    /// vouches for a cause of others' trouble.
+    public var noticeOnly: Set<EntityRef> = []
     /// Merges, reopenings and resolutions, in words, with their instant.
     public var log: [(at: Date, note: String)]
     /// The incident this one was merged into.

@@ -14,13 +14,15 @@ struct ActionJudge {
     /// The shortest span after an action that can show its effect (the before/after medians take 3 minutes).
     static let minimumWindow: TimeInterval = 3 * 60
 
-    func judge() -> (avoid: [AvoidAdvice], tried: [String]) {
+    /// What to avoid (actions that did not help), a line per action tried, and the actions that helped.
+    func judge() -> (avoid: [AvoidAdvice], tried: [String], helped: [ActionRecord]) {
         let facts = context.facts
         let examined = Set(facts.alerting).union(context.upstreams.keys).union(context.siblings.keys)
         let from = context.symptomOnset.addingTimeInterval(-30 * 60)
         let actions = context.lake.actions(on: examined, from: from, to: facts.now)
         var avoid: [AvoidAdvice] = []
         var tried: [String] = []
+        var helped: [ActionRecord] = []
         for action in actions {
             // Only an action that can move the same symptom shares its window: on the same entity, or on one
             // it depends on or that depends on it (a restart of another team's worker does not).
@@ -56,6 +58,7 @@ struct ActionJudge {
             }
             verdict.words += note
             if verdict.helped {
+                helped.append(action)
                 tried.append("\(label) helped: \(verdict.words)")
             } else {
                 avoid.append(
@@ -65,7 +68,7 @@ struct ActionJudge {
                 tried.append("\(label) did not help: \(verdict.words)")
             }
         }
-        return (avoid, tried)
+        return (avoid, tried, helped)
     }
 
     /// Whether actions on `one` and `other` can move each other's symptoms: the same entity, or one depends
@@ -105,6 +108,20 @@ struct ActionJudge {
         else { return nil }
         return "grew \(SignalAssessment.format(grew * 60))/min before, "
             + "shrinks \(SignalAssessment.format(-shrinks * 60))/min since"
+    }
+
+    /// The actions that add capacity.
+    static let capacityActions: Set<String> = ["scale-out"]
+
+    /// "grew 36k/min before, flat since" when a backlog that grew before `at` grows at a tenth of that rate or
+    /// less after it; nil otherwise.
+    func backlogHalted(_ samples: [Sample], at: Date, until judgedAt: Date) -> String? {
+        let before = samples.filter { $0.time <= at && $0.time >= at.addingTimeInterval(-context.playbook.judgeAfter) }
+        let after = samples.filter { $0.time > at.addingTimeInterval(60) && $0.time <= judgedAt }
+        guard after.count >= 3, let grew = SeriesMath.slope(before), let since = SeriesMath.slope(after),
+            grew > 0, since <= 0.1 * grew
+        else { return nil }
+        return "grew \(SignalAssessment.format(grew * 60))/min before, flat since"
     }
 
     /// "falling steadily since, back to normal in about 8m at this pace" when, after `at`, the deviation fell
@@ -148,6 +165,14 @@ struct ActionJudge {
             // A backlog drains at the spare capacity: halving takes long, but it shrinking where it grew is help.
             helped = true
             words += " (" + turn + ")"
+        }
+        if !helped, symptom.signal.type == .lag, Self.capacityActions.contains(action.name),
+            let halt = backlogHalted(samples, at: action.at, until: judgedAt)
+        {
+            // Added capacity that now matches the inflow stops the growth without draining it: it helped, and
+            // more of it is what drains the backlog.
+            helped = true
+            words += " (" + halt + ")"
         }
         if !helped, devPre > 0,
             let recovery = recoveryUnderWay(samples, at: action.at, until: judgedAt, deviation: worse, from: devPre)

@@ -32,6 +32,14 @@ public struct Playbook: Hashable, Sendable {
     public var maxScaleFactor = 8.0
     /// `properties.type` words that make a failing upstream infrastructure.
     public var infrastructureTypes = ["cluster", "node", "broker", "host", "zone"]
+
+    /// True when a word of `type` (split at anything but letters and digits) is one of `infrastructureTypes` or
+    /// its plural: `kubernetes-cluster` and `availability_zone` are, an `ozone` object store is not.
+    public func isInfrastructure(type: String) -> Bool {
+        let words = type.lowercased().split { !$0.isLetter && !$0.isNumber }.map(String.init)
+        return words.contains { word in infrastructureTypes.contains { word == $0 || word == $0 + "s" } }
+    }
+
     /// Remediations per root-cause kind, in order of preference.
     public var remediations: [RootCauseKind: [String]] = [
         .trafficSpike: ["scale-out", "throttle"],

@@ -44,6 +44,20 @@ struct JoinReasonTests {
         #expect(decision.reasons.first?.contains("service:front depends on alerting service:api (1 hop)") == true)
     }
 
+    /// A notice (severity info) on a signal-less upstream reports no failure: a failing caller does not join it,
+    /// in either order; a page on the same upstream does.
+    @Test(arguments: [(Severity.info, true), (.info, false), (.critical, true)])
+    func aNoticeOnAnUpstreamDoesNotCarryACaller(severity: Severity, noticeFirst: Bool) throws {
+        var correlator = Correlator(lake: try lake())
+        var notice = arrival("cert-expiry", "service:api", at: noticeFirst ? 0 : 60)
+        notice.alert.severity = severity
+        let caller = arrival(
+            "front-errors", "service:front", at: noticeFirst ? 60 : 0,
+            trouble: [ref("service:front"): .anomalous("errors 0.001 -> 0.2")])
+        let decisions = (noticeFirst ? [notice, caller] : [caller, notice]).map { correlator.ingest($0) }
+        #expect(decisions[1].outcome == (severity == .info ? .opened : .joined))
+    }
+
     @Test func anUpstreamOfAnAlertingEntityJoins() throws {
         var correlator = Correlator(lake: try lake())
         _ = correlator.ingest(arrival("front-errors", "service:front"))

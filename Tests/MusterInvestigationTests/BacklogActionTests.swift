@@ -13,7 +13,7 @@ struct BacklogActionTests {
     let worker = EntityRef(kind: "service", id: "worker")
 
     /// Lag grows 10k a minute from -10m; from the action at 0 it changes by `after` a minute.
-    func verdict(after: Double) async throws -> Verdict {
+    func verdict(after: Double, action: String = "scale-out") async throws -> Verdict {
         let lake = ContextLake.inMemory()
         let lag: JSONValue = .object(["name": .string("lag"), "type": .string("lag"), "metric": .string("lag")])
         try lake.upsert(
@@ -26,7 +26,7 @@ struct BacklogActionTests {
             store.append(
                 "lag", labels: [:], time: t0.addingTimeInterval(Double(minute) * 60), value: value, kind: .gauge)
         }
-        try lake.record(ActionRecord(name: "scale-out", target: worker, at: t0))
+        try lake.record(ActionRecord(name: action, target: worker, at: t0))
         let start = t0.addingTimeInterval(-480)
         let alert = Alert(
             source: .generic, sourceID: "a", dedupKey: "a", status: .firing, title: "worker lag", severity: .critical,
@@ -45,5 +45,14 @@ struct BacklogActionTests {
     @Test func aBacklogStillGrowingWasNotHelped() async throws {
         let verdict = try await verdict(after: 10_000)
         #expect(verdict.avoid.map(\.action) == ["scale-out"])
+    }
+
+    /// Capacity that now matches the inflow stops the growth without draining the backlog: the scale-out helped
+    /// (more of it drains). A restart after which the backlog only stops growing is not credited with it.
+    @Test(arguments: [("scale-out", true), ("restart", false)])
+    func aBacklogThatStoppedGrowing(action: String, helped: Bool) async throws {
+        let verdict = try await verdict(after: 50, action: action)
+        #expect(verdict.tried.contains { $0.contains(" helped: ") && $0.contains("flat since") } == helped)
+        #expect(verdict.avoid.map(\.action) == (helped ? [] : [action]))
     }
 }

@@ -26,6 +26,14 @@ struct SkillTests {
 
     // MARK: - The default skill
 
+    @Test(arguments: [
+        ("kubernetes-cluster", true), ("availability_zone", true), ("Node", true), ("hosts", true),
+        ("ozone", false), ("object-store", false), ("nodejs-app", false), ("", false),
+    ])
+    func infrastructureTypesMatchWholeWords(type: String, isInfrastructure: Bool) {
+        #expect(Playbook.standard.isInfrastructure(type: type) == isInfrastructure)
+    }
+
     @Test func theEmbeddedDefaultEqualsTheStandardPlaybook() {
         let skill = Skill.standard
         #expect(skill.name == "default")

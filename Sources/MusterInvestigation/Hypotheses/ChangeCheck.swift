@@ -39,12 +39,39 @@ struct ChangeCheck: HypothesisCheck {
             }
         }
         var best: [EntityRef: Hypothesis] = [:]
+        let judged = candidates.isEmpty ? nil : ActionJudge(context: context).judge()
         for candidate in candidates {
-            let hypothesis = await judge(candidate, context: context, symptoms: symptoms)
+            var hypothesis = await judge(candidate, context: context, symptoms: symptoms)
+            if let judged { weighUndo(of: candidate, judged, into: &hypothesis, context: context) }
             if let known = best[candidate.target], known.score >= hypothesis.score { continue }
             best[candidate.target] = hypothesis
         }
         return Array(best.values)
+    }
+
+    /// What undoing the change (a rollback of a deploy, a revert of a config change) showed, when it was tried
+    /// after the change and judged: a fix that worked confirms the change, one that did not speaks against it.
+    private func weighUndo(
+        of candidate: Candidate, _ judged: (avoid: [AvoidAdvice], tried: [String], helped: [ActionRecord]),
+        into hypothesis: inout Hypothesis, context: InvestigationContext
+    ) {
+        let undo = kind == .deployment ? "rollback" : "config-revert"
+        if let fixed = judged.helped.first(where: {
+            $0.name == undo && $0.target == candidate.target && $0.at > candidate.at
+        }) {
+            let coverage =
+                Double(context.covered(by: candidate.target).union([candidate.target]).count)
+                / Double(context.alertingCount)
+            hypothesis.score = max(hypothesis.score, 0.55 + 0.3 * min(1, coverage) + 0.05)
+            hypothesis.evidence.append(
+                Evidence("undoing it (\(undo) at \(Timestamp.clockTime(fixed.at))) brought the symptoms back to normal")
+            )
+        } else if let futile = judged.avoid.first(where: {
+            $0.action == undo && $0.target == candidate.target && $0.at > candidate.at
+        }) {
+            hypothesis.score *= 0.5
+            hypothesis.evidence.append(Evidence("but " + futile.reason, against: true))
+        }
     }
 
     /// A saturation ratio that was flat for the hour before `at` and has climbed steadily since, to exhaustion:
@@ -187,6 +214,19 @@ struct ChangeCheck: HypothesisCheck {
                 evidence.append(
                     Evidence(
                         "but \(upstream.ref) failed first (\(upstream.fault.signal.name) since \(Timestamp.clockTime(upstream.fault.onset!))): \(target) is downstream of that failure",
+                        against: true))
+            }
+            if let earlier = faults.first(where: { fault in
+                guard let onset = fault.onset else { return false }
+                return onset < candidate.at.addingTimeInterval(-Self.sameSample)
+                    && (fault.recoveredAt.map { $0 > candidate.at } ?? true)
+            }), let onset = earlier.onset {
+                // Its trouble had begun before the change: the change came into it, it did not start it.
+                score *= 0.45
+                evidence.append(
+                    Evidence(
+                        "but \(target)'s \(earlier.signal.name) was already bad since \(Timestamp.clockTime(onset)), "
+                            + "\(DurationText.format(candidate.at.timeIntervalSince(onset))) before it",
                         against: true))
             }
             if let later = laterUpstreamChange(

@@ -17,10 +17,13 @@ struct DependencyCheck: HypothesisCheck {
             let faults = context.faults(of: ref)
             let covered = context.covered(by: ref).subtracting([ref])
             guard !covered.isEmpty else { continue }
-            // Failing by its signals, or, when none moved (or it has none), by alerting itself.
+            // Failing by its signals, or, when none moved (or it has none), by alerting itself; a notice
+            // (severity info) reports no failure.
             let ownAlert =
                 faults.isEmpty
-                ? context.facts.alerts.first { context.lake.entity(forAlert: $0, asOf: nil) == ref } : nil
+                ? context.facts.alerts.first {
+                    $0.severity != .info && context.lake.entity(forAlert: $0, asOf: nil) == ref
+                } : nil
             guard let onset = faults.first?.onset ?? ownAlert?.startedAt else { continue }
             // An upstream that alerts itself is not among those it must explain.
             let isAlerting = context.facts.alerting.contains(ref)
@@ -93,8 +96,8 @@ struct DependencyCheck: HypothesisCheck {
             } else {
                 evidence.append(Evidence("no deploy or change on it before it failed"))
             }
-            let type = context.lake.entity(ref, asOf: nil)?.type?.lowercased() ?? ""
-            let isInfrastructure = context.playbook.infrastructureTypes.contains { type.contains($0) }
+            let type = context.lake.entity(ref, asOf: nil)?.type ?? ""
+            let isInfrastructure = context.playbook.isInfrastructure(type: type)
             let kind: RootCauseKind = isInfrastructure ? .infrastructure : .dependency
             results.append(
                 Hypothesis(

@@ -55,12 +55,18 @@ public enum DefaultSkill {
           signals turned bad within 30 minutes after it, or, for a producer, when every alerting reader of what it
           writes did; flat signals or a late onset are evidence against, and so is an upstream of it that failed
           first. Onsets in the same sample give no order: the change, which came before both, keeps the lead,
-          unless undoing it (a rollback, a revert) was already tried and did not help.
+          unless undoing it (a rollback, a revert) was already tried and did not help. Undoing it, once judged (5),
+          weighs on it: a fix that worked makes it a strong candidate however long before the symptoms it came; one
+          that did not help halves it. A change made after its entity's own trouble began (another of its signals
+          was bad more than a minute before) came into the trouble: it is marked down. So is the change of an entity
+          that stayed well for 5 minutes or more after it and turned bad right after a deploy or change of a silent
+          service it depends on (no signals to clear it): that later change is the nearer trigger.
           A change of the alerting entity itself less than 15 minutes before alerts that every signal in scope
           contradicts (nothing moved) may have made the alerts (a lowered threshold): a tentative candidate, never
           a confident one.
         - **dependency** / **infrastructure**: an upstream whose signals turned bad before those of the
-          services below it. It is infrastructure when its `type` names a cluster, node, broker, host or zone.
+          services below it. It is infrastructure when a word of its `type` is a cluster, node, broker, host or
+          zone (`kubernetes-cluster` is, an `ozone` store is not).
         - **saturation**: only when an alerting entity's own saturation signal is anomalous. A stronger
           outside cause (a score of 0.6 or more) halves its score.
 
@@ -90,7 +96,9 @@ public enum DefaultSkill {
 
         A restart or other action on an alerting entity is judged 6 minutes later: when the symptom came
         back, list it under "avoid" with the reason. A backlog (lag) that grew before the action and shrinks
-        after it, at a quarter or more of the rate it grew, was helped, however slowly it drains. Any symptom
+        after it, at a quarter or more of the rate it grew, was helped, however slowly it drains; after a
+        scale-out, a backlog that stops growing (a tenth of the rate or less) was helped too: the capacity now
+        matches the inflow, and more of it drains the backlog. Any symptom
         that fell through the whole window after the action (a staged rollback), by a quarter or more, at a pace
         that reaches normal within two more windows, was helped too, though it has not halved yet.
         An action followed within the window by another on the same entity or one it depends on (or that
