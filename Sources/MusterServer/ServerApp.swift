@@ -61,6 +61,7 @@ public enum ServerApp {
                     {
                         service.metrics.setOutbox(depth: depth, failures: failed)
                     }
+                    service.metrics.setIntakeLog(backlog: intake.logBacklog)
                 }
             }
             let signal = await signals.next()

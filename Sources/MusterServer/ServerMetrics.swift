@@ -5,10 +5,14 @@ import Synchronization
 public final class ServerMetrics: Sendable {
     private struct State {
         var received: [String: Int] = [:]  // "source|outcome"
-        var triageLatency: [Double] = []  // seconds from receipt to the first triage message
+        /// Triage latencies (seconds from receipt to the first triage message) per bucket of `buckets`, not
+        /// cumulative; the last counts those above every bound. Counts, not samples: a server runs for months.
+        var latencyBuckets = [Int](repeating: 0, count: ServerMetrics.buckets.count + 1)
+        var latencySum = 0.0
         var openIncidents = 0
         var outboxDepth = 0
         var outboxFailures = 0
+        var intakeLogBacklog = 0
     }
 
     private let state = Mutex(State())
@@ -22,8 +26,15 @@ public final class ServerMetrics: Sendable {
     }
 
     public func observeTriageLatency(_ seconds: Double) {
-        state.withLock { $0.triageLatency.append(seconds) }
+        let bucket = Self.buckets.firstIndex { seconds <= $0 } ?? Self.buckets.count
+        state.withLock {
+            $0.latencyBuckets[bucket] += 1
+            $0.latencySum += seconds
+        }
     }
+
+    /// Acknowledged deliveries in the intake log that the intake table does not hold yet.
+    public func setIntakeLog(backlog: Int) { state.withLock { $0.intakeLogBacklog = backlog } }
 
     public func setOpenIncidents(_ count: Int) { state.withLock { $0.openIncidents = count } }
 
@@ -58,18 +69,22 @@ public final class ServerMetrics: Sendable {
             "# HELP muster_triage_latency_seconds From receiving an incident's first alert to its first triage message.",
             "# TYPE muster_triage_latency_seconds histogram",
         ]
-        for bound in Self.buckets {
-            let count = snapshot.triageLatency.filter { $0 <= bound }.count
-            lines.append("muster_triage_latency_seconds_bucket{le=\"\(bound)\"} \(count)")
+        var cumulative = 0
+        for (bound, count) in zip(Self.buckets, snapshot.latencyBuckets) {
+            cumulative += count
+            lines.append("muster_triage_latency_seconds_bucket{le=\"\(bound)\"} \(cumulative)")
         }
-        lines.append("muster_triage_latency_seconds_bucket{le=\"+Inf\"} \(snapshot.triageLatency.count)")
-        lines.append("muster_triage_latency_seconds_sum \(snapshot.triageLatency.reduce(0, +))")
-        lines.append("muster_triage_latency_seconds_count \(snapshot.triageLatency.count)")
+        let total = snapshot.latencyBuckets.reduce(0, +)
+        lines.append("muster_triage_latency_seconds_bucket{le=\"+Inf\"} \(total)")
+        lines.append("muster_triage_latency_seconds_sum \(snapshot.latencySum)")
+        lines.append("muster_triage_latency_seconds_count \(total)")
         lines += [
             "# HELP muster_outbox_depth Outbound messages not yet delivered.", "# TYPE muster_outbox_depth gauge",
             "muster_outbox_depth \(snapshot.outboxDepth)",
             "# HELP muster_outbox_failures_total Outbound messages that failed for good.",
             "# TYPE muster_outbox_failures_total counter", "muster_outbox_failures_total \(snapshot.outboxFailures)",
+            "# HELP muster_intake_log_backlog Acknowledged deliveries in the intake log not yet in the intake table.",
+            "# TYPE muster_intake_log_backlog gauge", "muster_intake_log_backlog \(snapshot.intakeLogBacklog)",
         ]
         return lines.joined(separator: "\n") + "\n"
     }

@@ -24,6 +24,21 @@ struct ServiceRouterTests {
         #expect(await fixture.request("GET", "/nope").status == 404)
     }
 
+    @Test func theTriageLatencyHistogramIsCumulativeAndTheLogBacklogAGauge() {
+        let metrics = ServerMetrics()
+        for seconds in [0.004, 0.3, 0.3, 42] { metrics.observeTriageLatency(seconds) }
+        metrics.setIntakeLog(backlog: 17)
+        let lines = Set(metrics.render().split(separator: "\n").map(String.init))
+        #expect(lines.contains("muster_triage_latency_seconds_bucket{le=\"0.005\"} 1"))
+        #expect(lines.contains("muster_triage_latency_seconds_bucket{le=\"0.25\"} 1"))
+        #expect(lines.contains("muster_triage_latency_seconds_bucket{le=\"0.5\"} 3"))
+        #expect(lines.contains("muster_triage_latency_seconds_bucket{le=\"10.0\"} 3"))
+        #expect(lines.contains("muster_triage_latency_seconds_bucket{le=\"+Inf\"} 4"))
+        #expect(lines.contains("muster_triage_latency_seconds_count 4"))
+        #expect(lines.contains("muster_triage_latency_seconds_sum 42.604"))
+        #expect(lines.contains("muster_intake_log_backlog 17"))
+    }
+
     @Test func genericIntakeNeedsTheTokenCommitsAndDeduplicates() async throws {
         let fixture = try ServerFixture(entities: [api])
         #expect(await fixture.request("POST", "/v1/intake/generic", body: generic).status == 401)
