@@ -53,9 +53,49 @@ extension InvestigationContext {
             }
         }
         let everyone = Set(facts.alerting).union(upstreams.keys).union(siblings.keys)
+        var (assessments, samples) = await assess(
+            everyone, facts: facts, lake: lake, metrics: metrics, analyzer: analyzer)
+        // A chain of failing upstreams is followed past the depth limit, one hop at a time, while the last hop
+        // is failing: a database four hops below the pages is still their cause.
+        var frontier = upstreams.filter { $0.value.distance == playbook.upstreamDepth }.map(\.key)
+        func isFailing(_ ref: EntityRef) -> Bool { (assessments[ref] ?? []).contains { $0.isAnomalous } }
+        for _ in 0..<Self.extraHops {
+            // A hop without signals is passed through when what depends on it is failing.
+            let failing = frontier.filter { ref in
+                isFailing(ref)
+                    || (assessments[ref] ?? []).isEmpty
+                        && lake.dependents(of: ref, depth: 1, asOf: nil).contains { isFailing($0.ref) }
+            }
+            var next: [EntityRef] = []
+            for ref in failing {
+                guard let entry = upstreams[ref] else { continue }
+                for hit in lake.dependencies(of: ref, depth: 1, asOf: nil) where upstreams[hit.ref] == nil {
+                    if !facts.alerting.contains(hit.ref) { next.append(hit.ref) }
+                    upstreams[hit.ref] = (entry.distance + 1, entry.below)
+                }
+            }
+            guard !next.isEmpty else { break }
+            let more = await assess(Set(next), facts: facts, lake: lake, metrics: metrics, analyzer: analyzer)
+            assessments.merge(more.0) { old, _ in old }
+            samples.merge(more.1) { old, _ in old }
+            frontier = next
+        }
+        return InvestigationContext(
+            facts: facts, lake: lake, metrics: metrics, playbook: playbook, upstreams: upstreams,
+            siblings: siblings, assessments: assessments, samples: samples)
+    }
+
+    /// How many hops a chain of failing upstreams is followed beyond `upstream_depth`.
+    static let extraHops = 4
+
+    /// Reads and assesses every signal of `refs`, one child task per entity.
+    private static func assess(
+        _ refs: Set<EntityRef>, facts: IncidentFacts, lake: any LakeReader, metrics: any MetricSource,
+        analyzer: SignalAnalyzer
+    ) async -> ([EntityRef: [SignalAssessment]], [EntityRef: [String: [Sample]]]) {
         let reference = facts.firstOnset
-        let read = await withTaskGroup(of: (EntityRef, [SignalAssessment], [String: [Sample]]).self) { group in
-            for ref in everyone {
+        return await withTaskGroup(of: (EntityRef, [SignalAssessment], [String: [Sample]]).self) { group in
+            for ref in refs {
                 let signals = lake.entity(ref, asOf: nil)?.signals ?? []
                 guard !signals.isEmpty else { continue }
                 group.addTask {
@@ -84,8 +124,5 @@ extension InvestigationContext {
             }
             return (collected, samples)
         }
-        return InvestigationContext(
-            facts: facts, lake: lake, metrics: metrics, playbook: playbook, upstreams: upstreams,
-            siblings: siblings, assessments: read.0, samples: read.1)
     }
 }

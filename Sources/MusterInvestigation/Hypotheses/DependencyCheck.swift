@@ -75,9 +75,18 @@ struct DependencyCheck: HypothesisCheck {
                 score *= 0.85
                 evidence.append(Evidence("its own upstream \(deeper) failed first", against: true))
             }
+            // Hops between it and the alerting entities that are failing too carry the failure visibly; only the
+            // others are uncertain ground.
             let distance = context.upstreams[ref]?.distance ?? 1
-            score -= 0.05 * Double(distance - 1)
-            if distance > 1 { evidence.append(Evidence("the path runs through \(distance - 1) silent hop(s)")) }
+            let failingBetween = context.upstreams.filter { other, entry in
+                other != ref && entry.distance < distance && context.faultOnset(of: other) != nil
+                    && context.lake.dependencies(of: other, depth: distance - entry.distance, asOf: nil).contains {
+                        $0.ref == ref
+                    }
+            }.count
+            let silentHops = max(0, distance - 1 - failingBetween)
+            score -= 0.05 * Double(silentHops)
+            if silentHops > 0 { evidence.append(Evidence("the path runs through \(silentHops) silent hop(s)")) }
             let window = (onset.addingTimeInterval(-context.playbook.alignmentWindow), onset.addingTimeInterval(60))
             let deploys = context.lake.deployments(on: [ref], from: window.0, to: window.1)
             let changes = context.lake.changes(on: [ref], from: window.0, to: window.1)

@@ -65,7 +65,9 @@ public enum DefaultSkill {
           contradicts (nothing moved) may have made the alerts (a lowered threshold): a tentative candidate, never
           a confident one.
         - **dependency** / **infrastructure**: an upstream whose signals turned bad before those of the
-          services below it. It is infrastructure when a word of its `type` is a cluster, node, broker, host or
+          services below it. Upstreams are looked at 3 hops deep (`upstream_depth`), and further, up to 4 more
+          hops, while the last hop is failing (or has no signals and what depends on it is failing). Each hop
+          without a failure of its own between it and the pages lowers it a little; failing hops do not. It is infrastructure when a word of its `type` is a cluster, node, broker, host or
           zone (`kubernetes-cluster` is, an `ozone` store is not).
         - **saturation**: only when an alerting entity's own saturation signal is anomalous. A stronger
           outside cause (a score of 0.6 or more) halves its score.
