@@ -22,6 +22,9 @@ public struct CorrelationPolicy: Sendable {
     /// A dependent whose trouble began more than this before its upstream's did was not hurt by that upstream
     /// (allowing for scrape and evaluation jitter).
     public var causeLead: TimeInterval = 2 * 60
+    /// A caller still well this long after an upstream's trouble began rode it out: when it breaks right after
+    /// another upstream's trouble began, it sides with that one.
+    public var rideThrough: TimeInterval = 5 * 60
     /// An alert of the same name on the same entity from another source within this window is the same alert.
     public var crossSourceWindow: TimeInterval = 15 * 60
 

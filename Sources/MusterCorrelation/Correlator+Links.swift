@@ -137,8 +137,35 @@ extension Correlator {
             let lead = DurationText.format(causeOnset.timeIntervalSince(effectOnset))
             return (0.3, "; but \(effect)'s trouble began \(lead) before \(cause)'s")
         }
+        // A caller that rode out a cause's failure for minutes and broke right after another upstream of its own
+        // turned bad sides with that one (a service with two failing dependencies, years apart in time).
+        func sidesWithLater(than cause: EntityRef, causeOnset: Date?) -> (factor: Double, words: String) {
+            guard let effectOnset = arrival.onsets[entity], let causeOnset,
+                effectOnset.timeIntervalSince(causeOnset) > policy.rideThrough
+            else { return (1, "") }
+            let later = context.upstreams.first { hit in
+                guard hit.ref != cause, !incident.entities.contains(hit.ref),
+                    arrival.trouble[hit.ref]?.isAnomalous == true, let onset = arrival.onsets[hit.ref],
+                    onset <= effectOnset.addingTimeInterval(policy.causeLead / 2),
+                    onset >= effectOnset.addingTimeInterval(-policy.rideThrough)
+                else { return false }
+                // Not a link of the same chain: neither depends on the other.
+                let below = lake.dependencies(of: hit.ref, depth: policy.upstreamDepth, asOf: nil)
+                let above = lake.dependencies(of: cause, depth: policy.upstreamDepth, asOf: nil)
+                return !below.contains { $0.ref == cause } && !above.contains { $0.ref == hit.ref }
+            }
+            guard let later, let laterOnset = arrival.onsets[later.ref] else { return (1, "") }
+            return (
+                0.3,
+                "; but \(entity) turned bad \(Self.gapWords(effectOnset.timeIntervalSince(causeOnset))) after \(cause)'s "
+                    + "trouble and \(Self.gapWords(effectOnset.timeIntervalSince(laterOnset))) after \(later.ref)'s"
+            )
+        }
         for hit in context.upstreams where incident.entities.contains(hit.ref) {
             var credible = credibility(hit.ref)
+            let sided = sidesWithLater(than: hit.ref, causeOnset: incident.troubleOnsets[hit.ref])
+            credible.factor *= sided.factor
+            credible.words += sided.words
             let ordered = order(
                 cause: hit.ref, causeOnset: incident.troubleOnsets[hit.ref], effect: entity,
                 effectOnset: arrival.onsets[entity])
@@ -183,8 +210,9 @@ extension Correlator {
             let ordered = order(
                 cause: hit.ref, causeOnset: arrival.onsets[hit.ref], effect: entity, effectOnset: arrival.onsets[entity]
             )
-            score *= ordered.factor
-            words += ordered.words
+            let sided = sidesWithLater(than: hit.ref, causeOnset: arrival.onsets[hit.ref])
+            score *= ordered.factor * sided.factor
+            words += ordered.words + sided.words
             candidates.append(Link(score: score, reason: words, via: hit.ref))
         }
         if let org = sharedTenant(arrival.alert, incident) {

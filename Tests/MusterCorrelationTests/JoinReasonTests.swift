@@ -58,6 +58,43 @@ struct JoinReasonTests {
         #expect(decisions[1].outcome == (severity == .info ? .opened : .joined))
     }
 
+    /// The caller of two resources was well for 9 minutes of one's failure and broke a minute after the other's
+    /// began: it sides with the later one. With the other resource healthy, the shared one explains it.
+    @Test(arguments: [(true, CorrelationDecision.Outcome.opened), (false, .joined)])
+    func aCallerThatRodeOutOneFailureSidesWithTheLater(laterFailed: Bool, outcome: CorrelationDecision.Outcome)
+        throws
+    {
+        let lake = ContextLake.inMemory()
+        try lake.upsert(
+            [
+                Entity(ref: ref("resource:index")), Entity(ref: ref("resource:listings")),
+                Entity(ref: ref("service:search"), relations: ["dependsOn": [ref("resource:index")]]),
+                Entity(
+                    ref: ref("service:listing"),
+                    relations: ["dependsOn": [ref("resource:index"), ref("resource:listings")]]),
+            ], at: t0.addingTimeInterval(-86_400))
+        var correlator = Correlator(lake: lake)
+        let index: Trouble = .anomalous("query latency 0.08 -> 6.9")
+        var search = arrival(
+            "search-5xx", "service:search", at: -540,
+            trouble: [ref("service:search"): .anomalous("errors"), ref("resource:index"): index])
+        search.onsets = [
+            ref("service:search"): t0.addingTimeInterval(-660), ref("resource:index"): t0.addingTimeInterval(-720),
+        ]
+        _ = correlator.ingest(search)
+        var listing = arrival(
+            "listing-5xx", "service:listing",
+            trouble: [
+                ref("service:listing"): .anomalous("errors"), ref("resource:index"): index,
+                ref("resource:listings"): laterFailed ? .anomalous("io wait 0.03 -> 0.92") : .healthy,
+            ])
+        listing.onsets = [
+            ref("service:listing"): t0.addingTimeInterval(-180), ref("resource:index"): t0.addingTimeInterval(-720),
+        ]
+        if laterFailed { listing.onsets[ref("resource:listings")] = t0.addingTimeInterval(-240) }
+        #expect(correlator.ingest(listing).outcome == outcome)
+    }
+
     @Test func anUpstreamOfAnAlertingEntityJoins() throws {
         var correlator = Correlator(lake: try lake())
         _ = correlator.ingest(arrival("front-errors", "service:front"))
