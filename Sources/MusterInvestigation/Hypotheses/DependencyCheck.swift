@@ -87,6 +87,14 @@ struct DependencyCheck: HypothesisCheck {
             let silentHops = max(0, distance - 1 - failingBetween)
             score -= 0.05 * Double(silentHops)
             if silentHops > 0 { evidence.append(Evidence("the path runs through \(silentHops) silent hop(s)")) }
+            if let stalled = Self.stalledReader(of: ref, faults: faults, onset: onset, context: context) {
+                score *= 0.5
+                evidence.append(
+                    Evidence(
+                        "but it fills while its inflow is not up, and \(stalled.reader), which reads it, failed first "
+                            + "(\(Timestamp.clockTime(stalled.at))), after \(stalled.cause): it backs up behind a reader "
+                            + "that stopped draining it", against: true))
+            }
             let window = (onset.addingTimeInterval(-context.playbook.alignmentWindow), onset.addingTimeInterval(60))
             let deploys = context.lake.deployments(on: [ref], from: window.0, to: window.1)
             let changes = context.lake.changes(on: [ref], from: window.0, to: window.1)
@@ -117,4 +125,29 @@ struct DependencyCheck: HypothesisCheck {
         }
         return results
     }
+
+    /// When `ref`'s trouble is a buffer filling (saturation or lag) while what flows into it is not up: a reader
+    /// of it (an entity that depends on it) that failed no later than it began to fill, after an upstream of
+    /// that reader's own had failed. The buffer backs up behind the reader, which is where the cause lies.
+    static func stalledReader(
+        of ref: EntityRef, faults: [SignalAssessment], onset: Date, context: InvestigationContext
+    ) -> (reader: EntityRef, cause: EntityRef, at: Date)? {
+        guard let first = faults.first, [.saturation, .lag].contains(first.signal.type),
+            !(context.assessments[ref] ?? []).contains(where: {
+                $0.signal.type == .load && $0.isAnomalous && $0.current > $0.baseline
+            })
+        else { return nil }
+        for reader in context.lake.dependents(of: ref, depth: 1, asOf: nil).map(\.ref).sorted() {
+            guard let readerOnset = context.faultOnset(of: reader), readerOnset <= onset.addingTimeInterval(60)
+            else { continue }
+            for hit in context.lake.dependencies(of: reader, depth: 1, asOf: nil) where hit.ref != ref {
+                guard let causeOnset = context.faultOnset(of: hit.ref), causeOnset < onset,
+                    causeOnset <= readerOnset.addingTimeInterval(60)
+                else { continue }
+                return (reader, hit.ref, readerOnset)
+            }
+        }
+        return nil
+    }
+
 }

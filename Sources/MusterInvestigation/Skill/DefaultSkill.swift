@@ -67,7 +67,9 @@ public enum DefaultSkill {
         - **dependency** / **infrastructure**: an upstream whose signals turned bad before those of the
           services below it. Upstreams are looked at 3 hops deep (`upstream_depth`), and further, up to 4 more
           hops, while the last hop is failing (or has no signals and what depends on it is failing). Each hop
-          without a failure of its own between it and the pages lowers it a little; failing hops do not. It is infrastructure when a word of its `type` is a cluster, node, broker, host or
+          without a failure of its own between it and the pages lowers it a little; failing hops do not. A buffer
+          (queue, backlog) that fills while its inflow is not up, after a reader of it failed following a failing
+          upstream of that reader's own, backs up behind that reader: it is halved. It is infrastructure when a word of its `type` is a cluster, node, broker, host or
           zone (`kubernetes-cluster` is, an `ozone` store is not).
         - **saturation**: only when an alerting entity's own saturation signal is anomalous. A stronger
           outside cause (a score of 0.6 or more) halves its score.
