@@ -229,6 +229,13 @@ struct ChangeCheck: HypothesisCheck {
                             + "\(DurationText.format(candidate.at.timeIntervalSince(onset))) before it",
                         against: true))
             }
+            if let peer = context.peerThroughSilentUpstream(of: target, onset: aligned.onset!, explained: covered) {
+                score *= 0.7
+                evidence.append(
+                    Evidence(
+                        "but \(peer.peer), not below it and not changed, turned bad with it; both depend on "
+                            + "\(peer.shared), which has no signals", against: true))
+            }
             if let later = laterUpstreamChange(
                 of: target, after: candidate.at, before: aligned.onset!, context: context)
             {

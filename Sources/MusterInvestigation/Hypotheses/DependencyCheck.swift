@@ -24,7 +24,10 @@ struct DependencyCheck: HypothesisCheck {
                 ? context.facts.alerts.first {
                     $0.severity != .info && context.lake.entity(forAlert: $0, asOf: nil) == ref
                 } : nil
-            guard let onset = faults.first?.onset ?? ownAlert?.startedAt else { continue }
+            guard let onset = faults.first?.onset ?? ownAlert?.startedAt else {
+                if let meeting = context.silentMeeting(at: ref) { results.append(silent(ref, meeting, context)) }
+                continue
+            }
             // An upstream that alerts itself is not among those it must explain.
             let isAlerting = context.facts.alerting.contains(ref)
             let others = max(1, context.alertingCount - (isAlerting ? 1 : 0))
@@ -87,6 +90,13 @@ struct DependencyCheck: HypothesisCheck {
             let silentHops = max(0, distance - 1 - failingBetween)
             score -= 0.05 * Double(silentHops)
             if silentHops > 0 { evidence.append(Evidence("the path runs through \(silentHops) silent hop(s)")) }
+            if let peer = context.peerThroughSilentUpstream(of: ref, onset: onset, explained: covered.union([ref])) {
+                score *= 0.7
+                evidence.append(
+                    Evidence(
+                        "but \(peer.peer), which does not depend on it, turned bad with it; both depend on "
+                            + "\(peer.shared), which has no signals", against: true))
+            }
             if let stalled = Self.stalledReader(of: ref, faults: faults, onset: onset, context: context) {
                 score *= 0.5
                 evidence.append(
@@ -148,6 +158,31 @@ struct DependencyCheck: HypothesisCheck {
             }
         }
         return nil
+    }
+
+    /// The hypothesis for an upstream without signals where separate branches of alerting entities failed
+    /// together: topology and timing only, never a certainty on its own.
+    private func silent(
+        _ ref: EntityRef, _ meeting: (branches: [EntityRef], first: Date, last: Date), _ context: InvestigationContext
+    ) -> Hypothesis {
+        let covered = context.covered(by: ref).subtracting([ref])
+        let coverage = Double(covered.count) / Double(context.alertingCount)
+        let span = DurationText.format(meeting.last.timeIntervalSince(meeting.first))
+        var evidence = [
+            Evidence(
+                "\(context.coverageWords(covered)) depend on it, on \(meeting.branches.count) separate branches that "
+                    + "turned bad within \(span) of each other"),
+            Evidence("\(ref) has no signals to confirm it", against: true),
+        ]
+        let unchanged =
+            context.lake.deployments(on: [ref], from: meeting.first.addingTimeInterval(-3600), to: meeting.last)
+            .isEmpty
+            && context.lake.changes(on: [ref], from: meeting.first.addingTimeInterval(-3600), to: meeting.last).isEmpty
+        if unchanged { evidence.append(Evidence("no deploy or change on it in the hour before")) }
+        return Hypothesis(
+            kind: kind, entity: ref, score: 0.25 + 0.3 * coverage + 0.1,
+            summary: "\(context.title(ref)) is where the failures of \(meeting.branches.count) separate services meet",
+            evidence: evidence)
     }
 
 }

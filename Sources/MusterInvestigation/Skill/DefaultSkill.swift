@@ -69,7 +69,10 @@ public enum DefaultSkill {
           hops, while the last hop is failing (or has no signals and what depends on it is failing). Each hop
           without a failure of its own between it and the pages lowers it a little; failing hops do not. A buffer
           (queue, backlog) that fills while its inflow is not up, after a reader of it failed following a failing
-          upstream of that reader's own, backs up behind that reader: it is halved. It is infrastructure when a word of its `type` is a cluster, node, broker, host or
+          upstream of that reader's own, backs up behind that reader: it is halved. An upstream without any
+          signals where two or more separate branches of alerting services (none calls another) meet, all turned
+          bad within 3 minutes, is a candidate of its own (never a certainty); a failing service or a change whose
+          peer on another branch failed with it, through such an upstream, is a weaker account (x0.7). It is infrastructure when a word of its `type` is a cluster, node, broker, host or
           zone (`kubernetes-cluster` is, an `ozone` store is not).
         - **saturation**: only when an alerting entity's own saturation signal is anomalous. A stronger
           outside cause (a score of 0.6 or more) halves its score.

@@ -1,0 +1,61 @@
+import Foundation
+import MusterLake
+import MusterModel
+
+/// Upstreams without any signals of their own, seen through the alerting entities below them.
+///
+/// When independent alerting entities (none depends on another) fail within minutes of each other and share an
+/// upstream that measures nothing, that upstream is the place where their failures meet: it gets a dependency
+/// hypothesis of its own, and each of them, having a peer that failed with it for no reason of its own, is a
+/// weaker account of the whole.
+extension InvestigationContext {
+    /// How close together failures must begin to count as one.
+    static let together: TimeInterval = 3 * 60
+
+    /// The alerting entities below `ref` that no other one below it sits above: the separate branches that meet
+    /// at `ref`.
+    func branches(below ref: EntityRef) -> [EntityRef] {
+        let below = covered(by: ref).subtracting([ref])
+        return below.filter { entity in
+            let own = Set(lake.dependencies(of: entity, depth: playbook.upstreamDepth, asOf: nil).map(\.ref))
+            return own.isDisjoint(with: below)
+        }.sorted()
+    }
+
+    /// When its trouble began: the signals' onset, else its first alert.
+    func troubleStart(of ref: EntityRef) -> Date? {
+        faultOnset(of: ref)
+            ?? facts.alerts.filter { lake.entity(forAlert: $0, asOf: nil) == ref }.map(\.startedAt).min()
+    }
+
+    /// For an upstream without signals: the branches below it and the span of their onsets, when two or more
+    /// failed within ``together`` of each other.
+    func silentMeeting(at ref: EntityRef) -> (branches: [EntityRef], first: Date, last: Date)? {
+        guard lake.entity(ref, asOf: nil)?.signals.isEmpty ?? true else { return nil }
+        let branches = branches(below: ref)
+        let onsets = branches.compactMap { troubleStart(of: $0) }
+        guard branches.count >= 2, onsets.count == branches.count, let first = onsets.min(), let last = onsets.max(),
+            last.timeIntervalSince(first) <= Self.together
+        else { return nil }
+        return (branches, first, last)
+    }
+
+    /// An alerting peer of `ref` that `ref` does not explain (`explained`: what sits below it, or reads what it
+    /// writes) and that failed within ``together`` of `onset`, where both depend on an upstream without signals:
+    /// what failed with `ref` for no reason of its own.
+    func peerThroughSilentUpstream(of ref: EntityRef, onset: Date, explained: Set<EntityRef>) -> (
+        peer: EntityRef, shared: EntityRef
+    )? {
+        let mine = Set(lake.dependencies(of: ref, depth: playbook.upstreamDepth, asOf: nil).map(\.ref))
+        for peer in facts.alerting.sorted() where peer != ref && !explained.contains(peer) && !mine.contains(peer) {
+            guard let start = troubleStart(of: peer), abs(start.timeIntervalSince(onset)) <= Self.together else {
+                continue
+            }
+            let theirs = lake.dependencies(of: peer, depth: playbook.upstreamDepth, asOf: nil).map(\.ref)
+            if let shared = theirs.sorted().first(where: { mine.contains($0) && silentMeeting(at: $0) != nil }) {
+                return (peer, shared)
+            }
+        }
+        return nil
+    }
+}

@@ -1,0 +1,69 @@
+import Foundation
+import MusterLake
+import MusterModel
+import MusterTelemetry
+import Testing
+
+@testable import MusterInvestigation
+
+/// Two services that do not call each other fail within two minutes; both use a database that measures nothing.
+/// One of them was deployed nine minutes before its own errors.
+struct SilentUpstreamTests {
+    let t0 = Date(timeIntervalSince1970: 1_800_000_000)
+    let db = EntityRef(kind: "resource", id: "db")
+    let orders = EntityRef(kind: "service", id: "orders")
+    let matcher = EntityRef(kind: "service", id: "matcher")
+
+    func verdict(dbMeasured: Bool) async throws -> Verdict {
+        let lake = ContextLake.inMemory()
+        let team = EntityRef(kind: "team", id: "t")
+        func errors(_ service: String) -> JSONValue {
+            .array([
+                .object([
+                    "name": .string("errors"), "type": .string("errors"), "metric": .string("errors"),
+                    "match": .object(["service": .string(service)]),
+                ])
+            ])
+        }
+        try lake.upsert(
+            [
+                Entity(ref: team),
+                Entity(
+                    ref: db, properties: dbMeasured ? ["signals": errors("db")] : [:], relations: ["ownedBy": [team]]),
+                Entity(
+                    ref: orders, properties: ["signals": errors("orders")],
+                    relations: ["ownedBy": [team], "dependsOn": [db]]),
+                Entity(
+                    ref: matcher, properties: ["signals": errors("matcher")],
+                    relations: ["ownedBy": [team], "dependsOn": [db]]),
+            ], at: t0.addingTimeInterval(-86_400))
+        try lake.record(Deployment(target: matcher, at: t0.addingTimeInterval(-11 * 60), version: "4.12"))
+        let store = MetricStore()
+        let onsets = ["orders": -4, "matcher": -2, "db": 99]
+        for minute in -240...2 {
+            for (service, onset) in onsets {
+                store.append(
+                    "errors", labels: ["service": service], time: t0.addingTimeInterval(Double(minute) * 60),
+                    value: minute >= onset ? 0.3 : 0.002, kind: .gauge)
+            }
+        }
+        return await investigateAlerts(
+            lake, store, alerting: [orders, matcher], start: t0, now: t0.addingTimeInterval(120))
+    }
+
+    @Test func theSilentDatabaseWhereBothMeetOutranksOneCallersDeploy() async throws {
+        let verdict = try await verdict(dbMeasured: false)
+        let top = try #require(verdict.hypotheses.first)
+        #expect(top.kind == .dependency && top.entity == db)
+        #expect(top.evidence.contains { $0.text.contains("2 separate branches") })
+        let deploy = try #require(verdict.hypotheses.first { $0.kind == .deployment })
+        #expect(deploy.evidence.contains { $0.isAgainst && $0.text.contains("turned bad with it") })
+    }
+
+    @Test func aMeasuredHealthyDatabaseIsNotWhereTheyMeet() async throws {
+        let verdict = try await verdict(dbMeasured: true)
+        #expect(!verdict.hypotheses.contains { $0.entity == db && $0.kind == .dependency })
+        let deploy = try #require(verdict.hypotheses.first { $0.kind == .deployment })
+        #expect(!deploy.evidence.contains { $0.text.contains("turned bad with it") })
+    }
+}
