@@ -1,4 +1,5 @@
 public import Foundation
+public import MusterLake
 public import MusterModel
 
 /// One normalized alert as it reaches the correlator, with what the pipeline already knows of it.
@@ -18,6 +19,8 @@ public struct AlertArrival: Sendable {
     public var isLoadShifted: Bool
     /// The alerting entity and upstreams whose fault is still going at arrival (not recovered).
     public var ongoing: Set<EntityRef> = []
+    /// Upstreams beyond the correlator's depth, reached by the probe along a chain of failing ones.
+    public var deeper: [GraphHit] = []
 
     public init(
         alert: Alert, entity: EntityRef?, eventID: String, trouble: [EntityRef: Trouble] = [:],

@@ -52,6 +52,10 @@ extension Correlator {
 
     static func hops(_ distance: Int) -> String { distance == 1 ? "1 hop" : "\(distance) hops" }
 
+    /// The hops of `hit` as walked (its path), which may be more than its distance for scoring: an upstream
+    /// reached along a failing chain past the depth is scored at the depth.
+    static func hops(_ hit: GraphHit) -> String { hops(hit.path.count > 1 ? hit.path.count - 1 : hit.distance) }
+
     func timeFactor(gap: TimeInterval, sameEntity: Bool) -> Double {
         let close = sameEntity ? policy.reopenWindow : policy.closeOnset
         if gap <= close { return 1 }
@@ -62,7 +66,7 @@ extension Correlator {
     /// Everything about an arrival that does not depend on the incident it is compared with.
     mutating func prepare(_ arrival: AlertArrival, entity: EntityRef) -> ArrivalContext {
         let now = arrival.alert.receivedAt
-        let upstreams = self.upstreams(of: entity)
+        let upstreams = self.upstreams(of: entity, arrival)
         var causes: [EntityRef: (weight: Double, words: String)] = [:]
         var quietHubs: Set<EntityRef> = []
         var troubled: [(ref: EntityRef, distance: Int)] = []
@@ -81,7 +85,7 @@ extension Correlator {
         // A troubled upstream with a recent change of its own has its own explanation: it is no silent hop.
         var beneath: [EntityRef: Set<EntityRef>] = [:]
         for hit in troubled where !recentlyChanged(hit.ref, now: now) {
-            beneath[hit.ref] = Set(self.upstreams(of: hit.ref).filter { $0.distance == 1 }.map(\.ref))
+            beneath[hit.ref] = Set(self.upstreams(of: hit.ref).map(\.ref))
         }
         return ArrivalContext(
             entity: entity, upstreams: upstreams, causes: causes, quietHubs: quietHubs, troubled: troubled,
@@ -174,7 +178,7 @@ extension Correlator {
             candidates.append(
                 Link(
                     score: Self.decay(hit.distance) * credible.factor,
-                    reason: "\(entity) depends on alerting \(hit.ref) (\(Self.hops(hit.distance)))\(credible.words)",
+                    reason: "\(entity) depends on alerting \(hit.ref) (\(Self.hops(hit)))\(credible.words)",
                     via: hit.ref))
         }
         if let anyPath = incident.upstreams[entity] {
@@ -202,7 +206,7 @@ extension Correlator {
             sharedCauses.insert(hit.ref)
             let theirs = incident.credibleUpstreams[hit.ref] ?? anyPath
             var score = cause.weight * Self.decay(hit.distance) * Self.decay(theirs.distance)
-            var words = "shares \(hit.ref) (\(Self.hops(hit.distance))) with \(theirs.via); \(hit.ref): \(cause.words)"
+            var words = "shares \(hit.ref) (\(Self.hops(hit))) with \(theirs.via); \(hit.ref): \(cause.words)"
             if incident.credibleUpstreams[hit.ref] == nil {
                 score *= 0.3
                 words += "; but \(theirs.via)'s own signals were normal when it alerted"
@@ -268,9 +272,9 @@ extension Correlator {
         return best
     }
 
-    /// Whether the troubled upstream `ref`, unchanged of late, calls one of `causes` directly and turned bad no
-    /// earlier than it (by more than `causeLead`), both onsets known: then its trouble is the cause's, passed on,
-    /// not a cause of its own.
+    /// Whether the troubled upstream `ref`, unchanged of late, depends on one of `causes` (within the depth) and
+    /// turned bad no earlier than it (by more than `causeLead`), both onsets known: then its trouble is the
+    /// cause's, passed on, not a cause of its own.
     func isHop(_ ref: EntityRef, towards causes: Set<EntityRef>, arrival: AlertArrival, context: ArrivalContext)
         -> Bool
     {

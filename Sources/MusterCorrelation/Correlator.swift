@@ -55,6 +55,18 @@ public struct Correlator: Sendable {
         return hits
     }
 
+    /// The upstreams of an arrival's entity: those within the depth, and the probe's deeper ones along a chain of
+    /// failing upstreams, counted at the depth (the hops between fail visibly: they are no uncertain ground).
+    mutating func upstreams(of entity: EntityRef, _ arrival: AlertArrival) -> [GraphHit] {
+        let near = upstreams(of: entity)
+        guard !arrival.deeper.isEmpty else { return near }
+        let known = Set(near.map(\.ref))
+        return near
+            + arrival.deeper.filter { !known.contains($0.ref) }.map {
+                GraphHit(ref: $0.ref, distance: min($0.distance, policy.upstreamDepth), path: $0.path)
+            }
+    }
+
     /// Takes one alert delivery and says what became of it.
     public mutating func ingest(_ arrival: AlertArrival) -> CorrelationDecision {
         let now = arrival.alert.receivedAt
@@ -260,7 +272,7 @@ public struct Correlator: Sendable {
             if let onset = arrival.onsets[entity] {
                 incident.troubleOnsets[entity] = min(incident.troubleOnsets[entity] ?? onset, onset)
             }
-            let upstreams = self.upstreams(of: entity)
+            let upstreams = self.upstreams(of: entity, arrival)
             let credible = arrival.trouble[entity] != .healthy
             for hit in upstreams {
                 if credible, (incident.credibleUpstreams[hit.ref]?.distance ?? Int.max) > hit.distance {

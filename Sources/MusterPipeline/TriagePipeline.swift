@@ -89,6 +89,7 @@ public actor TriagePipeline {
             arrival.onsets = probed.onsets
             arrival.isLoadShifted = probed.isLoadShifted
             arrival.ongoing = probed.ongoing
+            arrival.deeper = probed.deeper
         }
         let decision = correlator.ingest(arrival)
         let what =

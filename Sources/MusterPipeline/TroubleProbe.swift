@@ -26,7 +26,7 @@ public actor TroubleProbe {
         var isOngoing = false
     }
     /// Upstreams per entity; cleared with `catalogChanged()`.
-    private var upstreams: [EntityRef: [EntityRef]] = [:]
+    private var upstreams: [EntityRef: [GraphHit]] = [:]
 
     /// Forgets cached topology after a catalog upsert.
     public func catalogChanged() { upstreams = [:] }
@@ -45,12 +45,12 @@ public actor TroubleProbe {
         self.depth = depth
     }
 
-    /// Trouble of `entity` and each upstream at `now`, the anomalous signal types of `entity` itself, and when
-    /// each one's trouble began (where its signals say).
+    /// Trouble of `entity` and each upstream at `now`, the anomalous signal types of `entity` itself, when each
+    /// one's trouble began (where its signals say), and the upstreams past the depth along a failing chain.
     public func probe(_ entity: EntityRef, now: Date) async
         -> (
             trouble: [EntityRef: Trouble], symptoms: Set<SignalType>, onsets: [EntityRef: Date], isLoadShifted: Bool,
-            ongoing: Set<EntityRef>
+            ongoing: Set<EntityRef>, deeper: [GraphHit]
         )
     {
         var trouble: [EntityRef: Trouble] = [:]
@@ -61,16 +61,48 @@ public actor TroubleProbe {
         trouble[entity] = own.trouble
         onsets[entity] = own.onset
         if upstreams[entity] == nil {
-            upstreams[entity] = lake.dependencies(of: entity, depth: depth, asOf: nil).map(\.ref)
+            upstreams[entity] = lake.dependencies(of: entity, depth: depth, asOf: nil)
         }
-        for upstream in upstreams[entity] ?? [] {
-            let probed = await assess(upstream, now: now)
-            trouble[upstream] = probed.trouble
-            onsets[upstream] = probed.onset
-            if probed.isOngoing { ongoing.insert(upstream) }
+        let near = upstreams[entity] ?? []
+        for hit in near {
+            let probed = await assess(hit.ref, now: now)
+            trouble[hit.ref] = probed.trouble
+            onsets[hit.ref] = probed.onset
+            if probed.isOngoing { ongoing.insert(hit.ref) }
         }
-        return (trouble, own.symptoms, onsets, own.isLoadShifted, ongoing)
+        // A chain of failing upstreams goes on past the depth, one hop at a time, while its last hop is failing
+        // (or measures nothing and what depends on it fails).
+        var deeper: [GraphHit] = []
+        var seen = Set(near.map(\.ref)).union([entity])
+        var frontier = near.filter { $0.distance == depth }
+        for _ in 0..<Self.extraHops {
+            var next: [GraphHit] = []
+            for hit in frontier {
+                let failing =
+                    trouble[hit.ref]?.isAnomalous == true
+                    || trouble[hit.ref] == .unknown
+                        && hit.path.dropLast().last.map { trouble[$0]?.isAnomalous == true } == true
+                guard failing else { continue }
+                for step in lake.dependencies(of: hit.ref, depth: 1, asOf: nil) where !seen.contains(step.ref) {
+                    seen.insert(step.ref)
+                    next.append(GraphHit(ref: step.ref, distance: hit.distance + 1, path: hit.path + [step.ref]))
+                }
+            }
+            guard !next.isEmpty else { break }
+            for hit in next {
+                let probed = await assess(hit.ref, now: now)
+                trouble[hit.ref] = probed.trouble
+                onsets[hit.ref] = probed.onset
+                if probed.isOngoing { ongoing.insert(hit.ref) }
+            }
+            deeper += next
+            frontier = next
+        }
+        return (trouble, own.symptoms, onsets, own.isLoadShifted, ongoing, deeper)
     }
+
+    /// How many hops a chain of failing upstreams is followed past the depth (as the investigation does).
+    static let extraHops = 4
 
     private func assess(_ ref: EntityRef, now: Date) async -> Probed {
         let key = CacheKey(entity: ref, minute: Int(now.timeIntervalSince1970 / 60))

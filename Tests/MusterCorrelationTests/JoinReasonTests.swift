@@ -95,6 +95,37 @@ struct JoinReasonTests {
         #expect(correlator.ingest(listing).outcome == outcome)
     }
 
+    /// A caller four hops above a failing database joins its direct caller's incident when the probe followed
+    /// the chain of failing hops past the depth; without that, the database is out of reach.
+    @Test(arguments: [true, false])
+    func aFailingChainPastTheDepthCarriesTheJoin(probedDeeper: Bool) throws {
+        let chain = ["reader", "x", "y", "z"].map { ref("service:\($0)") } + [ref("resource:db")]
+        let lake = ContextLake.inMemory()
+        try lake.upsert(
+            [Entity(ref: chain[4]), Entity(ref: ref("service:admin"), relations: ["dependsOn": [chain[4]]])]
+                + (0..<4).map { Entity(ref: chain[$0], relations: ["dependsOn": [chain[$0 + 1]]]) },
+            at: t0.addingTimeInterval(-86_400))
+        var correlator = Correlator(lake: lake)
+        let dbTrouble: Trouble = .anomalous("query latency 0.006 -> 3")
+        var admin = arrival(
+            "admin-5xx", "service:admin", trouble: [ref("service:admin"): .anomalous("errors"), chain[4]: dbTrouble])
+        admin.onsets = [ref("service:admin"): t0.addingTimeInterval(-240), chain[4]: t0.addingTimeInterval(-300)]
+        _ = correlator.ingest(admin)
+        var reader = arrival("reader-5xx", "service:reader", at: 60)
+        for (index, hop) in chain.enumerated() where index < 4 {
+            reader.trouble[hop] = .anomalous("errors")
+            reader.onsets[hop] = t0.addingTimeInterval(Double(-240 + 30 * (3 - index)))
+        }
+        if probedDeeper {
+            reader.trouble[chain[4]] = dbTrouble
+            reader.onsets[chain[4]] = t0.addingTimeInterval(-300)
+            reader.deeper = [GraphHit(ref: chain[4], distance: 4, path: chain)]
+        }
+        let decision = correlator.ingest(reader)
+        #expect(decision.outcome == (probedDeeper ? .joined : .opened))
+        if probedDeeper { #expect(decision.reasons.first?.contains("shares resource:db (4 hops)") == true) }
+    }
+
     @Test func anUpstreamOfAnAlertingEntityJoins() throws {
         var correlator = Correlator(lake: try lake())
         _ = correlator.ingest(arrival("front-errors", "service:front"))

@@ -30,4 +30,42 @@ struct TroubleProbeTests {
         #expect(probed.onsets[api] == t0.addingTimeInterval(-120))
         #expect(probed.symptoms.contains(.errors))
     }
+
+    /// front -> a -> b -> c -> db: past the depth of 3 the probe goes on while the last hop fails, through a
+    /// hop without signals (`b` measures nothing) when the one depending on it fails.
+    @Test(arguments: [true, false])
+    func aFailingChainIsFollowedPastTheDepth(cFails: Bool) async throws {
+        let chain = ["front", "a", "b", "c", "db"].map { EntityRef(kind: "service", id: $0) }
+        let lake = ContextLake.inMemory()
+        try lake.upsert(
+            chain.enumerated().map { index, ref in
+                let signals: JSONValue =
+                    ref.id == "b"
+                    ? .array([])
+                    : .array([
+                        .object([
+                            "name": .string("errors"), "type": .string("errors"), "metric": .string("errors"),
+                            "match": .object(["service": .string(ref.id)]),
+                        ])
+                    ])
+                return Entity(
+                    ref: ref, properties: ["signals": signals],
+                    relations: index + 1 < chain.count ? ["dependsOn": [chain[index + 1]]] : [:])
+            }, at: t0.addingTimeInterval(-86_400))
+        let store = MetricStore()
+        for minute in -240...0 {
+            for service in ["front", "a", "c", "db"] {
+                let failing = minute >= -5 && (service != "c" || cFails)
+                store.append(
+                    "errors", labels: ["service": service], time: t0.addingTimeInterval(Double(minute) * 60),
+                    value: failing ? 0.3 : 0.002, kind: .gauge)
+            }
+        }
+        let probed = await TroubleProbe(lake: lake, metrics: store).probe(chain[0], now: t0)
+        #expect(probed.deeper.map(\.ref) == (cFails ? [chain[4]] : []))
+        if cFails {
+            #expect(probed.deeper.first?.distance == 4 && probed.deeper.first?.path == chain)
+            #expect(probed.trouble[chain[4]]?.isAnomalous == true)
+        }
+    }
 }
