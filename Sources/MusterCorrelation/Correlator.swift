@@ -79,8 +79,9 @@ public struct Correlator: Sendable {
         var key = arrival.alert.dedupKey
         if let known = existingKey(for: arrival) {
             if let tracked = alerts[known], isNewOccurrence(of: tracked, arrival: arrival, now: now) {
-                // Fired again after its incident resolved and the reopen window passed: a new occurrence,
-                // correlated afresh (it may have another cause), tracked under a key of its own.
+                // Fired again after its incident resolved and the reopen window passed (or on trouble that began
+                // after it resolved): a new occurrence, correlated afresh (it may have another cause), tracked
+                // under a key of its own.
                 key = "\(arrival.alert.dedupKey)@\(Int(now.timeIntervalSince1970))"
                 occurrences[arrival.alert.dedupKey] = key
                 aliases[aliasKey(arrival.alert)] = key
@@ -224,13 +225,20 @@ public struct Correlator: Sendable {
         return onset > resolvedAt
     }
 
-    /// A firing alert whose earlier occurrence resolved with its incident longer than the reopen window ago.
+    /// A firing alert whose earlier occurrence resolved with its incident longer than the reopen window ago; or
+    /// sooner, when its entity's trouble began after the incident resolved and nothing else of that incident is
+    /// in trouble again (a new failure of the same service, which may have another cause).
     private func isNewOccurrence(of tracked: TrackedAlert, arrival: AlertArrival, now: Date) -> Bool {
         guard arrival.alert.status == .firing, tracked.alert.status == .resolved,
             let incident = incidents[tracked.incident], incident.status == .resolved,
             let resolvedAt = incident.resolvedAt
         else { return false }
-        return now.timeIntervalSince(resolvedAt) > policy.reopenWindow
+        if now.timeIntervalSince(resolvedAt) > policy.reopenWindow { return true }
+        guard let entity = arrival.entity, beganAfterResolution(arrival, entity: entity, incident: incident) else {
+            return false
+        }
+        let before = Set(incident.entities).union(incident.upstreams.keys).subtracting([entity])
+        return before.isDisjoint(with: arrival.ongoing)
     }
 
     private mutating func open(_ arrival: AlertArrival, key: String, now: Date) -> IncidentID {

@@ -126,6 +126,31 @@ struct JoinReasonTests {
         if probedDeeper { #expect(decision.reasons.first?.contains("shares resource:db (4 hops)") == true) }
     }
 
+    /// An alert that fires again 12 minutes after its incident resolved, on trouble that began after that: with
+    /// the old cause well, a new occurrence (a new incident); with the old cause failing again, the incident
+    /// reopens.
+    @Test(arguments: [(false, CorrelationDecision.Outcome.opened), (true, .reopened)])
+    func aRefireOnNewTroubleIsANewOccurrence(oldCauseFailsAgain: Bool, outcome: CorrelationDecision.Outcome) throws {
+        var correlator = Correlator(lake: try lake())
+        var first = arrival("api-5xx", "service:api", trouble: [ref("resource:db"): .anomalous("latency")])
+        first.onsets = [
+            ref("service:api"): t0.addingTimeInterval(-60), ref("resource:db"): t0.addingTimeInterval(-120),
+        ]
+        first.ongoing = [ref("service:api"), ref("resource:db")]
+        _ = correlator.ingest(first)
+        var resolved = arrival("api-5xx", "service:api", at: 600)
+        resolved.alert.status = .resolved
+        _ = correlator.ingest(resolved)
+        var again = arrival("api-5xx", "service:api", at: 1320, trouble: [ref("service:api"): .anomalous("errors")])
+        again.onsets = [ref("service:api"): t0.addingTimeInterval(1200)]
+        again.ongoing = [ref("service:api")]
+        if oldCauseFailsAgain {
+            again.trouble[ref("resource:db")] = .anomalous("latency")
+            again.ongoing.insert(ref("resource:db"))
+        }
+        #expect(correlator.ingest(again).outcome == outcome)
+    }
+
     @Test func anUpstreamOfAnAlertingEntityJoins() throws {
         var correlator = Correlator(lake: try lake())
         _ = correlator.ingest(arrival("front-errors", "service:front"))
