@@ -51,8 +51,9 @@ public struct Investigator: Sendable {
         let teams = engagedTeams(context: context, root: lead)
         let judged = ActionJudge(context: context).judge()
         var customers = Set(lead?.customers ?? [])
-        let orgs = facts.alerts.compactMap { $0.labels["org"] }.map { EntityRef(kind: "org", id: $0) }
-        customers.formUnion(lake.customers(ofOrgs: orgs, asOf: nil))
+        let tenants = facts.alerts.flatMap { tenantRefs(of: $0) }
+        customers.formUnion(tenants.filter { $0.kind == "customer" })
+        customers.formUnion(lake.customers(ofOrgs: tenants.filter { $0.kind == "org" }, asOf: nil))
         return Verdict(
             at: facts.now, hypotheses: ranked, rootCause: root,
             abstention: root == nil ? abstention(best: top, context: context) : nil,
@@ -174,6 +175,29 @@ public struct Investigator: Sendable {
         }
     }
 
+    /// The orgs and customers an alert's labels name: `org` always (as the spec says); `customer`, `tenant`,
+    /// `account`, and the breakdown labels its entity's signals declare as holding org or customer ids, when
+    /// the value is an org or customer the lake knows.
+    private func tenantRefs(of alert: Alert) -> [EntityRef] {
+        var refs = alert.labels["org"].map { [EntityRef(kind: "org", id: $0)] } ?? []
+        var names = ["customer", "tenant", "account"]
+        if let entity = lake.entity(forAlert: alert, asOf: nil) {
+            for signal in lake.entity(entity, asOf: nil)?.signals ?? [] {
+                if let label = signal.breakdown, ["org", "customer"].contains(signal.breakdownKind ?? "") {
+                    names.append(label)
+                }
+            }
+        }
+        for name in names where name != "org" {
+            guard let value = alert.labels[name] else { continue }
+            for kind in ["org", "customer"] {
+                let ref = EntityRef(kind: kind, id: value)
+                if lake.entity(ref, asOf: nil) != nil { refs.append(ref) }
+            }
+        }
+        return refs
+    }
+
     /// When every alerting entity has signals and none of them moved (a certificate warning, a flapping check),
     /// there is no symptom for an upstream to have caused: causes found elsewhere are marked down, so such an
     /// alert is not handed a neighbour's incident as its root cause.
@@ -208,6 +232,7 @@ public struct Investigator: Sendable {
                 let load = (context.assessments[hypothesis.entity] ?? []).first(where: {
                     $0.signal.type == .load && $0.isAnomalous && $0.ratio >= context.playbook.spikeRatio
                         && ($0.onset ?? .distantFuture) <= failed.addingTimeInterval(120)
+                        && ($0.recoveredAt.map { $0 > failed } ?? true)
                 })
             else { return hypothesis }
             var marked = hypothesis

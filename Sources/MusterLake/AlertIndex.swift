@@ -4,8 +4,10 @@ internal import MusterModel
 ///
 /// Rules, in order: (1) `properties.alert_labels` contained in the alert's labels, most labels wins;
 /// (2) the PagerDuty service id hint equals `properties.pagerduty_service_id`; (3) the generic `service`
-/// hint equals a service/resource id; (4) a label `service`, `app`, `job`, `component` or `consumergroup`
-/// equals the id of a service/resource that has no `alert_labels`; (5) the PagerDuty service name hint
+/// hint equals a service/resource id; (4) a label `service`, `app`, `job`, `component` or `consumergroup`,
+/// then a Kubernetes workload label (`deployment`, `statefulset`, `daemonset`, `container`: kube-state-metrics
+/// alerts name their exporter in `job` and `service`), equals the id of a service/resource that has no
+/// `alert_labels`; (5) the PagerDuty service name hint
 /// equals a service/resource id. Ties between kinds prefer `service`, then the smaller ref.
 struct AlertIndex {
     private struct LabelPair: Hashable {
@@ -14,7 +16,9 @@ struct AlertIndex {
     }
 
     /// The label names whose value may be an entity id (rule 4), in priority order.
-    static let idLabels = ["service", "app", "job", "component", "consumergroup"]
+    static let idLabels = [
+        "service", "app", "job", "component", "consumergroup", "deployment", "statefulset", "daemonset", "container",
+    ]
     static let mappedKinds: Set<String> = ["service", "resource"]
 
     private var ruleCandidates: [LabelPair: [Int32]] = [:]

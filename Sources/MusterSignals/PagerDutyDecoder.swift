@@ -38,8 +38,9 @@ enum PagerDutyDecoder {
         let incidentKey = try data.optionalString("incident_key")
         let number = try data.optionalString("number")
         let title = try data.optionalString("title") ?? "PagerDuty incident #\(number ?? id)"
+        // A reopened incident started again when it reopened: its `created_at` is the first occurrence's.
         let startedAt: Date
-        if let created = try data.optionalDate("created_at") {
+        if eventType != "incident.reopened", let created = try data.optionalDate("created_at") {
             startedAt = created
         } else {
             startedAt = try event.date("occurred_at")
@@ -76,8 +77,11 @@ enum PagerDutyDecoder {
             hints["pagerduty_merged_into"] = try reason.optional("incident")?.optionalString("id") ?? ""
         }
 
+        // PagerDuty scopes an incident key to its service: the same key on two services is two alerts.
+        let serviceID = hints[AlertHint.pagerDutyServiceID] ?? nil
+        let dedupKey = incidentKey.map { key in serviceID.map { "\($0)/\(key)" } ?? key } ?? id
         let alert = Alert(
-            source: .pagerduty, sourceID: id, dedupKey: incidentKey ?? id, status: status, title: title,
+            source: .pagerduty, sourceID: id, dedupKey: dedupKey, status: status, title: title,
             severity: Severity(word: priority ?? urgency), labels: labels, startedAt: startedAt,
             receivedAt: receivedAt, hints: hints)
         return Delivery(alerts: [alert])

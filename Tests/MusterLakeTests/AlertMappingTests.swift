@@ -46,6 +46,18 @@ struct AlertMappingTests {
         #expect(lake.entity(forAlert: Self.alert(labels: [label: "kafka-runs"])) == F.ref("resource:kafka-runs"))
     }
 
+    /// A kube-state-metrics alert names its exporter in `job` and `service` and the workload in `deployment`,
+    /// `statefulset`, `daemonset` or `container`: the workload is found when the exporter is not an entity.
+    @Test(arguments: ["deployment", "statefulset", "daemonset", "container"])
+    func kubernetesWorkloadLabelsMatchAfterTheSpecLabels(label: String) throws {
+        let lake = try Self.lake()
+        let kube = ["job": "kube-state-metrics", "service": "kube-state-metrics", label: "worker"]
+        #expect(lake.entity(forAlert: Self.alert(labels: kube)) == F.ref("service:worker"))
+        #expect(
+            lake.entity(forAlert: Self.alert(labels: ["app": "kafka-runs", label: "worker"]))
+                == F.ref("resource:kafka-runs"))
+    }
+
     @Test func defaultLabelsIgnoreOtherKinds() throws {
         let lake = try Self.lake()
         #expect(lake.entity(forAlert: Self.alert(labels: ["service": "backend"])) == nil)

@@ -27,7 +27,7 @@ struct PagerDutyDecoderTests {
         #expect(alert.source == .pagerduty)
         #expect(alert.status == .firing)
         #expect(alert.sourceID == "Q2CDSP5XX0001")
-        #expect(alert.dedupKey == "courier-dispatch-5xx")
+        #expect(alert.dedupKey == "PFUL7DX/courier-dispatch-5xx", "an incident key is scoped to its service")
         #expect(alert.title == "[Datadog] courier-dispatch error rate 17% (threshold 5%)")
         #expect(alert.severity == .critical)
         #expect(alert.startedAt == .at("2027-02-16T10:44:00Z"))
@@ -52,7 +52,21 @@ struct PagerDutyDecoderTests {
     func lifecycleEventsMapToStatus(eventType: String, status: String, expected: AlertStatus) throws {
         let delivery = try decode(.pagerduty, Fixtures.pagerDuty(eventType: eventType, status: status))
         #expect(delivery.alerts.map(\.status) == [expected])
-        #expect(delivery.alerts.first?.dedupKey == "courier-dispatch-5xx")
+        #expect(delivery.alerts.first?.dedupKey == "PFUL7DX/courier-dispatch-5xx")
+    }
+
+    /// The same incident key on another PagerDuty service is another alert; a reopened incident starts when it
+    /// reopened, not when it was first created.
+    @Test func incidentKeysAreScopedToTheirServiceAndAReopenedIncidentStartsAgain() throws {
+        let text = Fixtures.pagerDuty(eventType: "incident.triggered", status: "triggered")
+        let other = try decode(.pagerduty, text.replacingOccurrences(of: "PFUL7DX", with: "PBILL01"))
+        #expect(other.alerts.first?.dedupKey == "PBILL01/courier-dispatch-5xx")
+        let reopened = try decode(
+            .pagerduty,
+            Fixtures.pagerDuty(eventType: "incident.reopened", status: "triggered").replacingOccurrences(
+                of: "\"occurred_at\": \"2027-02-16T10:44:00.000Z\"",
+                with: "\"occurred_at\": \"2027-02-16T13:10:00.000Z\""))
+        #expect(reopened.alerts.first?.startedAt == .at("2027-02-16T13:10:00Z"))
     }
 
     @Test(arguments: [

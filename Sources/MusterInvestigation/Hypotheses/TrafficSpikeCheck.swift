@@ -175,6 +175,15 @@ struct TrafficSpikeCheck: HypothesisCheck {
             evidence.append(
                 Evidence("the load is the alerting entity's own throughput, with no source to name", against: true))
         }
+        if let recovered = load.recoveredAt, recovered < context.symptomOnset.addingTimeInterval(-60) {
+            // The symptoms began after the spike was over: nothing of it was left to cause them.
+            score *= 0.3
+            evidence.append(
+                Evidence(
+                    "the load was back to normal at \(Timestamp.clockTime(recovered)), "
+                        + "\(DurationText.format(context.symptomOnset.timeIntervalSince(recovered))) before the symptoms began",
+                    against: true))
+        }
         let faultsHere = context.faults(of: ref)
         if !isSelf, let fault = faultsHere.first {
             evidence.append(Evidence("\(ref) itself is also failing (\(fault.signal.name))", against: true))
