@@ -70,6 +70,7 @@ public struct Correlator: Sendable {
     /// Takes one alert delivery and says what became of it.
     public mutating func ingest(_ arrival: AlertArrival) -> CorrelationDecision {
         let now = arrival.alert.receivedAt
+        defer { if arrival.alert.status == .resolved { resolveMerged(into: arrival.alert, now: now) } }
         if let forget = policy.forgetResolvedAfter, now.timeIntervalSince(lastEviction) >= 60 {
             lastEviction = now
             evictResolved(before: now.addingTimeInterval(-forget))
@@ -196,6 +197,19 @@ public struct Correlator: Sendable {
         }
         resolveIfDone(incident, now: now)
         return CorrelationDecision(outcome: outcome, incident: incident, reasons: [reason])
+    }
+
+    /// PagerDuty incidents merged into `alert`'s resolve with it: a merge was no recovery, this is.
+    private mutating func resolveMerged(into alert: Alert, now: Date) {
+        guard alert.source == .pagerduty else { return }
+        let merged = alerts.values.filter {
+            $0.alert.source == .pagerduty && $0.alert.hints[AlertHint.pagerDutyMergedInto] == alert.sourceID
+                && $0.alert.status != .resolved
+        }
+        for tracked in merged {
+            alerts[tracked.key]?.alert.status = .resolved
+            resolveIfDone(tracked.incident, now: now)
+        }
     }
 
     private mutating func resolveIfDone(_ id: IncidentID, now: Date) {

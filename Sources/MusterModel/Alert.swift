@@ -88,4 +88,6 @@ public enum AlertHint {
     public static let service = "service"
     /// Event id of the delivery (PagerDuty `event.id`), for retries.
     public static let deliveryID = "delivery_id"
+    /// The PagerDuty incident this one was merged into (`resolve_reason.incident.id`): it resolves with that one.
+    public static let pagerDutyMergedInto = "pagerduty_merged_into"
 }

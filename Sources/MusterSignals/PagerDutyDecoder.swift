@@ -74,7 +74,9 @@ enum PagerDutyDecoder {
         if status == .resolved, let reason = try data.optional("resolve_reason"),
             try reason.optionalString("type") == "merge_resolve_reason"
         {
-            hints["pagerduty_merged_into"] = try reason.optional("incident")?.optionalString("id") ?? ""
+            // Merged into another incident, not recovered: it goes on as part of that one, and resolves with it.
+            hints[AlertHint.pagerDutyMergedInto] = try reason.optional("incident")?.optionalString("id") ?? ""
+            status = .acknowledged
         }
 
         // PagerDuty scopes an incident key to its service: the same key on two services is two alerts.

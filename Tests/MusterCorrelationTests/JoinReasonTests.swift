@@ -151,6 +151,25 @@ struct JoinReasonTests {
         #expect(correlator.ingest(again).outcome == outcome)
     }
 
+    /// An incident merged into another in PagerDuty stays open (acknowledged) and resolves with the one it was
+    /// merged into.
+    @Test func aMergedPagerDutyIncidentResolvesWithItsTarget() throws {
+        var correlator = Correlator(lake: try lake())
+        var page = arrival("api-page", "service:api", source: .pagerduty)
+        page.alert.sourceID = "QAPI"
+        let opened = correlator.ingest(page)
+        var merged = page
+        merged.alert.status = .acknowledged
+        merged.alert.hints[AlertHint.pagerDutyMergedInto] = "QMAJOR"
+        _ = correlator.ingest(merged)
+        #expect(correlator.incidents[opened.incident]?.status == .open)
+        var major = arrival("major", "service:batch", at: 600, source: .pagerduty)
+        major.alert.sourceID = "QMAJOR"
+        major.alert.status = .resolved
+        _ = correlator.ingest(major)
+        #expect(correlator.incidents[opened.incident]?.status == .resolved)
+    }
+
     @Test func anUpstreamOfAnAlertingEntityJoins() throws {
         var correlator = Correlator(lake: try lake())
         _ = correlator.ingest(arrival("front-errors", "service:front"))

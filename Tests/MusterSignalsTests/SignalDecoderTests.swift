@@ -69,6 +69,18 @@ struct PagerDutyDecoderTests {
         #expect(reopened.alerts.first?.startedAt == .at("2027-02-16T13:10:00Z"))
     }
 
+    /// A merge-resolve is no recovery: the incident goes on inside the one it was merged into.
+    @Test func aMergeResolveIsNoRecovery() throws {
+        let text = Fixtures.pagerDuty(eventType: "incident.resolved", status: "resolved").replacingOccurrences(
+            of: #""urgency": "high""#,
+            with:
+                #""urgency": "high", "resolve_reason": {"type": "merge_resolve_reason", "incident": {"id": "Q9MAJ0R"}}"#
+        )
+        let alert = try #require(try decode(.pagerduty, text).alerts.first)
+        #expect(alert.status == .acknowledged)
+        #expect(alert.hints[AlertHint.pagerDutyMergedInto] == "Q9MAJ0R")
+    }
+
     @Test(arguments: [
         "incident.annotated", "incident.priority_updated", "incident.reassigned", "incident.responder.added",
         "incident.brand_new_thing", "pagey.ping", "service.updated",
