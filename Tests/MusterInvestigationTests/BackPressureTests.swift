@@ -15,10 +15,6 @@ struct BackPressureTests {
     let worker = EntityRef(kind: "service", id: "worker")
     let producer = EntityRef(kind: "service", id: "producer")
 
-    func signal(_ name: String, _ type: SignalType) -> JSONValue {
-        .object(["name": .string(name), "type": .string(type.rawValue), "metric": .string(name)])
-    }
-
     /// The vendor fails at -20m (or never), the worker at -19m; the queue fills from -19m (or `publishSpike`: the
     /// publish rate triples at -19m); the producer fails at -2m.
     func verdict(vendorFails: Bool, publishSpike: Bool = false) async throws -> Verdict {
@@ -27,15 +23,15 @@ struct BackPressureTests {
         try lake.upsert(
             [
                 Entity(ref: team),
-                Entity(ref: vendor, properties: ["signals": .array([signal("vendor_errors", .errors)])]),
+                Entity(ref: vendor, properties: ["signals": .array([signalItem("vendor_errors", .errors)])]),
                 Entity(
                     ref: queue,
-                    properties: ["signals": .array([signal("fill", .saturation), signal("published", .load)])]),
+                    properties: ["signals": .array([signalItem("fill", .saturation), signalItem("published", .load)])]),
                 Entity(
-                    ref: worker, properties: ["signals": .array([signal("worker_errors", .errors)])],
+                    ref: worker, properties: ["signals": .array([signalItem("worker_errors", .errors)])],
                     relations: ["ownedBy": [team], "dependsOn": [queue, vendor]]),
                 Entity(
-                    ref: producer, properties: ["signals": .array([signal("producer_errors", .errors)])],
+                    ref: producer, properties: ["signals": .array([signalItem("producer_errors", .errors)])],
                     relations: ["ownedBy": [team], "dependsOn": [queue]]),
             ], at: t0.addingTimeInterval(-86_400))
         let store = MetricStore()

@@ -26,17 +26,15 @@ struct ChangeEvidenceTests {
         let lake = ContextLake.inMemory()
         let team = EntityRef(kind: "team", id: "t")
         let upstream = EntityRef(kind: "service", id: "search")
-        func signal(_ type: SignalType, _ metric: String) -> JSONValue {
-            .object(["name": .string(metric), "type": .string(type.rawValue), "metric": .string(metric)])
-        }
         try lake.upsert(
             [
                 Entity(ref: team),
                 Entity(
-                    ref: upstream, properties: ["signals": .array([signal(.latency, "lat"), signal(.errors, "err")])],
+                    ref: upstream,
+                    properties: ["signals": .array([signalItem("lat", .latency), signalItem("err", .errors)])],
                     relations: ["ownedBy": [team]]),
                 Entity(
-                    ref: world.api, properties: ["signals": .array([signal(.errors, "api_err")])],
+                    ref: world.api, properties: ["signals": .array([signalItem("api_err", .errors)])],
                     relations: ["ownedBy": [team], "dependsOn": [upstream]]),
             ], at: world.t0.addingTimeInterval(-86_400))
         try lake.record(Change(target: upstream, at: world.t0.addingTimeInterval(-300), summary: "threads 32 -> 64"))

@@ -16,11 +16,7 @@ struct EndedSpikeTests {
         let lake = ContextLake.inMemory()
         let team = EntityRef(kind: "team", id: "t")
         let signals: JSONValue = .array([
-            .object([
-                "name": .string("requests"), "type": .string("load"), "metric": .string("requests"),
-                "breakdown": .string("org"),
-            ]),
-            .object(["name": .string("memory"), "type": .string("saturation"), "metric": .string("memory")]),
+            signalItem("requests", .load, breakdown: "org"), signalItem("memory", .saturation),
         ])
         try lake.upsert(
             [Entity(ref: team), Entity(ref: api, properties: ["signals": signals], relations: ["ownedBy": [team]])],

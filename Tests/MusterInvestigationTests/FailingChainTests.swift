@@ -20,14 +20,7 @@ struct FailingChainTests {
         var entities = [Entity(ref: team)]
         for (index, ref) in chain.enumerated() {
             let signals: JSONValue =
-                ref.id == "rules"
-                ? .array([])
-                : .array([
-                    .object([
-                        "name": .string("errors"), "type": .string("errors"), "metric": .string("errors"),
-                        "match": .object(["service": .string(ref.id)]),
-                    ])
-                ])
+                ref.id == "rules" ? .array([]) : .array([signalItem("errors", .errors, match: ["service": ref.id])])
             var relations: [String: [EntityRef]] = ["ownedBy": [team]]
             if index + 1 < chain.count { relations["dependsOn"] = [chain[index + 1]] }
             entities.append(Entity(ref: ref, properties: ["signals": signals], relations: relations))

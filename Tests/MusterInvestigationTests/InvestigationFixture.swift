@@ -19,3 +19,17 @@ func investigateAlerts(
         id: IncidentID(1), now: now, firstOnset: start, alerting: alerting, alerts: alerts)
     return await Investigator(lake: lake, metrics: store, playbook: playbook).investigate(facts)
 }
+
+/// A catalog `signals` item: `metric` defaults to the name; `match` and `breakdown` when given.
+func signalItem(
+    _ name: String, _ type: SignalType, metric: String? = nil, match: [String: String] = [:],
+    breakdown: String? = nil, breakdownKind: String? = nil
+) -> JSONValue {
+    var object: [String: JSONValue] = [
+        "name": .string(name), "type": .string(type.rawValue), "metric": .string(metric ?? name),
+    ]
+    if !match.isEmpty { object["match"] = .object(match.mapValues { .string($0) }) }
+    if let breakdown { object["breakdown"] = .string(breakdown) }
+    if let breakdownKind { object["breakdown_kind"] = .string(breakdownKind) }
+    return .object(object)
+}

@@ -20,12 +20,8 @@ struct LaterUpstreamChangeTests {
         let lake = ContextLake.inMemory()
         let team = EntityRef(kind: "team", id: "t")
         func measured(_ ref: EntityRef) -> Entity {
-            let errors: JSONValue = .object([
-                "name": .string("errors"), "type": .string("errors"), "metric": .string("errors"),
-                "match": .object(["service": .string(ref.id)]),
-            ])
-            return Entity(
-                ref: ref, properties: ["signals": .array([errors])],
+            Entity(
+                ref: ref, properties: ["signals": .array([signalItem("errors", .errors, match: ["service": ref.id])])],
                 relations: ["ownedBy": [team], "dependsOn": [silent]])
         }
         try lake.upsert(

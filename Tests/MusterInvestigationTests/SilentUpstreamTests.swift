@@ -18,12 +18,7 @@ struct SilentUpstreamTests {
         let lake = ContextLake.inMemory()
         let team = EntityRef(kind: "team", id: "t")
         func errors(_ service: String) -> JSONValue {
-            .array([
-                .object([
-                    "name": .string("errors"), "type": .string("errors"), "metric": .string("errors"),
-                    "match": .object(["service": .string(service)]),
-                ])
-            ])
+            .array([signalItem("errors", .errors, match: ["service": service])])
         }
         try lake.upsert(
             [

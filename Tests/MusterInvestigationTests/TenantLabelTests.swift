@@ -15,12 +15,7 @@ struct TenantLabelTests {
     func customers(labels: [String: String]) async throws -> [EntityRef] {
         let lake = ContextLake.inMemory()
         let customer = EntityRef(kind: "customer", id: "acme")
-        let logins: JSONValue = .array([
-            .object([
-                "name": .string("logins"), "type": .string("errors"), "metric": .string("logins"),
-                "breakdown": .string("tenant"), "breakdown_kind": .string("org"),
-            ])
-        ])
+        let logins: JSONValue = .array([signalItem("logins", .errors, breakdown: "tenant", breakdownKind: "org")])
         try lake.upsert(
             [
                 Entity(ref: customer),
