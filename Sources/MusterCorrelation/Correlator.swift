@@ -78,8 +78,17 @@ public struct Correlator: Sendable {
         // Taken out of the table while it changes, so appending to its events does not copy them (an alert
         // Alertmanager re-sends every few minutes collects thousands).
         var key = arrival.alert.dedupKey
+        var unmapped: IncidentID?
         if let known = existingKey(for: arrival) {
-            if let tracked = alerts[known], isNewOccurrence(of: tracked, arrival: arrival, now: now) {
+            if let tracked = alerts[known], let from = remapped(tracked, by: arrival) {
+                // First seen before the catalog knew its entity, it maps now: correlated afresh under a key of
+                // its own, and the incident it opened unmapped follows it. The old copy is superseded.
+                key = "\(arrival.alert.dedupKey)@\(Int(now.timeIntervalSince1970))"
+                occurrences[arrival.alert.dedupKey] = key
+                aliases[aliasKey(arrival.alert)] = key
+                alerts[known]?.alert.status = .resolved
+                unmapped = from
+            } else if let tracked = alerts[known], isNewOccurrence(of: tracked, arrival: arrival, now: now) {
                 // Fired again after its incident resolved and the reopen window passed (or on trouble that began
                 // after it resolved): a new occurrence, correlated afresh (it may have another cause), tracked
                 // under a key of its own.
@@ -111,7 +120,8 @@ public struct Correlator: Sendable {
         }
         guard let best else {
             let id = open(arrival, key: key, now: now)
-            return CorrelationDecision(outcome: .opened, incident: id, reasons: [openingReason(arrival)])
+            let moved = follow(unmapped, into: id, at: now, by: arrival)
+            return CorrelationDecision(outcome: .opened, incident: id, merged: moved, reasons: [openingReason(arrival)])
         }
         var outcome = CorrelationDecision.Outcome.joined
         if incidents[best.id]?.status == .resolved {
@@ -127,7 +137,29 @@ public struct Correlator: Sendable {
             merge(other, into: best.id, at: now, reason: "merged into \(best.id) by \(arrival.eventID): \(link.reason)")
             merged.append(other)
         }
+        merged += follow(unmapped, into: best.id, at: now, by: arrival)
         return CorrelationDecision(outcome: outcome, incident: best.id, merged: merged, reasons: [reason])
+    }
+
+    /// The open incident `tracked` opened while no entity matched it, when `arrival` (the same alert) maps now
+    /// and every alert of that incident is unmapped.
+    private func remapped(_ tracked: TrackedAlert, by arrival: AlertArrival) -> IncidentID? {
+        guard tracked.entity == nil, arrival.entity != nil, let incident = incidents[tracked.incident], incident.isOpen,
+            incident.alertKeys.allSatisfy({ alerts[$0]?.entity == nil })
+        else { return nil }
+        return incident.id
+    }
+
+    /// Merges the unmapped incident an alert left into the one it went to; the merged ids.
+    private mutating func follow(
+        _ unmapped: IncidentID?, into target: IncidentID, at now: Date, by arrival: AlertArrival
+    )
+        -> [IncidentID]
+    {
+        guard let unmapped, unmapped != target, incidents[unmapped]?.isOpen == true else { return [] }
+        merge(
+            unmapped, into: target, at: now, reason: "merged into \(target): \(arrival.eventID) maps to an entity now")
+        return [unmapped]
     }
 
     /// Folds open incident `source` into open incident `target` on evidence found outside correlation (both

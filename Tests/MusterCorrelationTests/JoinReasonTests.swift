@@ -170,6 +170,20 @@ struct JoinReasonTests {
         #expect(correlator.incidents[opened.incident]?.status == .resolved)
     }
 
+    /// An alert first seen before the catalog knew its service opened an unmapped incident; when it comes again
+    /// mapped, it is correlated afresh and its unmapped incident follows it.
+    @Test func anAlertThatMapsNowLeavesItsUnmappedIncident() throws {
+        var correlator = Correlator(lake: try lake())
+        let first = AlertArrival(alert: arrival("front-5xx", "service:front").alert, entity: nil, eventID: "first")
+        let unmapped = correlator.ingest(first)
+        let api = correlator.ingest(arrival("api-down", "service:api", at: 30))
+        #expect(unmapped.incident != api.incident)
+        let again = correlator.ingest(arrival("front-5xx", "service:front", at: 60))
+        #expect(again.outcome == .joined && again.incident == api.incident)
+        #expect(again.merged == [unmapped.incident])
+        #expect(correlator.incidents[unmapped.incident]?.status == .merged)
+    }
+
     @Test func anUpstreamOfAnAlertingEntityJoins() throws {
         var correlator = Correlator(lake: try lake())
         _ = correlator.ingest(arrival("front-errors", "service:front"))
