@@ -31,4 +31,19 @@ struct SignalAnalyzerTests {
         let assessment = SignalAnalyzer().assess(series, signal: spec, entity: cache, reference: t0)
         #expect(assessment?.isAnomalous == true)
     }
+
+    /// A load that halved when its resource stalled and then more than doubled (retries) is dated from the rise;
+    /// a load that only fell keeps the fall.
+    @Test(arguments: [(true, -4), (false, -7)])
+    func aLoadThatFellThenRoseIsDatedFromTheRise(rises: Bool, onsetMinute: Int) {
+        let series = samples { minute in
+            let jitter = 1 + 0.02 * Double((minute * 7919) % 5 - 2)
+            let value: Double = minute < -7 ? 310 : (minute < -4 || !rises ? 150 : 720)
+            return value * jitter
+        }
+        let spec = SignalSpec(name: "queries", type: .load, metric: "queries")
+        let assessment = SignalAnalyzer().assess(series, signal: spec, entity: cache, reference: t0)
+        #expect(assessment?.onset == t0.addingTimeInterval(Double(onsetMinute) * 60))
+        #expect(((assessment?.peak ?? 0) > 310) == rises)
+    }
 }

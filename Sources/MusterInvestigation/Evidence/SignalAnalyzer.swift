@@ -60,8 +60,16 @@ public struct SignalAnalyzer: Sendable {
         let windowStart = reference.addingTimeInterval(-lookBack)
         let window = samples.filter { $0.time >= windowStart }
         let atOperatingPoint = isSteadyAtExhaustedLevel(baselineSamples, baseline: baseline, type: signal.type)
-        let flags = window.map {
+        var flags = window.map {
             isAnomalous($0.value, baseline: baseline, type: signal.type, atOperatingPoint: atOperatingPoint)
+        }
+        // A load that fell and then rose (a stalled resource, then retries) is two changes: only those in the
+        // direction of the latest one count, so the rise is dated from its own start.
+        if signal.type == .load, let last = flags.lastIndex(of: true) {
+            let rising = window[last].value > baseline.median
+            for index in flags.indices where flags[index] && (window[index].value > baseline.median) != rising {
+                flags[index] = false
+            }
         }
         // The onset of the latest episode: a failure that recovered and came back belongs to this incident by
         // its second start. Runs split by a short dip (up to `sustain - 1` normal samples) are one episode.

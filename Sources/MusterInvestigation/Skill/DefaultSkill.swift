@@ -29,7 +29,8 @@ public enum DefaultSkill {
         3. For every signal of those entities, compare the last hours with a 3-hour baseline that ends
            30 minutes before the first alert. A signal is anomalous when it sits more than 5 robust standard
            deviations and more than 30% away from its baseline median, in the bad direction, for 3 samples in
-           a row (load: a factor of 2 up or down). The first of those samples is the onset. A saturation ratio at
+           a row (load: a factor of 2 up or down; a load that fell and then rose counts only its rise). The first
+           of those samples is the onset. A saturation ratio at
            or above 0.9 (`exhausted_level`) is anomalous however little it moved, unless its baseline already sat
            there without climbing (a cache kept full by design): then only the deviation rule applies.
 
