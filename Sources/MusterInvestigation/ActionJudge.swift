@@ -14,8 +14,9 @@ struct ActionJudge {
     /// The shortest span after an action that can show its effect (the before/after medians take 3 minutes).
     static let minimumWindow: TimeInterval = 3 * 60
 
-    /// What to avoid (actions that did not help), a line per action tried, and the actions that helped.
-    func judge() -> (avoid: [AvoidAdvice], tried: [String], helped: [ActionRecord]) {
+    /// What to avoid (actions that did not help, whatever their recorded result), a line per action tried, the
+    /// actions that helped, and those recorded as failed to run (no test of anything).
+    func judge() -> (avoid: [AvoidAdvice], tried: [String], helped: [ActionRecord], failed: [ActionRecord]) {
         let facts = context.facts
         let examined = Set(facts.alerting).union(context.upstreams.keys).union(context.siblings.keys)
         let from = context.symptomOnset.addingTimeInterval(-30 * 60)
@@ -68,7 +69,12 @@ struct ActionJudge {
                 tried.append("\(label) did not help: \(verdict.words)")
             }
         }
-        return (avoid, tried, helped)
+        return (avoid, tried, helped, actions.filter(Self.failedToRun))
+    }
+
+    /// Whether the action is recorded as not having run (its `result`).
+    static func failedToRun(_ action: ActionRecord) -> Bool {
+        ["failed", "failure", "error", "aborted"].contains(action.result?.lowercased() ?? "")
     }
 
     /// Whether actions on `one` and `other` can move each other's symptoms: the same entity, or one depends

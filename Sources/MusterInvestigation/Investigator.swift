@@ -38,9 +38,11 @@ public struct Investigator: Sendable {
         let context = await InvestigationContext.build(
             facts: facts, lake: lake, metrics: metrics, playbook: playbook, analyzer: analyzer)
         let (found, problems) = await runChecks(context)
-        let settled = settleOverload(
-            settleQuietAlerts(
-                settleConsequences(settleSaturation(context.weighed(found), context: context), context: context),
+        let settled = settleUndone(
+            settleOverload(
+                settleQuietAlerts(
+                    settleConsequences(settleSaturation(context.weighed(found), context: context), context: context),
+                    context: context),
                 context: context),
             context: context)
         let ranked = rank(settled).map(calibrated)
@@ -58,8 +60,11 @@ public struct Investigator: Sendable {
             at: facts.now, hypotheses: ranked, rootCause: root,
             abstention: root == nil ? abstention(best: top, context: context) : nil,
             // Never recommend what was just tried on the same target without effect.
+            // (An action that failed to run proves nothing about doing it again.)
             actions: Recommender(context: context).recommend(for: lead, teams: teams, isTentative: root == nil).filter {
-                proposal in !judged.avoid.contains { $0.action == proposal.action && $0.target == proposal.target }
+                proposal in
+                !judged.avoid.contains { $0.action == proposal.action && $0.target == proposal.target }
+                    || judged.failed.contains { $0.name == proposal.action && $0.target == proposal.target }
             },
             avoid: judged.avoid, tried: judged.tried, customers: customers.sorted(), services: facts.alerting,
             teams: teams, notified: notified(teams: teams, at: facts.now), problems: problems)
@@ -215,6 +220,33 @@ public struct Investigator: Sendable {
                 Evidence(
                     "the signals of \(names) are normal: no symptom there for \(hypothesis.entity) to explain",
                     against: true))
+            return marked
+        }
+    }
+
+    /// An upstream that recovered within the judging window after a rollback or revert of a service that
+    /// depends on it, where that undo helped, was the change's victim: its failing is marked down.
+    private func settleUndone(_ hypotheses: [Hypothesis], context: InvestigationContext) -> [Hypothesis] {
+        let undone = ActionJudge(context: context).judge().helped.filter { ChangeCheck.undoing.contains($0.name) }
+        guard !undone.isEmpty else { return hypotheses }
+        return hypotheses.map { hypothesis in
+            guard [.dependency, .infrastructure, .saturation].contains(hypothesis.kind),
+                let recovered = context.faults(of: hypothesis.entity).first?.recoveredAt,
+                let undo = undone.first(where: { action in
+                    action.target != hypothesis.entity && recovered >= action.at
+                        && recovered <= action.at.addingTimeInterval(context.playbook.judgeAfter)
+                        && context.lake.dependencies(
+                            of: action.target, depth: context.playbook.upstreamDepth, asOf: nil
+                        )
+                        .contains { $0.ref == hypothesis.entity }
+                })
+            else { return hypothesis }
+            var marked = hypothesis
+            marked.score *= 0.5
+            marked.evidence.append(
+                Evidence(
+                    "it recovered \(DurationText.format(recovered.timeIntervalSince(undo.at))) after the \(undo.name) of "
+                        + "\(undo.target), which depends on it: it suffered that change", against: true))
             return marked
         }
     }

@@ -77,4 +77,31 @@ struct ChangeEvidenceTests {
             #expect(after.score < before.score)
         }
     }
+
+    /// A rollback recorded as failed never ran: it neither speaks against the deploy nor stops a rollback being
+    /// recommended.
+    @Test func aRollbackThatFailedToRunIsNoEvidence() async throws {
+        let (lake, store) = try world.world(apiErrors: { $0 >= -4 ? 0.3 : 0.002 }, dbLatency: { _ in 0.01 })
+        try lake.record(Deployment(target: world.api, at: world.t0.addingTimeInterval(-300), version: "2.0"))
+        try lake.record(
+            ActionRecord(name: "rollback", target: world.api, at: world.t0.addingTimeInterval(60), result: "failed"))
+        let verdict = await investigate(lake, store, now: 10)
+        let deploy = try deployment(verdict)
+        #expect(!deploy.evidence.contains { $0.text.contains("did not help") })
+        #expect(verdict.rootCause?.kind == .deployment)
+        #expect(verdict.actions.contains { $0.action == "rollback" && $0.target == world.api })
+    }
+
+    /// The database turned bad a minute after the caller's deploy and recovered right after its rollback: the
+    /// rollback, not a failover, fixed it, and the database suffered the change.
+    @Test func anUpstreamThatRecoveredAfterTheCallersRollbackSufferedTheChange() async throws {
+        let (lake, store) = try world.world(
+            apiErrors: { $0 >= -5 && $0 < 3 ? 0.3 : 0.002 }, dbLatency: { $0 >= -6 && $0 < 2 ? 0.9 : 0.01 })
+        try lake.record(Deployment(target: world.api, at: world.t0.addingTimeInterval(-420), version: "4.0"))
+        try lake.record(ActionRecord(name: "rollback", target: world.api, at: world.t0.addingTimeInterval(60)))
+        let verdict = await investigate(lake, store, now: 10)
+        #expect(verdict.hypotheses.first?.kind == .deployment)
+        let db = try #require(verdict.hypotheses.first { $0.entity == world.db })
+        #expect(db.evidence.contains { $0.isAgainst && $0.text.contains("suffered that change") })
+    }
 }

@@ -52,7 +52,8 @@ struct ChangeCheck: HypothesisCheck {
     /// What undoing the change (a rollback of a deploy, a revert of a config change) showed, when it was tried
     /// after the change and judged: a fix that worked confirms the change, one that did not speaks against it.
     private func weighUndo(
-        of candidate: Candidate, _ judged: (avoid: [AvoidAdvice], tried: [String], helped: [ActionRecord]),
+        of candidate: Candidate,
+        _ judged: (avoid: [AvoidAdvice], tried: [String], helped: [ActionRecord], failed: [ActionRecord]),
         into hypothesis: inout Hypothesis, context: InvestigationContext
     ) {
         let undo = kind == .deployment ? "rollback" : "config-revert"
@@ -66,8 +67,9 @@ struct ChangeCheck: HypothesisCheck {
             hypothesis.evidence.append(
                 Evidence("undoing it (\(undo) at \(Timestamp.clockTime(fixed.at))) brought the symptoms back to normal")
             )
-        } else if let futile = judged.avoid.first(where: {
-            $0.action == undo && $0.target == candidate.target && $0.at > candidate.at
+        } else if let futile = judged.avoid.first(where: { advice in
+            advice.action == undo && advice.target == candidate.target && advice.at > candidate.at
+                && !judged.failed.contains { $0.name == advice.action && $0.at == advice.at }
         }) {
             hypothesis.score *= 0.5
             hypothesis.evidence.append(Evidence("but " + futile.reason, against: true))
@@ -82,7 +84,9 @@ struct ChangeCheck: HypothesisCheck {
         let exhausted = context.playbook.exhaustedLevel
         for fault in faults where fault.signal.type == .saturation && fault.current >= exhausted && fault.current <= 1.5
         {
-            guard at < context.facts.now.addingTimeInterval(-1800),
+            // A climb that began before the deploy is not the deploy's.
+            guard (fault.onset ?? .distantFuture) >= at.addingTimeInterval(-Self.sameSample),
+                at < context.facts.now.addingTimeInterval(-1800),
                 let samples = try? await context.metrics.values(
                     of: fault.signal, from: at.addingTimeInterval(-3600), to: context.facts.now)
             else { continue }
@@ -97,13 +101,31 @@ struct ChangeCheck: HypothesisCheck {
             let size = after.count / 4
             let quarters = (0..<4).compactMap { SeriesMath.median(after[($0 * size)..<(($0 + 1) * size)].map(\.value)) }
             guard quarters.count == 4, quarters.first! > late + 0.02,
-                zip(quarters, quarters.dropFirst()).allSatisfy({ $0 < $1 })
+                zip(quarters, quarters.dropFirst()).allSatisfy({ $0 < $1 }),
+                await !loadCarries(target, growth: quarters.last! / max(late, 1e-9), since: at, context: context)
             else { continue }
             return
                 "\(target)'s \(fault.signal.name) was flat at \(SignalAssessment.format(late)) before it and has climbed "
                 + "steadily since, to \(SignalAssessment.format(fault.current)): a leak it introduced"
         }
         return nil
+    }
+
+    /// Whether a load signal of `target` grew since `at` by at least half as much, relatively, as a saturation
+    /// signal that grew `growth` times: the climb is more work at the same cost per request, not a leak.
+    private func loadCarries(_ target: EntityRef, growth: Double, since at: Date, context: InvestigationContext) async
+        -> Bool
+    {
+        for signal in context.lake.entity(target, asOf: nil)?.signals ?? [] where signal.type == .load {
+            guard
+                let samples = try? await context.metrics.values(
+                    of: signal, from: at.addingTimeInterval(-3600), to: context.facts.now),
+                let before = SeriesMath.median(samples.filter { $0.time <= at }.map(\.value)),
+                let now = SeriesMath.median(samples.suffix(max(3, samples.count / 8)).map(\.value)), before > 0
+            else { continue }
+            if now / before - 1 >= 0.5 * (growth - 1) { return true }
+        }
+        return false
     }
 
     /// An upstream of `target` whose own fault began before `onset` and was still going then, if any.
@@ -116,9 +138,13 @@ struct ChangeCheck: HypothesisCheck {
         upstreamOf target: EntityRef, before onset: Date, changedAt: Date, context: InvestigationContext
     ) -> (ref: EntityRef, fault: SignalAssessment)? {
         let upstreams = context.lake.dependencies(of: target, depth: context.playbook.upstreamDepth, asOf: nil)
-        lazy var undoneInVain = ActionJudge(context: context).judge().avoid.contains {
-            $0.target == target && Self.undoing.contains($0.action)
-        }
+        lazy var undoneInVain: Bool = {
+            let judged = ActionJudge(context: context).judge()
+            return judged.avoid.contains { advice in
+                advice.target == target && Self.undoing.contains(advice.action)
+                    && !judged.failed.contains { $0.name == advice.action && $0.at == advice.at }
+            }
+        }()
         for hit in upstreams {
             // A fault that was over before `onset` did not pass anything on.
             guard let fault = context.faults(of: hit.ref).first, let start = fault.onset,
