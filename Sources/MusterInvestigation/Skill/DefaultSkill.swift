@@ -58,7 +58,11 @@ public enum DefaultSkill {
           first. Onsets in the same sample give no order: the change, which came before both, keeps the lead,
           unless undoing it (a rollback, a revert) was already tried and did not help. Undoing it, once judged (5),
           weighs on it: a fix that worked makes it a strong candidate however long before the symptoms it came; one
-          that did not help halves it. A change made after its entity's own trouble began (another of its signals
+          that did not help halves it, unless it is recorded as failed to run (it tested nothing, and it may be
+          recommended again). An upstream that recovered within the judging window after a helpful rollback or
+          revert of a service that depends on it suffered that change: it is halved. A saturation signal flat
+          before a deploy and climbing steadily since, to exhaustion, is a leak the deploy introduced, unless the
+          climb began before the deploy or the load grew with it (half as much, relatively, or more). A change made after its entity's own trouble began (another of its signals
           was bad more than a minute before) came into the trouble: it is marked down. So is the change of an entity
           that stayed well for 5 minutes or more after it and turned bad right after a deploy or change of a silent
           service it depends on (no signals to clear it): that later change is the nearer trigger.
