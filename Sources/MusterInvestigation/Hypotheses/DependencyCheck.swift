@@ -13,6 +13,9 @@ struct DependencyCheck: HypothesisCheck {
     func evaluate(_ context: InvestigationContext) async throws -> [Hypothesis] {
         var results: [Hypothesis] = []
         let candidates = Set(context.upstreams.keys)
+        lazy var remedied = ActionJudge(context: context).judge().helped.filter {
+            !ChangeCheck.undoing.contains($0.name)
+        }
         for ref in candidates {
             let faults = context.faults(of: ref)
             let covered = context.covered(by: ref).subtracting([ref])
@@ -25,7 +28,11 @@ struct DependencyCheck: HypothesisCheck {
                     $0.severity != .info && context.lake.entity(forAlert: $0, asOf: nil) == ref
                 } : nil
             guard let onset = faults.first?.onset ?? ownAlert?.startedAt else {
-                if let meeting = context.silentMeeting(at: ref) { results.append(silent(ref, meeting, context)) }
+                if let meeting = context.silentMeeting(at: ref) {
+                    results.append(silent(ref, meeting, context))
+                } else if let fix = remedied.first(where: { $0.target == ref }) {
+                    results.append(hypothesis(ref, remediedBy: fix, context))
+                }
                 continue
             }
             // An upstream that alerts itself is not among those it must explain.
@@ -183,6 +190,26 @@ struct DependencyCheck: HypothesisCheck {
             kind: kind, entity: ref, score: 0.25 + 0.3 * coverage + 0.1,
             summary: "\(context.title(ref)) is where the failures of \(meeting.branches.count) separate services meet",
             evidence: evidence)
+    }
+
+    /// The hypothesis for an upstream without a failure of its own in sight (no signals moved, no alert) on
+    /// which a remediation helped: what it fixed is where the trouble was.
+    private func hypothesis(_ ref: EntityRef, remediedBy fix: ActionRecord, _ context: InvestigationContext)
+        -> Hypothesis
+    {
+        let covered = context.covered(by: ref).subtracting([ref])
+        let coverage = Double(covered.count) / Double(context.alertingCount)
+        var evidence = [
+            Evidence(
+                "\(fix.name) of \(ref) at \(Timestamp.clockTime(fix.at)) brought the symptoms back to normal"),
+            Evidence("\(context.coverageWords(covered)) depend on it"),
+        ]
+        if (context.lake.entity(ref, asOf: nil)?.signals ?? []).isEmpty {
+            evidence.append(Evidence("\(ref) has no signals to show its failure", against: true))
+        }
+        return Hypothesis(
+            kind: kind, entity: ref, score: 0.45 + 0.3 * coverage + 0.1,
+            summary: "\(context.title(ref)) failed: the \(fix.name) of it fixed the symptoms", evidence: evidence)
     }
 
 }
