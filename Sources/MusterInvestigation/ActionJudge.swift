@@ -89,7 +89,10 @@ struct ActionJudge {
     /// The symptom signals an action on `target` should move: its own faults, else those below it.
     private func symptoms(for target: EntityRef) -> [SignalAssessment] {
         let own = context.faults(of: target)
-        if !own.isEmpty { return prioritized(own) }
+        // Only a symptom users feel, or the alerting entity's own: an action changes its target's saturation
+        // mechanically (more replicas, less CPU each) whatever it does to the incident.
+        let felt = own.filter { ![.saturation, .load].contains($0.signal.type) }
+        if !own.isEmpty, !felt.isEmpty || context.facts.alerting.contains(target) { return prioritized(own) }
         let below = context.facts.alerting.filter { context.upstreams[target]?.below.contains($0) ?? false }
         let faults = below.flatMap { context.faults(of: $0) }
         return prioritized(faults.isEmpty ? context.facts.alerting.flatMap { context.faults(of: $0) } : faults)

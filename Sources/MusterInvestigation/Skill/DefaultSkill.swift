@@ -109,7 +109,9 @@ public enum DefaultSkill {
         ## 5. Judge what people already did
 
         A restart or other action on an alerting entity is judged 6 minutes later: when the symptom came
-        back, list it under "avoid" with the reason. A backlog (lag) that grew before the action and shrinks
+        back, list it under "avoid" with the reason. An action on an entity that is not alerting is judged by its
+        own symptom only when users feel it (lag, errors, latency, health); its saturation alone moves with the
+        action itself (more replicas, less CPU each), so the alerting entities' symptoms judge it. A backlog (lag) that grew before the action and shrinks
         after it, at a quarter or more of the rate it grew, was helped, however slowly it drains; after a
         scale-out, a backlog that stops growing (a tenth of the rate or less) was helped too: the capacity now
         matches the inflow, and more of it drains the backlog. Any symptom
