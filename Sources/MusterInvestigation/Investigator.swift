@@ -165,13 +165,18 @@ public struct Investigator: Sendable {
                         }
                 guard neighbours, let at = changeInstant(of: change, before: onset, within: window, context: context)
                 else { continue }
-                if let own = context.faultOnset(of: change.entity), own > onset { continue }
+                // The changed entity turning bad after this upstream makes the upstream first, unless the upstream's
+                // trouble began in the very minute of the change and reaches nobody the change does not.
+                let withChange =
+                    abs(onset.timeIntervalSince(at)) <= ChangeCheck.sameSample
+                    && callers.isSubset(of: context.covered(by: change.entity))
+                if let own = context.faultOnset(of: change.entity), own > onset, !withChange { continue }
                 var marked = hypothesis
                 marked.score *= 0.85
                 let what = change.kind == .deployment ? "deploy of" : "change on"
                 marked.evidence.append(
                     Evidence(
-                        "\(hypothesis.entity) turned bad \(DurationText.format(onset.timeIntervalSince(at))) after the "
+                        "\(hypothesis.entity) turned bad \(DurationText.format(max(0, onset.timeIntervalSince(at)))) after the "
                             + "\(what) \(change.entity), which serves the same callers: it may be a consequence",
                         against: true))
                 return marked
@@ -282,11 +287,13 @@ public struct Investigator: Sendable {
     private func changeInstant(
         of change: Hypothesis, before onset: Date, within window: TimeInterval, context: InvestigationContext
     ) -> Date? {
+        // Up to the sample of the onset: a change in that very minute may have caused it.
         let from = onset.addingTimeInterval(-window)
+        let to = onset.addingTimeInterval(ChangeCheck.sameSample)
         let instants =
             change.kind == .deployment
-            ? lake.deployments(on: [change.entity], from: from, to: onset).map(\.at)
-            : lake.changes(on: [change.entity], from: from, to: onset).map(\.at)
+            ? lake.deployments(on: [change.entity], from: from, to: to).map(\.at)
+            : lake.changes(on: [change.entity], from: from, to: to).map(\.at)
         return instants.max()
     }
 

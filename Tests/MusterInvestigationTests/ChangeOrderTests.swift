@@ -14,9 +14,11 @@ struct ChangeOrderTests {
     /// deploy that preceded both is the cause (its new code stampedes the upstream). An upstream that failed
     /// before the deploy was first, whatever the samples say after it; and a rollback already tried without
     /// effect breaks the tie the other way.
+    /// An upstream whose trouble began in the very minute of the deploy and reaches nobody else (the deployed
+    /// service turned bad two minutes later) is the deploy's doing too.
     @Test(arguments: [
         (-4, -4, false, RootCauseKind.deployment), (-4, -7, false, RootCauseKind.dependency),
-        (-4, -4, true, RootCauseKind.dependency),
+        (-4, -4, true, RootCauseKind.dependency), (-3, -5, false, RootCauseKind.deployment),
     ])
     func aSameSampleTieGoesToTheDeployThatPrecededBoth(
         apiFrom: Int, dbFrom: Int, isRolledBack: Bool, winner: RootCauseKind

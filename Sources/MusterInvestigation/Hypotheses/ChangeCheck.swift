@@ -150,6 +150,14 @@ struct ChangeCheck: HypothesisCheck {
             guard let fault = context.faults(of: hit.ref).first, let start = fault.onset,
                 fault.recoveredAt.map({ $0 > onset }) ?? true
             else { continue }
+            // Trouble of a shared upstream that began with the change and reaches nobody but the changed entity
+            // (and what sits on it) is the change's doing: a deploy that cannot be scheduled shows on its cluster.
+            let others = (context.upstreams[hit.ref]?.below ?? []).filter { other in
+                other != target
+                    && !context.lake.dependencies(of: other, depth: context.playbook.upstreamDepth, asOf: nil)
+                        .contains { $0.ref == target }
+            }
+            if abs(start.timeIntervalSince(changedAt)) <= sameSample, others.isEmpty, !undoneInVain { continue }
             if start <= onset.addingTimeInterval(-sameSample) || start <= onset && (start < changedAt || undoneInVain) {
                 return (hit.ref, fault)
             }

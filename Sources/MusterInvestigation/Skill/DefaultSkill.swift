@@ -55,7 +55,9 @@ public enum DefaultSkill {
           alerting entity, an upstream or a producer beside the consumers. It counts when that entity's own
           signals turned bad within 30 minutes after it, or, for a producer, when every alerting reader of what it
           writes did; flat signals or a late onset are evidence against, and so is an upstream of it that failed
-          first. Onsets in the same sample give no order: the change, which came before both, keeps the lead,
+          first (unless that upstream's trouble began in the very minute of the change and reaches nobody else: a
+          deploy that cannot be scheduled shows on its cluster). Onsets in the same sample give no order: the
+          change, which came before both, keeps the lead,
           unless undoing it (a rollback, a revert) was already tried and did not help. Undoing it, once judged (5),
           weighs on it: a fix that worked makes it a strong candidate however long before the symptoms it came; one
           that did not help halves it, unless it is recorded as failed to run (it tested nothing, and it may be
