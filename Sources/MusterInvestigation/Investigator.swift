@@ -257,12 +257,14 @@ public struct Investigator: Sendable {
     }
 
     /// A "failing dependency" whose own load jumped when it began to fail, while a traffic spike is traced to
-    /// a customer or org, is overloaded rather than broken: the spike is the cause, and it is marked down.
+    /// a customer or org, or a caller of it was changed (a well-supported deploy or change), is overloaded rather
+    /// than broken: the spike, or the change that made it, is the cause, and it is marked down.
     private func settleOverload(_ hypotheses: [Hypothesis], context: InvestigationContext) -> [Hypothesis] {
-        guard
-            let spike = hypotheses.filter({ $0.kind == .trafficSpike && ["customer", "org"].contains($0.entity.kind) })
-                .max(by: { $0.score < $1.score })
-        else { return hypotheses }
+        let spike = hypotheses.filter({ $0.kind == .trafficSpike && ["customer", "org"].contains($0.entity.kind) })
+            .max(by: { $0.score < $1.score })
+        // A well-supported change of a caller of it: the load from that caller (ChangedSource).
+        let changedCallers = hypotheses.filter { [.deployment, .configChange].contains($0.kind) && $0.score >= 0.6 }
+        guard spike != nil || !changedCallers.isEmpty else { return hypotheses }
         return hypotheses.map { hypothesis in
             guard [.dependency, .saturation].contains(hypothesis.kind),
                 let failed = context.faultOnset(of: hypothesis.entity),
@@ -270,14 +272,17 @@ public struct Investigator: Sendable {
                     $0.signal.type == .load && $0.isAnomalous && $0.ratio >= context.playbook.spikeRatio
                         && ($0.onset ?? .distantFuture) <= failed.addingTimeInterval(120)
                         && ($0.recoveredAt.map { $0 > failed } ?? true)
-                })
+                }),
+                let source = changedCallers.first(where: { change in
+                    lake.dependencies(of: change.entity, depth: 1, asOf: nil).contains { $0.ref == hypothesis.entity }
+                })?.entity ?? spike?.entity
             else { return hypothesis }
             var marked = hypothesis
             marked.score *= 0.7
             marked.evidence.append(
                 Evidence(
                     "\(hypothesis.entity)'s own \(load.signal.name) rose \(SignalAssessment.format(load.ratio))x as it began to "
-                        + "fail: overloaded by the spike from \(spike.entity), not broken",
+                        + "fail: overloaded by the spike from \(source), not broken",
                     against: true))
             return marked
         }

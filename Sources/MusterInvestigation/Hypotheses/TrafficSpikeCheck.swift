@@ -186,8 +186,13 @@ struct TrafficSpikeCheck: HypothesisCheck {
         }
         let faultsHere = context.faults(of: ref)
         if !isSelf, let fault = faultsHere.first {
-            evidence.append(Evidence("\(ref) itself is also failing (\(fault.signal.name))", against: true))
-            score -= 0.1
+            if entity == ref {
+                evidence.append(Evidence("\(ref) itself is also failing (\(fault.signal.name))", against: true))
+                score -= 0.1
+            } else {
+                // With the load traced to a source, the loaded entity failing is how the overload shows.
+                evidence.append(Evidence("\(ref) fails under it (\(fault.signal.name))"))
+            }
         }
         let who = entity == ref ? context.title(ref) : "\(context.title(entity)) (\(entity))"
         let spike = Hypothesis(

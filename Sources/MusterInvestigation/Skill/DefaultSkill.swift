@@ -81,8 +81,10 @@ public enum DefaultSkill {
           bad within 3 minutes, is a candidate of its own (never a certainty); a failing service or a change whose
           peer on another branch failed with it, through such an upstream, is a weaker account (x0.7). An upstream
           with no failure in sight on which a remediation (failover, restart, scale-out) helped is a candidate:
-          what the fix fixed is where the trouble was. It is infrastructure when a word of its `type` is a cluster, node, broker, host or
-          zone (`kubernetes-cluster` is, an `ozone` store is not).
+          what the fix fixed is where the trouble was. A failing dependency whose own load rose 2x or more as it
+          began to fail, while a spike is traced to a customer or org or a caller of it was changed (a candidate
+          of 0.6 or more), is overloaded, not broken: x0.7. It is infrastructure when a word of its `type` is a
+          cluster, node, broker, host or zone (`kubernetes-cluster` is, an `ozone` store is not).
         - **saturation**: only when an alerting entity's own saturation signal is anomalous. A stronger
           outside cause (a score of 0.6 or more) halves its score.
 
