@@ -15,7 +15,7 @@ import MusterTelemetry
 /// exactly as many rows as it answered 2xx.
 enum IntakeBench {
     static let connections = 8
-    static let requestsPerConnection = 2_000
+    static let requestsPerConnection = 5_000
     /// Each side stops sending when this time is up, whatever is left.
     static let timeLimit: Duration = .seconds(60)
     /// How long the pipeline may take to catch up before Alertmanager is measured (so it does not steal CPU).
