@@ -27,15 +27,20 @@ public actor TriagePipeline {
     private var touched: Set<IncidentID> = []
     /// Receives every triage message; nil in replay.
     let notifier: (any TriageNotifier)?
-    /// Everything the pipeline did, in order.
+    /// Everything the pipeline did, in order (the latest `logLimit` events when that is set).
     public private(set) var log: [PipelineEvent] = []
     var incidentLogs: [IncidentID: [PipelineEvent]] = [:]
+    /// How many events `log` keeps; nil keeps all (replay). A server runs for months: it sets one.
+    let logLimit: Int?
+    /// How many events an incident's own log keeps, the latest (an alert re-sent every minute adds one each).
+    static let incidentLogLimit = 1_000
 
     public init(
         lake: ContextLake, metrics: any MetricSource, playbook: Playbook = .standard,
-        policy: CorrelationPolicy = CorrelationPolicy(), notifier: (any TriageNotifier)? = nil
+        policy: CorrelationPolicy = CorrelationPolicy(), notifier: (any TriageNotifier)? = nil, logLimit: Int? = nil
     ) {
         self.notifier = notifier
+        self.logLimit = logLimit
         self.lake = lake
         self.metrics = metrics
         self.investigator = Investigator(lake: lake, metrics: metrics, playbook: playbook)
@@ -130,6 +135,22 @@ public actor TriagePipeline {
         for id in incidents where correlator.incidents[id]?.isOpen == true {
             await triage(id, at: now)
         }
+        forgetEvicted()
+    }
+
+    /// Drops what the pipeline keeps per incident for incidents the correlator no longer keeps (it forgets
+    /// resolved ones after a day in the live server).
+    private func forgetEvicted() {
+        guard verdicts.count > correlator.incidents.count || incidentLogs.count > correlator.incidents.count else {
+            return
+        }
+        let kept = Set(correlator.incidents.keys)
+        verdicts = verdicts.filter { kept.contains($0.key) }
+        incidentLogs = incidentLogs.filter { kept.contains($0.key) }
+        triagedAt = triagedAt.filter { kept.contains($0.key) }
+        triageCounts = triageCounts.filter { kept.contains($0.key) }
+        notified = notified.filter { kept.contains($0.key) }
+        teams = teams.filter { kept.contains($0.key) }
     }
 
     /// Records a deploy, change, action or catalog upsert that happened at `now`.
@@ -247,7 +268,15 @@ public actor TriagePipeline {
     private func note(_ at: Date, _ text: String, incident: IncidentID? = nil) {
         let event = PipelineEvent(at: at, text: text)
         log.append(event)
-        if let incident { incidentLogs[incident, default: []].append(event) }
+        // Trimmed a tenth at a time, so appending stays cheap.
+        if let logLimit, log.count > logLimit + logLimit / 10 { log.removeFirst(log.count - logLimit) }
+        if let incident {
+            incidentLogs[incident, default: []].append(event)
+            let limit = Self.incidentLogLimit
+            if let count = incidentLogs[incident]?.count, count > limit + limit / 10 {
+                incidentLogs[incident]?.removeFirst(count - limit)
+            }
+        }
     }
 
     /// Every incident the correlator keeps (merged ones folded in), with its latest verdict.

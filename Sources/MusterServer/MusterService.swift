@@ -28,6 +28,8 @@ public actor MusterService {
     /// past `handOffLimit` (the pipeline is far behind) rows are parsed again from the store.
     private nonisolated let handOff = Mutex<[Int64: Delivery]>([:])
     static let handOffLimit = 20_000
+    /// How many pipeline events the service keeps in memory: it runs for months.
+    static let logLimit = 10_000
 
     public init(
         configuration: ServerConfiguration, lake: ContextLake, intake: IntakeStore, metricSource: any MetricSource,
@@ -45,7 +47,8 @@ public actor MusterService {
         if let reopen = configuration.reopenWindow { policy.reopenWindow = reopen }
         policy.forgetResolvedAfter = 24 * 3600
         pipeline = TriagePipeline(
-            lake: lake, metrics: metricSource, playbook: playbook, policy: policy, notifier: notifier)
+            lake: lake, metrics: metricSource, playbook: playbook, policy: policy, notifier: notifier,
+            logLimit: Self.logLimit)
     }
 
     /// Validates and commits one delivery; the pipeline takes it after the acknowledgement.

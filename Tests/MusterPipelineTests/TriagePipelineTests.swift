@@ -33,6 +33,24 @@ struct TriagePipelineTests {
         ])
     }
 
+    /// A server runs for months and an alert re-sent every minute adds an event each time: the pipeline's log
+    /// and each incident's keep the latest events only.
+    @Test func logsKeepTheLatestEventsWhenALimitIsSet() async throws {
+        let lake = ContextLake.inMemory()
+        try lake.upsert([Entity(ref: EntityRef(kind: "service", id: "api"))], at: t0.addingTimeInterval(-3600))
+        let pipeline = TriagePipeline(lake: lake, metrics: MetricStore(), logLimit: 100)
+        for index in 0..<1_300 {
+            try await pipeline.receive(
+                .generic, payload: generic("api", id: "same"), eventID: "e\(index)",
+                at: t0.addingTimeInterval(Double(index)))
+        }
+        let log = await pipeline.log
+        #expect(log.count <= 110 && log.last?.text.hasPrefix("e1299 ") == true)
+        let report = try #require(await pipeline.reports().first)
+        #expect(report.log.count <= TriagePipeline.incidentLogLimit * 11 / 10)
+        #expect(report.log.last?.text.hasPrefix("e1299 ") == true)
+    }
+
     @Test func anUnmappedAlertIsKeptInAnIncidentOfItsOwn() async throws {
         let pipeline = try pipeline()
         try await pipeline.receive(.generic, payload: generic("nowhere", id: "x"), eventID: "e1", at: t0)
