@@ -5,8 +5,8 @@ import Synchronization
 /// The intake log, and the acknowledged deliveries it holds that the intake table does not hold yet.
 ///
 /// An intake commit writes the batch to the log (one `write`) and answers; ``IntakeStore`` later copies the rows
-/// into its table in one transaction (``take()``, then ``saved(_:through:)``). A row keeps its place here until
-/// the table holds it, so a retry is recognised in one place or the other.
+/// into its table in one transaction (``copy(waiting:_:)``). A row keeps its place here until the table holds
+/// it, so a retry is recognised in one place or the other.
 final class IntakeQueue: Sendable {
     private struct State {
         /// nil for an in-memory store: rows wait here and nowhere else.
@@ -69,9 +69,12 @@ final class IntakeQueue: Sendable {
             do {
                 try state.log?.append(rows.map(\.logRecord))
             } catch {
-                return zip(batch, outcomes).map { ticket, outcome in
-                    // Only the new rows failed; a duplicate's answer stands.
-                    if case .success(let result) = outcome, !result.isDuplicate { return .failure(error) }
+                return outcomes.map { outcome in
+                    // The new rows failed, and so did a retry of one of them in this batch; an earlier row's
+                    // duplicate still stands.
+                    if case .success(let result) = outcome, !result.isDuplicate || result.id > state.lastID {
+                        return .failure(error)
+                    }
                     return outcome
                 }
             }
