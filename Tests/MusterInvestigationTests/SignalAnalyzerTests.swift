@@ -46,4 +46,20 @@ struct SignalAnalyzerTests {
         #expect(assessment?.onset == t0.addingTimeInterval(Double(onsetMinute) * 60))
         #expect(((assessment?.peak ?? 0) > 310) == rises)
     }
+
+    /// A health signal that keeps flipping (never three down samples in a row) is failing since it began to
+    /// flip; two isolated blips are not.
+    @Test(arguments: [(true, true), (false, false)])
+    func aFlappingHealthSignalIsFailingSinceItBeganToFlip(flaps: Bool, isAnomalous: Bool) {
+        let pattern = [0.0, 0, 1, 0, 0, 1, 1]
+        let series = samples { minute in
+            guard minute >= -14 else { return 1 }
+            if flaps { return pattern[(minute + 14) % pattern.count] }
+            return minute == -10 || minute == 0 ? 0 : 1
+        }
+        let spec = SignalSpec(name: "ready", type: .health, metric: "ready")
+        let assessment = SignalAnalyzer().assess(series, signal: spec, entity: cache, reference: t0)
+        #expect(assessment?.isAnomalous == isAnomalous)
+        if flaps { #expect(assessment?.onset == t0.addingTimeInterval(-14 * 60)) }
+    }
 }

@@ -71,6 +71,12 @@ public struct SignalAnalyzer: Sendable {
                 flags[index] = false
             }
         }
+        // A health signal that keeps flipping (down at least `flapShare` of the samples since it first went down
+        // in the last `flapWindow` samples) is failing, though never `sustain` samples in a row: from that first
+        // down sample to now counts as one run.
+        if signal.type == .health, let flapStart = flapping(flags) {
+            for index in flapStart..<flags.count { flags[index] = true }
+        }
         // The onset of the latest episode: a failure that recovered and came back belongs to this incident by
         // its second start. Runs split by a short dip (up to `sustain - 1` normal samples) are one episode.
         var onsetIndex: Int?
@@ -107,6 +113,26 @@ public struct SignalAnalyzer: Sendable {
             assessment.recoveredAt = window[min(window.count - 1, lastBad + 1)].time
         }
         return assessment
+    }
+
+    /// How many recent samples a flapping health signal is looked for in, and the share of them down.
+    static let flapWindow = 15
+    static let flapShare = 0.4
+
+    /// The index of the first down sample of a flapping stretch that reaches the latest sample: at least three
+    /// down samples, `flapShare` of those from the first of them on, within the last `flapWindow`; nil otherwise.
+    func flapping(_ flags: [Bool]) -> Int? {
+        let recent = max(0, flags.count - Self.flapWindow)
+        guard let first = flags[recent...].firstIndex(of: true) else { return nil }
+        let stretch = flags[first...]
+        let down = stretch.filter { $0 }.count
+        guard down >= 3, Double(down) / Double(stretch.count) >= Self.flapShare,
+            flags.suffix(sustain).contains(true)
+        else { return nil }
+        // Back to where the flapping began: earlier down samples at most two up samples apart.
+        var start = first
+        while let earlier = (max(0, start - 3)..<start).last(where: { flags[$0] }) { start = earlier }
+        return start
     }
 
     /// Where a change that became anomalous at `index` began: a ramp crosses the anomaly threshold minutes
