@@ -1,0 +1,176 @@
+import Foundation
+import MusterLake
+import MusterModel
+import MusterTelemetry
+
+/// How hypotheses found by separate checks weigh on each other once all are in: a stronger outside cause, a
+/// change that may have made an upstream fail, quiet alerts, an overload traced to its source, an undo that helped.
+extension Investigator {
+    /// Saturation needs "no outside cause": a stronger explanation of another kind (a deploy or change of the
+    /// entity itself counts) marks it down. Conversely a "failing dependency" that is itself saturated is better told as that
+    /// saturation: its own exhausted resource is why it fails.
+    func settleSaturation(_ hypotheses: [Hypothesis], context: InvestigationContext) -> [Hypothesis] {
+        let saturated = Set(hypotheses.filter { $0.kind == .saturation }.map(\.entity))
+        let hypotheses = hypotheses.map { hypothesis in
+            guard hypothesis.kind == .dependency, saturated.contains(hypothesis.entity) else { return hypothesis }
+            // The contract's kinds: an exhausted resource of an alerting service is saturation; calling the same
+            // service a failing dependency only restates it.
+            var marked = hypothesis
+            marked.score *= 0.7
+            marked.evidence.append(
+                Evidence("\(hypothesis.entity) is saturated itself: its saturation says why it fails", against: true))
+            return marked
+        }
+        return hypotheses.map { hypothesis in
+            // A deploy or change of the saturated entity explains its saturation; "failing dependency" on it
+            // only restates it.
+            let outside = hypotheses.filter {
+                $0.kind != .saturation
+                    && !($0.entity == hypothesis.entity && [.dependency, .infrastructure].contains($0.kind))
+            }.max { $0.score < $1.score }
+            guard hypothesis.kind == .saturation, let outside, outside.score >= 0.6 else { return hypothesis }
+            var marked = hypothesis
+            marked.score *= 0.5
+            marked.evidence.append(
+                Evidence(
+                    "an outside cause explains it better: \(outside.kind.rawValue) \(outside.entity)", against: true))
+            return marked
+        }
+    }
+
+    /// A failing upstream that turned bad shortly after a well-supported deploy or change on a neighbour (an
+    /// entity serving the same alerting callers, or one it depends on) may be that change's consequence: a
+    /// cache whose config change sends every miss to the database makes the database slow too. Such a
+    /// dependency or infrastructure hypothesis is marked down, with the timing as evidence against.
+    func settleConsequences(_ hypotheses: [Hypothesis], context: InvestigationContext) -> [Hypothesis] {
+        let changes = hypotheses.filter { [.deployment, .configChange].contains($0.kind) && $0.score >= 0.6 }
+        guard !changes.isEmpty else { return hypotheses }
+        let window = context.playbook.alignmentWindow
+        return hypotheses.map { hypothesis in
+            guard [.dependency, .infrastructure].contains(hypothesis.kind),
+                let onset = context.faultOnset(of: hypothesis.entity)
+            else { return hypothesis }
+            let callers = context.covered(by: hypothesis.entity)
+            for change in changes where change.entity != hypothesis.entity {
+                let neighbours =
+                    !callers.isDisjoint(with: context.covered(by: change.entity))
+                    || context.upstreams[change.entity] != nil
+                        && lake.dependencies(of: hypothesis.entity, depth: 1, asOf: nil).contains {
+                            $0.ref == change.entity
+                        }
+                guard neighbours, let at = changeInstant(of: change, before: onset, within: window, context: context)
+                else { continue }
+                // The changed entity turning bad after this upstream makes the upstream first, unless the upstream's
+                // trouble began in the very minute of the change and reaches nobody the change does not.
+                let withChange =
+                    abs(onset.timeIntervalSince(at)) <= ChangeCheck.sameSample
+                    && callers.isSubset(of: context.covered(by: change.entity))
+                if let own = context.faultOnset(of: change.entity), own > onset, !withChange { continue }
+                var marked = hypothesis
+                marked.score *= 0.85
+                let what = change.kind == .deployment ? "deploy of" : "change on"
+                marked.evidence.append(
+                    Evidence(
+                        "\(hypothesis.entity) turned bad \(DurationText.format(max(0, onset.timeIntervalSince(at)))) after the "
+                            + "\(what) \(change.entity), which serves the same callers: it may be a consequence",
+                        against: true))
+                return marked
+            }
+            return hypothesis
+        }
+    }
+
+    /// When every alerting entity has signals and none of them moved (a certificate warning, a flapping check),
+    /// there is no symptom for an upstream to have caused: causes found elsewhere are marked down, so such an
+    /// alert is not handed a neighbour's incident as its root cause.
+    func settleQuietAlerts(_ hypotheses: [Hypothesis], context: InvestigationContext) -> [Hypothesis] {
+        let alerting = context.facts.alerting
+        guard !alerting.isEmpty,
+            alerting.allSatisfy({ !(context.assessments[$0] ?? []).isEmpty && context.faults(of: $0).isEmpty })
+        else { return hypotheses }
+        let names = alerting.map(\.description).joined(separator: ", ")
+        return hypotheses.map { hypothesis in
+            guard !alerting.contains(hypothesis.entity) else { return hypothesis }
+            var marked = hypothesis
+            marked.score *= 0.5
+            marked.evidence.append(
+                Evidence(
+                    "the signals of \(names) are normal: no symptom there for \(hypothesis.entity) to explain",
+                    against: true))
+            return marked
+        }
+    }
+
+    /// An upstream that recovered within the judging window after a rollback or revert of a service that
+    /// depends on it, where that undo helped, was the change's victim: its failing is marked down.
+    func settleUndone(_ hypotheses: [Hypothesis], context: InvestigationContext) -> [Hypothesis] {
+        let undone = ActionJudge(context: context).judge().helped.filter { ChangeCheck.undoing.contains($0.name) }
+        guard !undone.isEmpty else { return hypotheses }
+        return hypotheses.map { hypothesis in
+            guard [.dependency, .infrastructure, .saturation].contains(hypothesis.kind),
+                let recovered = context.faults(of: hypothesis.entity).first?.recoveredAt,
+                let undo = undone.first(where: { action in
+                    action.target != hypothesis.entity && recovered >= action.at
+                        && recovered <= action.at.addingTimeInterval(context.playbook.judgeAfter)
+                        && context.lake.dependencies(
+                            of: action.target, depth: context.playbook.upstreamDepth, asOf: nil
+                        )
+                        .contains { $0.ref == hypothesis.entity }
+                })
+            else { return hypothesis }
+            var marked = hypothesis
+            marked.score *= 0.5
+            marked.evidence.append(
+                Evidence(
+                    "it recovered \(DurationText.format(recovered.timeIntervalSince(undo.at))) after the \(undo.name) of "
+                        + "\(undo.target), which depends on it: it suffered that change", against: true))
+            return marked
+        }
+    }
+
+    /// A "failing dependency" whose own load jumped when it began to fail, while a traffic spike is traced to
+    /// a customer or org, or a caller of it was changed (a well-supported deploy or change), is overloaded rather
+    /// than broken: the spike, or the change that made it, is the cause, and it is marked down.
+    func settleOverload(_ hypotheses: [Hypothesis], context: InvestigationContext) -> [Hypothesis] {
+        let spike = hypotheses.filter({ $0.kind == .trafficSpike && ["customer", "org"].contains($0.entity.kind) })
+            .max(by: { $0.score < $1.score })
+        // A well-supported change of a caller of it: the load from that caller (ChangedSource).
+        let changedCallers = hypotheses.filter { [.deployment, .configChange].contains($0.kind) && $0.score >= 0.6 }
+        guard spike != nil || !changedCallers.isEmpty else { return hypotheses }
+        return hypotheses.map { hypothesis in
+            guard [.dependency, .saturation].contains(hypothesis.kind),
+                let failed = context.faultOnset(of: hypothesis.entity),
+                let load = (context.assessments[hypothesis.entity] ?? []).first(where: {
+                    $0.signal.type == .load && $0.isAnomalous && $0.ratio >= context.playbook.spikeRatio
+                        && ($0.onset ?? .distantFuture) <= failed.addingTimeInterval(120)
+                        && ($0.recoveredAt.map { $0 > failed } ?? true)
+                }),
+                let source = changedCallers.first(where: { change in
+                    lake.dependencies(of: change.entity, depth: 1, asOf: nil).contains { $0.ref == hypothesis.entity }
+                })?.entity ?? spike?.entity
+            else { return hypothesis }
+            var marked = hypothesis
+            marked.score *= 0.7
+            marked.evidence.append(
+                Evidence(
+                    "\(hypothesis.entity)'s own \(load.signal.name) rose \(SignalAssessment.format(load.ratio))x as it began to "
+                        + "fail: overloaded by the spike from \(source), not broken",
+                    against: true))
+            return marked
+        }
+    }
+
+    /// The latest deploy or change of `change`'s kind on its entity within `window` before `onset`.
+    func changeInstant(
+        of change: Hypothesis, before onset: Date, within window: TimeInterval, context: InvestigationContext
+    ) -> Date? {
+        // Up to the sample of the onset: a change in that very minute may have caused it.
+        let from = onset.addingTimeInterval(-window)
+        let to = onset.addingTimeInterval(ChangeCheck.sameSample)
+        let instants =
+            change.kind == .deployment
+            ? lake.deployments(on: [change.entity], from: from, to: to).map(\.at)
+            : lake.changes(on: [change.entity], from: from, to: to).map(\.at)
+        return instants.max()
+    }
+}
