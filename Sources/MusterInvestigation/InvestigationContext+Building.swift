@@ -52,7 +52,16 @@ extension InvestigationContext {
                 if hasLoad { siblings[hit.ref] = upstream }
             }
         }
-        let everyone = Set(facts.alerting).union(upstreams.keys).union(siblings.keys)
+        // Beside an upstream that measures nothing, its other callers that do are the only witnesses of it.
+        var witnesses: [EntityRef: EntityRef] = [:]
+        for (upstream, _) in upstreams where (lake.entity(upstream, asOf: nil)?.signals ?? []).isEmpty {
+            let dependents = lake.dependents(of: upstream, depth: 1, asOf: nil)
+            guard dependents.count <= 6 else { continue }
+            for hit in dependents where !facts.alerting.contains(hit.ref) && upstreams[hit.ref] == nil {
+                if !(lake.entity(hit.ref, asOf: nil)?.signals ?? []).isEmpty { witnesses[hit.ref] = upstream }
+            }
+        }
+        let everyone = Set(facts.alerting).union(upstreams.keys).union(siblings.keys).union(witnesses.keys)
         var (assessments, samples) = await assess(
             everyone, facts: facts, lake: lake, metrics: metrics, analyzer: analyzer)
         // A chain of failing upstreams is followed past the depth limit, one hop at a time, while the last hop
@@ -80,9 +89,11 @@ extension InvestigationContext {
             samples.merge(more.1) { old, _ in old }
             frontier = next
         }
-        return InvestigationContext(
+        var context = InvestigationContext(
             facts: facts, lake: lake, metrics: metrics, playbook: playbook, upstreams: upstreams,
             siblings: siblings, assessments: assessments, samples: samples)
+        context.witnesses = witnesses
+        return context
     }
 
     /// How many hops a chain of failing upstreams is followed beyond `upstream_depth`.

@@ -33,6 +33,9 @@ public struct InvestigationContext: Sendable {
     public var upstreams: [EntityRef: (distance: Int, below: Set<EntityRef>)]
     /// Entities that share an upstream resource with an alerting entity (producers beside consumers).
     public var siblings: [EntityRef: EntityRef]
+    /// Services with signals, not alerting, that depend on an upstream without signals of the alerting entities:
+    /// they witness whether that upstream fails (witness -> upstream).
+    public var witnesses: [EntityRef: EntityRef] = [:]
     /// Assessments per entity.
     public var assessments: [EntityRef: [SignalAssessment]]
     /// The samples read per entity and signal name, up to `facts.now`.

@@ -14,7 +14,7 @@ struct SilentUpstreamTests {
     let orders = EntityRef(kind: "service", id: "orders")
     let matcher = EntityRef(kind: "service", id: "matcher")
 
-    func verdict(dbMeasured: Bool) async throws -> Verdict {
+    func verdict(dbMeasured: Bool, alerting: [EntityRef]? = nil) async throws -> Verdict {
         let lake = ContextLake.inMemory()
         let team = EntityRef(kind: "team", id: "t")
         func errors(_ service: String) -> JSONValue {
@@ -43,7 +43,7 @@ struct SilentUpstreamTests {
             }
         }
         return await investigateAlerts(
-            lake, store, alerting: [orders, matcher], start: t0, now: t0.addingTimeInterval(120))
+            lake, store, alerting: alerting ?? [orders, matcher], start: t0, now: t0.addingTimeInterval(120))
     }
 
     @Test func theSilentDatabaseWhereBothMeetOutranksOneCallersDeploy() async throws {
@@ -60,5 +60,16 @@ struct SilentUpstreamTests {
         #expect(!verdict.hypotheses.contains { $0.entity == db && $0.kind == .dependency })
         let deploy = try #require(verdict.hypotheses.first { $0.kind == .deployment })
         #expect(!deploy.evidence.contains { $0.text.contains("turned bad with it") })
+    }
+
+    /// Only the deployed service alerts; the other caller of the silent database fails as well without alerting:
+    /// a witness, which makes the database the meeting point and the deploy a weaker account.
+    @Test func aCallerThatDoesNotAlertWitnessesTheSilentDatabase() async throws {
+        let verdict = try await verdict(dbMeasured: false, alerting: [matcher])
+        let database = try #require(verdict.hypotheses.first { $0.kind == .dependency && $0.entity == db })
+        #expect(
+            database.evidence.contains { $0.text.contains("service:orders, which does not alert, failed with them") })
+        let deploy = try #require(verdict.hypotheses.first { $0.kind == .deployment })
+        #expect(deploy.evidence.contains { $0.isAgainst && $0.text.contains("turned bad with it") })
     }
 }

@@ -181,6 +181,12 @@ struct DependencyCheck: HypothesisCheck {
                     + "turned bad within \(span) of each other"),
             Evidence("\(ref) has no signals to confirm it", against: true),
         ]
+        let witnesses = meeting.branches.filter { context.witnesses[$0] == ref }
+        if !witnesses.isEmpty {
+            let names = witnesses.map(\.description).joined(separator: ", ")
+            evidence.insert(
+                Evidence("\(names), which \(witnesses.count == 1 ? "does" : "do") not alert, failed with them"), at: 1)
+        }
         let unchanged =
             context.lake.deployments(on: [ref], from: meeting.first.addingTimeInterval(-3600), to: meeting.last)
             .isEmpty

@@ -15,7 +15,9 @@ extension InvestigationContext {
     /// The alerting entities below `ref` that no other one below it sits above: the separate branches that meet
     /// at `ref`.
     func branches(below ref: EntityRef) -> [EntityRef] {
-        let below = covered(by: ref).subtracting([ref])
+        // Failing witnesses count as branches too: they show the upstream's failure without alerting.
+        let witnessing = witnesses.filter { $0.value == ref && faultOnset(of: $0.key) != nil }.map(\.key)
+        let below = covered(by: ref).subtracting([ref]).union(witnessing)
         return below.filter { entity in
             let own = Set(lake.dependencies(of: entity, depth: playbook.upstreamDepth, asOf: nil).map(\.ref))
             return own.isDisjoint(with: below)
@@ -47,7 +49,8 @@ extension InvestigationContext {
         peer: EntityRef, shared: EntityRef
     )? {
         let mine = Set(lake.dependencies(of: ref, depth: playbook.upstreamDepth, asOf: nil).map(\.ref))
-        for peer in facts.alerting.sorted() where peer != ref && !explained.contains(peer) && !mine.contains(peer) {
+        let peers = Set(facts.alerting).union(witnesses.keys.filter { faultOnset(of: $0) != nil })
+        for peer in peers.sorted() where peer != ref && !explained.contains(peer) && !mine.contains(peer) {
             guard let start = troubleStart(of: peer), abs(start.timeIntervalSince(onset)) <= Self.together else {
                 continue
             }

@@ -79,7 +79,8 @@ public enum DefaultSkill {
           (queue, backlog) that fills while its inflow is not up, after a reader of it failed following a failing
           upstream of that reader's own, backs up behind that reader: it is halved. An upstream without any
           signals where two or more separate branches of alerting services (none calls another) meet, all turned
-          bad within 3 minutes, is a candidate of its own (never a certainty); a failing service or a change whose
+          bad within 3 minutes, is a candidate of its own (never a certainty); its other callers that measure
+          something but do not alert count as branches when they fail too (witnesses); a failing service or a change whose
           peer on another branch failed with it, through such an upstream, is a weaker account (x0.7). An upstream
           with no failure in sight on which a remediation (failover, restart, scale-out) helped is a candidate:
           what the fix fixed is where the trouble was. A failing dependency whose own load rose 2x or more as it
