@@ -16,7 +16,10 @@ struct ActionJudge {
 
     /// What to avoid (actions that did not help, whatever their recorded result), a line per action tried, the
     /// actions that helped, and those recorded as failed to run (no test of anything).
-    func judge() -> (avoid: [AvoidAdvice], tried: [String], helped: [ActionRecord], failed: [ActionRecord]) {
+    typealias Judged = (avoid: [AvoidAdvice], tried: [String], helped: [ActionRecord], failed: [ActionRecord])
+
+    /// Judges every action once; the investigation keeps the result in its context (`InvestigationContext.judged`).
+    func judge() -> Judged {
         let facts = context.facts
         let examined = Set(facts.alerting).union(context.upstreams.keys).union(context.siblings.keys)
         let from = context.symptomOnset.addingTimeInterval(-30 * 60)

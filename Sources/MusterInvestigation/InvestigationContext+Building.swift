@@ -93,6 +93,7 @@ extension InvestigationContext {
             facts: facts, lake: lake, metrics: metrics, playbook: playbook, upstreams: upstreams,
             siblings: siblings, assessments: assessments, samples: samples)
         context.witnesses = witnesses
+        context.judged = ActionJudge(context: context).judge()
         return context
     }
 

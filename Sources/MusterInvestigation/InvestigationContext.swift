@@ -40,6 +40,8 @@ public struct InvestigationContext: Sendable {
     public var assessments: [EntityRef: [SignalAssessment]]
     /// The samples read per entity and signal name, up to `facts.now`.
     public var samples: [EntityRef: [String: [Sample]]]
+    /// The actions people took, judged once for every check (``ActionJudge``).
+    var judged: ActionJudge.Judged = ([], [], [], [])
 
     /// Anomalous non-load assessments of an entity, earliest onset first. A fault that was over before the
     /// incident's first alert (a warm-up blip half an hour earlier) is another episode, not one of these.

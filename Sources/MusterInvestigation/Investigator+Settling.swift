@@ -104,7 +104,7 @@ extension Investigator {
     /// An upstream that recovered within the judging window after a rollback or revert of a service that
     /// depends on it, where that undo helped, was the change's victim: its failing is marked down.
     func settleUndone(_ hypotheses: [Hypothesis], context: InvestigationContext) -> [Hypothesis] {
-        let undone = ActionJudge(context: context).judge().helped.filter { ChangeCheck.undoing.contains($0.name) }
+        let undone = context.judged.helped.filter { ChangeCheck.undoing.contains($0.name) }
         guard !undone.isEmpty else { return hypotheses }
         return hypotheses.map { hypothesis in
             guard [.dependency, .infrastructure, .saturation].contains(hypothesis.kind),

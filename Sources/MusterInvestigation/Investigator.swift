@@ -51,7 +51,7 @@ public struct Investigator: Sendable {
         // Below the bar the best candidate still leads what to do, marked tentative, unless it is a long shot.
         let lead = root ?? top.flatMap { $0.confidence >= playbook.tentativeBar ? $0 : nil }
         let teams = engagedTeams(context: context, root: lead)
-        let judged = ActionJudge(context: context).judge()
+        let judged = context.judged
         var customers = Set(lead?.customers ?? [])
         let tenants = facts.alerts.flatMap { tenantRefs(of: $0) }
         customers.formUnion(tenants.filter { $0.kind == "customer" })

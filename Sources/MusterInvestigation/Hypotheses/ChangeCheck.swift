@@ -39,10 +39,9 @@ struct ChangeCheck: HypothesisCheck {
             }
         }
         var best: [EntityRef: Hypothesis] = [:]
-        let judged = candidates.isEmpty ? nil : ActionJudge(context: context).judge()
         for candidate in candidates {
             var hypothesis = await judge(candidate, context: context, symptoms: symptoms)
-            if let judged { weighUndo(of: candidate, judged, into: &hypothesis, context: context) }
+            weighUndo(of: candidate, context.judged, into: &hypothesis, context: context)
             if let known = best[candidate.target], known.score >= hypothesis.score { continue }
             best[candidate.target] = hypothesis
         }
@@ -53,7 +52,7 @@ struct ChangeCheck: HypothesisCheck {
     /// after the change and judged: a fix that worked confirms the change, one that did not speaks against it.
     private func weighUndo(
         of candidate: Candidate,
-        _ judged: (avoid: [AvoidAdvice], tried: [String], helped: [ActionRecord], failed: [ActionRecord]),
+        _ judged: ActionJudge.Judged,
         into hypothesis: inout Hypothesis, context: InvestigationContext
     ) {
         let undo = kind == .deployment ? "rollback" : "config-revert"
@@ -138,13 +137,11 @@ struct ChangeCheck: HypothesisCheck {
         upstreamOf target: EntityRef, before onset: Date, changedAt: Date, context: InvestigationContext
     ) -> (ref: EntityRef, fault: SignalAssessment)? {
         let upstreams = context.lake.dependencies(of: target, depth: context.playbook.upstreamDepth, asOf: nil)
-        lazy var undoneInVain: Bool = {
-            let judged = ActionJudge(context: context).judge()
-            return judged.avoid.contains { advice in
-                advice.target == target && Self.undoing.contains(advice.action)
-                    && !judged.failed.contains { $0.name == advice.action && $0.at == advice.at }
-            }
-        }()
+        let judged = context.judged
+        let undoneInVain = judged.avoid.contains { advice in
+            advice.target == target && Self.undoing.contains(advice.action)
+                && !judged.failed.contains { $0.name == advice.action && $0.at == advice.at }
+        }
         for hit in upstreams {
             // A fault that was over before `onset` did not pass anything on.
             guard let fault = context.faults(of: hit.ref).first, let start = fault.onset,

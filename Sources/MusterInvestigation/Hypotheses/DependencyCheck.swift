@@ -13,7 +13,7 @@ struct DependencyCheck: HypothesisCheck {
     func evaluate(_ context: InvestigationContext) async throws -> [Hypothesis] {
         var results: [Hypothesis] = []
         let candidates = Set(context.upstreams.keys)
-        lazy var remedied = ActionJudge(context: context).judge().helped.filter {
+        let remedied = context.judged.helped.filter {
             !ChangeCheck.undoing.contains($0.name)
         }
         for ref in candidates {
