@@ -67,6 +67,20 @@ public struct Correlator: Sendable {
             }
     }
 
+    /// Takes a repeat of an alert already tracked and mapped to an entity (Alertmanager re-sends every firing
+    /// alert each group interval, so most deliveries are these): the decision `ingest` reaches, and the entity,
+    /// without the catalog lookup and trouble probe its arrival would need. Nil when the alert needs them: it is
+    /// new, was unmapped, or fires again after it resolved.
+    public mutating func ingestRepeat(_ alert: Alert, eventID: String) -> (
+        decision: CorrelationDecision, entity: EntityRef
+    )? {
+        guard let key = knownKey(for: alert), let tracked = alerts[key], let entity = tracked.entity,
+            !(alert.status == .firing && tracked.alert.status == .resolved)
+        else { return nil }
+        // Neither a remap (it is mapped) nor a new occurrence (it did not resolve): `ingest` updates it.
+        return (ingest(AlertArrival(alert: alert, entity: entity, eventID: eventID)), entity)
+    }
+
     /// Takes one alert delivery and says what became of it.
     public mutating func ingest(_ arrival: AlertArrival) -> CorrelationDecision {
         let now = arrival.alert.receivedAt
@@ -179,9 +193,7 @@ public struct Correlator: Sendable {
 
     private func existingKey(for arrival: AlertArrival) -> String? {
         let alert = arrival.alert
-        if let current = occurrences[alert.dedupKey], alerts[current] != nil { return current }
-        if alerts[alert.dedupKey] != nil { return alert.dedupKey }
-        if let alias = aliases[aliasKey(alert)] { return alias }
+        if let key = knownKey(for: alert) { return key }
         // The same alert through another source: same entity, its name in the other's title.
         guard let entity = arrival.entity else { return nil }
         for trackedKey in index.alertKeysByEntity[entity] ?? [] {
@@ -193,6 +205,14 @@ public struct Correlator: Sendable {
             if alert.title.contains(names[0]) || tracked.alert.title.contains(names[1]) { return tracked.key }
         }
         return nil
+    }
+
+    /// The key `alert` is tracked under by its own identity: its latest occurrence, its dedup key, or its id at
+    /// its source.
+    private func knownKey(for alert: Alert) -> String? {
+        if let current = occurrences[alert.dedupKey], alerts[current] != nil { return current }
+        if alerts[alert.dedupKey] != nil { return alert.dedupKey }
+        return aliases[aliasKey(alert)]
     }
 
     func aliasKey(_ alert: Alert) -> String { "\(alert.source.rawValue):\(alert.sourceID)" }
@@ -227,7 +247,8 @@ public struct Correlator: Sendable {
                     "reopened \(incident): \(tracked.key) fired again within \(DurationText.format(policy.reopenWindow))"
             }
         }
-        resolveIfDone(incident, now: now)
+        // Only a resolve can finish an incident (an alert re-sent while firing used to check every alert of it).
+        if tracked.alert.status == .resolved { resolveIfDone(incident, now: now) }
         return CorrelationDecision(outcome: outcome, incident: incident, reasons: [reason])
     }
 

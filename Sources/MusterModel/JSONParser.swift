@@ -12,7 +12,16 @@ public enum JSONParser {
     }
 
     public static func parse(_ bytes: some Collection<UInt8>) throws(Failure) -> JSONValue {
-        var reader = Reader(bytes: Array(bytes))
+        let parsed = bytes.withContiguousStorageIfAvailable { buffer in
+            Result { () throws(Failure) in try parse(buffer: buffer) }
+        }
+        if let parsed { return try parsed.get() }
+        return try Array(bytes).withUnsafeBufferPointer { buffer throws(Failure) in try parse(buffer: buffer) }
+    }
+
+    /// Reads the bytes in place: no copy of the text, and no bounds checks or reference counting per byte.
+    private static func parse(buffer: UnsafeBufferPointer<UInt8>) throws(Failure) -> JSONValue {
+        var reader = Reader(bytes: buffer)
         reader.members.reserveCapacity(32)
         reader.skipWhitespace()
         let value = try reader.value(depth: 0)
@@ -22,7 +31,7 @@ public enum JSONParser {
     }
 
     private struct Reader {
-        let bytes: [UInt8]
+        let bytes: UnsafeBufferPointer<UInt8>
         var index = 0
         /// The members of the objects being read, innermost last: one buffer for the whole text instead of an
         /// array per object.
@@ -75,7 +84,7 @@ public enum JSONParser {
         mutating func literal(_ word: StaticString) throws(Failure) {
             let count = word.utf8CodeUnitCount
             guard index + count <= bytes.count,
-                word.withUTF8Buffer({ Array($0) }) == Array(bytes[index..<index + count])
+                word.withUTF8Buffer({ $0.elementsEqual(bytes[index..<index + count]) })
             else { throw failure("expected '\(word)'") }
             index += count
         }
@@ -112,8 +121,11 @@ public enum JSONParser {
                 guard bytes[index] == UInt8(ascii: "}") else { throw failure("expected ',' or '}' in an object") }
                 index += 1
                 var object = [String: JSONValue](minimumCapacity: members.count - first)
-                for member in members[first...] { object[member.key] = member.value }  // a repeated key: the last wins
-                members.removeSubrange(first...)
+                // Moved out from the end; a repeated key keeps its last value, which was moved out first.
+                while members.count > first {
+                    let member = members.removeLast()
+                    if let later = object.updateValue(member.value, forKey: member.key) { object[member.key] = later }
+                }
                 return .object(object)
             }
         }
@@ -153,7 +165,7 @@ public enum JSONParser {
             }
             if end < bytes.count, bytes[end] == UInt8(ascii: "\"") {
                 defer { index = end + 1 }
-                return String(decoding: bytes[index..<end], as: UTF8.self)
+                return String(decoding: UnsafeBufferPointer(rebasing: bytes[index..<end]), as: UTF8.self)
             }
             var scalars = Array(bytes[index..<end])
             index = end
@@ -247,7 +259,9 @@ public enum JSONParser {
                 }
                 guard digits(&self) > 0 else { throw failure("expected digits in the exponent") }
             }
-            guard let value = Double(String(decoding: bytes[start..<index], as: UTF8.self)) else {
+            guard
+                let value = Double(String(decoding: UnsafeBufferPointer(rebasing: bytes[start..<index]), as: UTF8.self))
+            else {
                 throw failure("invalid number")
             }
             return value

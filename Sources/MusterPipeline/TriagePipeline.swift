@@ -85,18 +85,7 @@ public actor TriagePipeline {
     }
 
     private func take(_ alert: Alert, eventID: String, now: Date) async -> String {
-        let entity = lake.entity(forAlert: alert, asOf: now)
-        var arrival = AlertArrival(alert: alert, entity: entity, eventID: eventID)
-        if let entity {
-            let probed = await probe.probe(entity, now: now)
-            arrival.trouble = probed.trouble
-            arrival.symptoms = probed.symptoms
-            arrival.onsets = probed.onsets
-            arrival.isLoadShifted = probed.isLoadShifted
-            arrival.ongoing = probed.ongoing
-            arrival.deeper = probed.deeper
-        }
-        let decision = correlator.ingest(arrival)
+        let (decision, entity) = await correlate(alert, eventID: eventID, now: now)
         let what =
             "\(eventID) (\(alert.source.rawValue) \(alert.status.rawValue), \(entity?.description ?? "unmapped")): "
             + decision.reasons.joined(separator: "; ")
@@ -117,6 +106,24 @@ public actor TriagePipeline {
             }
         }
         return what
+    }
+
+    /// The correlator's decision on `alert`, and the entity it maps to. A repeat of a tracked alert needs neither
+    /// the catalog lookup nor the trouble probe.
+    private func correlate(_ alert: Alert, eventID: String, now: Date) async -> (CorrelationDecision, EntityRef?) {
+        if let repeated = correlator.ingestRepeat(alert, eventID: eventID) { return repeated }
+        let entity = lake.entity(forAlert: alert, asOf: now)
+        var arrival = AlertArrival(alert: alert, entity: entity, eventID: eventID)
+        if let entity {
+            let probed = await probe.probe(entity, now: now)
+            arrival.trouble = probed.trouble
+            arrival.symptoms = probed.symptoms
+            arrival.onsets = probed.onsets
+            arrival.isLoadShifted = probed.isLoadShifted
+            arrival.ongoing = probed.ongoing
+            arrival.deeper = probed.deeper
+        }
+        return (correlator.ingest(arrival), entity)
     }
 
     /// How old a verdict may get while its alerts keep firing before an update recomputes it.

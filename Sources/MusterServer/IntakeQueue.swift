@@ -134,18 +134,18 @@ final class IntakeQueue: Sendable {
 
 extension IntakeRow {
     /// The row as one log record: id, receive time, source, delivery id, then the body.
-    var logRecord: Data {
-        var record = Data()
+    var logRecord: [UInt8] {
+        var record: [UInt8] = []
         record.reserveCapacity(body.count + source.utf8.count + (deliveryID?.utf8.count ?? 0) + 24)
         withUnsafeBytes(of: id.littleEndian) { record.append(contentsOf: $0) }
         withUnsafeBytes(of: receivedAt.timeIntervalSince1970.bitPattern.littleEndian) { record.append(contentsOf: $0) }
         for text in [source, deliveryID] {
             // A missing delivery id is written as length 0xFFFF.
-            let bytes = text.map { Array($0.utf8.prefix(0xFFFE)) }
+            let bytes = text.map { $0.utf8.prefix(0xFFFE) }
             withUnsafeBytes(of: UInt16(bytes?.count ?? 0xFFFF).littleEndian) { record.append(contentsOf: $0) }
-            record.append(contentsOf: bytes ?? [])
+            if let bytes { record.append(contentsOf: bytes) }
         }
-        record.append(body)
+        record.append(contentsOf: body)
         return record
     }
 

@@ -4,7 +4,7 @@ import Synchronization
 /// Counters and histograms of the live server, rendered in the Prometheus text format on `/metrics`.
 public final class ServerMetrics: Sendable {
     private struct State {
-        var received: [String: Int] = [:]  // "source|outcome"
+        var received: [Delivery: Int] = [:]
         /// Triage latencies (seconds from receipt to the first triage message) per bucket of `buckets`, not
         /// cumulative; the last counts those above every bound. Counts, not samples: a server runs for months.
         var latencyBuckets = [Int](repeating: 0, count: ServerMetrics.buckets.count + 1)
@@ -15,6 +15,14 @@ public final class ServerMetrics: Sendable {
         var intakeLogBacklog = 0
     }
 
+    /// A delivery counter's labels.
+    private struct Delivery: Hashable, Comparable {
+        var source: String
+        var outcome: String
+
+        static func < (lhs: Self, rhs: Self) -> Bool { (lhs.source, lhs.outcome) < (rhs.source, rhs.outcome) }
+    }
+
     private let state = Mutex(State())
     static let buckets: [Double] = [0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10]
 
@@ -22,7 +30,7 @@ public final class ServerMetrics: Sendable {
 
     /// Counts one delivery by source and outcome (`accepted`, `duplicate`, `rejected`, `unauthorized`, ...).
     public func received(source: String, outcome: String) {
-        state.withLock { $0.received["\(source)|\(outcome)", default: 0] += 1 }
+        state.withLock { $0.received[Delivery(source: source, outcome: outcome), default: 0] += 1 }
     }
 
     public func observeTriageLatency(_ seconds: Double) {
@@ -47,7 +55,7 @@ public final class ServerMetrics: Sendable {
 
     /// How many deliveries of `source` ended with `outcome`.
     public func count(source: String, outcome: String) -> Int {
-        state.withLock { $0.received["\(source)|\(outcome)"] ?? 0 }
+        state.withLock { $0.received[Delivery(source: source, outcome: outcome)] ?? 0 }
     }
 
     /// The Prometheus text exposition (version 0.0.4).
@@ -57,11 +65,8 @@ public final class ServerMetrics: Sendable {
             "# HELP muster_alerts_received_total Alert deliveries received, by source and outcome.",
             "# TYPE muster_alerts_received_total counter",
         ]
-        for key in snapshot.received.keys.sorted() {
-            let parts = key.split(separator: "|", maxSplits: 1).map(String.init)
-            lines.append(
-                "muster_alerts_received_total{source=\"\(parts[0])\",outcome=\"\(parts[1])\"} \(snapshot.received[key]!)"
-            )
+        for (key, count) in snapshot.received.sorted(by: { $0.key < $1.key }) {
+            lines.append("muster_alerts_received_total{source=\"\(key.source)\",outcome=\"\(key.outcome)\"} \(count)")
         }
         lines += [
             "# HELP muster_open_incidents Incidents currently open.", "# TYPE muster_open_incidents gauge",

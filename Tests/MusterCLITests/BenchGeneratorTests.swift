@@ -20,6 +20,19 @@ struct BenchGeneratorTests {
         #expect(sample.contains { !lake.dependents(of: $0).isEmpty })
     }
 
+    @Test func benchClientReadsStatusAndBodyFraming() {
+        let plain = HTTPHead(
+            ArraySlice("HTTP/1.1 202 Accepted\r\ncontent-type: application/json\r\nCONTENT-LENGTH:  17".utf8))
+        #expect(plain.status == 202)
+        #expect(plain.contentLength == 17)
+        #expect(!plain.isChunked)
+        let chunked = HTTPHead(ArraySlice("HTTP/1.1 200 OK\r\nTransfer-Encoding: Chunked\r\nDate: x".utf8))
+        #expect(chunked.status == 200)
+        #expect(chunked.isChunked)
+        #expect(HTTPHead(ArraySlice("garbage".utf8)).status == nil)
+        #expect(HTTPHead(ArraySlice("HTTP/1.1 20x OK".utf8)).status == nil)
+    }
+
     @Test(arguments: [1, 16])
     func intakeBodiesCarryTheSameAlertsOnBothSides(alerts: Int) throws {
         let at = Date(timeIntervalSince1970: 1_800_000_000)

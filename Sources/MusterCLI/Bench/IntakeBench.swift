@@ -15,7 +15,7 @@ import MusterTelemetry
 /// exactly as many rows as it answered 2xx.
 enum IntakeBench {
     static let connections = 8
-    static let requestsPerConnection = 5_000
+    static let requestsPerConnection = 12_500
     /// Each side stops sending when this time is up, whatever is left.
     static let timeLimit: Duration = .seconds(60)
     /// How long the pipeline may take to catch up before Alertmanager is measured (so it does not steal CPU).
@@ -59,6 +59,9 @@ enum IntakeBench {
         let intake = try IntakeStore(path: directory.appendingPathComponent("intake.db").path)
         var configuration = ServerConfiguration()
         configuration.port = 0
+        if let threads = ProcessInfo.processInfo.environment["MUSTER_BENCH_THREADS"].flatMap(Int.init) {
+            configuration.threads = threads
+        }
         configuration.secrets.intakeToken = token
         let service = MusterService(
             configuration: configuration, lake: lake, intake: intake, metricSource: MetricStore())
