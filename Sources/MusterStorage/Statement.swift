@@ -46,22 +46,7 @@ public final class Statement {
 
     /// Binds one value at a 1-based parameter index; `nil` binds NULL.
     public func bind(_ value: (any SQLValue)?, at index: Int32) throws(StorageError) {
-        let code: Int32
-        switch value {
-        case nil: code = sqlite3_bind_null(handle, index)
-        case let number as Int64: code = sqlite3_bind_int64(handle, index, number)
-        case let number as Int: code = sqlite3_bind_int64(handle, index, Int64(number))
-        case let number as Int32: code = sqlite3_bind_int64(handle, index, Int64(number))
-        case let number as Double: code = sqlite3_bind_double(handle, index, number)
-        case let text as String: code = sqlite3_bind_text(handle, index, text, -1, csqlite_transient())
-        case let data as Data:
-            code = data.withUnsafeBytes { bytes in
-                sqlite3_bind_blob(handle, index, bytes.baseAddress, Int32(bytes.count), csqlite_transient())
-            }
-        default:
-            throw StorageError(code: SQLITE_MISMATCH, message: "unsupported value type \(type(of: value))", sql: sql)
-        }
-        try check(code)
+        try check(value?.bind(to: handle, at: index) ?? sqlite3_bind_null(handle, index))
     }
 
     /// Steps once: true when a row is available, false when done.
@@ -111,10 +96,48 @@ public final class Statement {
 extension Statement: Sendable {}
 
 /// A value that binds to a statement parameter: `Int64`, `Int`, `Int32`, `Double`, `String`, `Data`.
-public protocol SQLValue {}
-extension Int64: SQLValue {}
-extension Int: SQLValue {}
-extension Int32: SQLValue {}
-extension Double: SQLValue {}
-extension String: SQLValue {}
-extension Data: SQLValue {}
+///
+/// Each type binds itself: the intake binds five values per row, and casting an existential to each candidate type
+/// in turn showed in its profile.
+public protocol SQLValue {
+    /// Binds the value at a 1-based parameter index of `statement`; returns SQLite's result code.
+    func bind(to statement: OpaquePointer, at index: Int32) -> Int32
+}
+
+extension Int64: SQLValue {
+    public func bind(to statement: OpaquePointer, at index: Int32) -> Int32 {
+        sqlite3_bind_int64(statement, index, self)
+    }
+}
+
+extension Int: SQLValue {
+    public func bind(to statement: OpaquePointer, at index: Int32) -> Int32 {
+        sqlite3_bind_int64(statement, index, Int64(self))
+    }
+}
+
+extension Int32: SQLValue {
+    public func bind(to statement: OpaquePointer, at index: Int32) -> Int32 {
+        sqlite3_bind_int64(statement, index, Int64(self))
+    }
+}
+
+extension Double: SQLValue {
+    public func bind(to statement: OpaquePointer, at index: Int32) -> Int32 {
+        sqlite3_bind_double(statement, index, self)
+    }
+}
+
+extension String: SQLValue {
+    public func bind(to statement: OpaquePointer, at index: Int32) -> Int32 {
+        sqlite3_bind_text(statement, index, self, -1, csqlite_transient())
+    }
+}
+
+extension Data: SQLValue {
+    public func bind(to statement: OpaquePointer, at index: Int32) -> Int32 {
+        withUnsafeBytes { bytes in
+            sqlite3_bind_blob(statement, index, bytes.baseAddress, Int32(bytes.count), csqlite_transient())
+        }
+    }
+}

@@ -66,6 +66,29 @@ struct CorrelatorTests {
         #expect(second.reasons.first?.hasSuffix("onset 60 s apart") == true)
     }
 
+    /// A repeat takes the short way only when `ingest` would merely update it, and then decides as `ingest` does.
+    @Test func aRepeatOfATrackedAlertIsDecidedWithoutItsProbe() throws {
+        let lake = try lake()
+        var full = Correlator(lake: lake)
+        var short = Correlator(lake: lake)
+        #expect(short.ingestRepeat(alert("lag-one", service: "one", at: 0), eventID: "e1") == nil)
+        _ = arrive(&full, alert("lag-one", service: "one", at: 0), "e1")
+        _ = arrive(&short, alert("lag-one", service: "one", at: 0), "e1")
+        let sequence: [(Alert, String)] = [
+            (alert("lag-one", service: "one", at: 60), "e2"),
+            (alert("lag-one", service: "one", status: .resolved, at: 120), "e3"),
+        ]
+        for (repeated, event) in sequence {
+            let expected = arrive(&full, repeated, event)
+            let taken = short.ingestRepeat(repeated, eventID: event)
+            #expect(taken?.decision == expected)
+            #expect(taken?.entity == ref("service:one"))
+        }
+        #expect(short.incidents == full.incidents)
+        // Firing again after it resolved may be a new occurrence: that needs the probe.
+        #expect(short.ingestRepeat(alert("lag-one", service: "one", at: 900), eventID: "e4") == nil)
+    }
+
     @Test func anUnrelatedServiceOpensItsOwnIncident() throws {
         var correlator = Correlator(lake: try lake())
         _ = arrive(&correlator, alert("lag-one", service: "one", at: 0), "e1")
