@@ -1,7 +1,8 @@
 import Foundation
 import MusterLake
 import MusterModel
-import MusterStorage
+
+@testable import MusterStorage
 
 /// The on-disk world of the crash test: a temporary folder with a catalog, a `muster.yaml` pointing Slack at
 /// the fake, and a lake seeded with on-call shifts (shifts cannot live in catalog files; the lake is the
@@ -109,5 +110,11 @@ struct CrashFixture {
                     isProcessed: statement.int64(at: 3) != 0))
         }
         return rows
+    }
+
+    /// How many acknowledged deliveries the intake log holds (written, not yet copied into the intake table).
+    func intakeLogRecords() throws -> Int {
+        let base = intakeDatabase + "-log"
+        return try AppendLog.segments(of: base).reduce(0) { $0 + (try AppendLog.read(AppendLog.path(base, $1))).count }
     }
 }
