@@ -309,7 +309,8 @@ struct ChangeCheck: HypothesisCheck {
             score = 0.12
             evidence.append(
                 Evidence(
-                    "\(target)'s \(late.signal.name) turned bad only \(DurationText.format(onset.timeIntervalSince(candidate.at))) after it, with the other symptoms",
+                    "\(target)'s \(late.signal.name) turned bad only \(DurationText.format(onset.timeIntervalSince(candidate.at))) after it, with the other symptoms"
+                        + (late.creptSince == nil ? "" : " (\(late.summary))"),
                     against: true))
         } else if !own.isEmpty, lead <= 15 * 60, coverage >= 1, context.facts.alerting.contains(target),
             context.assessments.keys.allSatisfy({ context.faults(of: $0).isEmpty })
