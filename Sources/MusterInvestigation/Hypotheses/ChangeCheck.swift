@@ -238,6 +238,8 @@ struct ChangeCheck: HypothesisCheck {
                 Evidence(
                     "\(target): \(aligned.summary), \(DurationText.format(max(0, aligned.onset!.timeIntervalSince(candidate.at)))) after it"
                 ))
+            let nearby = [target] + context.lake.dependencies(of: target, depth: 1, asOf: nil).map(\.ref).sorted()
+            evidence += context.setAsideWords(of: nearby).map { Evidence($0) }
             if let upstream = Self.failedFirst(
                 upstreamOf: target, before: aligned.onset!, changedAt: candidate.at, context: context)
             {
