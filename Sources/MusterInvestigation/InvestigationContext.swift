@@ -44,16 +44,78 @@ public struct InvestigationContext: Sendable {
     var judged: ActionJudge.Judged = ([], [], [], [])
 
     /// Anomalous non-load assessments of an entity, earliest onset first. A fault that was over before the
-    /// incident's first alert (a warm-up blip half an hour earlier) is another episode, not one of these.
+    /// incident's first alert (a warm-up blip half an hour earlier) is another episode, not one of these; so is
+    /// one that was over, and the entity quiet for `episodeQuiet`, before another of its faults began that is
+    /// still going (the entity's trouble is dated by the episode still going). A mild fault long before the
+    /// first alert does not date the trouble of an incident whose symptoms are severe (``isMildAndEarly(_:)``).
     public func faults(of ref: EntityRef) -> [SignalAssessment] {
-        (assessments[ref] ?? []).filter { $0.isAnomalous && $0.signal.type != .load && !isOverBeforeIncident($0) }
-            .sorted { ($0.onset ?? .distantFuture) < ($1.onset ?? .distantFuture) }
+        let found = (assessments[ref] ?? []).filter {
+            $0.isAnomalous && $0.signal.type != .load && !isOverBeforeIncident($0) && !isMildAndEarly($0)
+        }
+        let going = found.filter { $0.recoveredAt == nil }.compactMap(\.onset).min()
+        return found.filter { fault in
+            guard let going, let recovered = fault.recoveredAt else { return true }
+            return recovered > going.addingTimeInterval(-Self.episodeQuiet)
+        }
+        .sorted { ($0.onset ?? .distantFuture) < ($1.onset ?? .distantFuture) }
     }
+
+    /// The faults of `refs` that ``faults(of:)`` sets aside as another episode or as a mild early condition, each
+    /// in words that say why (at most `limit`), so that a reader sees what was not counted.
+    func setAsideWords(of refs: [EntityRef], limit: Int = 2) -> [String] {
+        var lines: [String] = []
+        for ref in refs {
+            let kept = Set(faults(of: ref).map(\.signal.name))
+            for fault in assessments[ref] ?? []
+            where fault.isAnomalous && fault.signal.type != .load && !isOverBeforeIncident(fault)
+                && !kept.contains(fault.signal.name)
+            {
+                let why =
+                    isMildAndEarly(fault)
+                    ? "a mild change that began long before the alerts while the symptoms are severe: a condition, "
+                        + "not the start of this failure"
+                    : "an earlier episode, back to normal before the trouble still going began"
+                lines.append("\(ref): \(fault.summary): \(why)")
+            }
+        }
+        return Array(lines.prefix(limit))
+    }
+
+    /// How long an entity must have been back to normal before another of its faults began for the earlier
+    /// fault to be an episode of its own.
+    static let episodeQuiet: TimeInterval = 3 * 60
 
     /// The fault recovered more than `episodeGap` before the incident's first alert started.
     func isOverBeforeIncident(_ fault: SignalAssessment) -> Bool {
         fault.recoveredAt.map { $0 < facts.firstOnset.addingTimeInterval(-Self.episodeGap) } ?? false
     }
+
+    /// A mild fault (its worst less than `mildRatio` times its baseline; a saturation also below the exhausted
+    /// level; never a health signal) that began more than `mildLead` before the first alert, in an incident where
+    /// an alerting entity shows a severe symptom (`severeRatio` times its baseline or more, or a health signal
+    /// down). A creep that no alert followed for that long is a condition, not the start of this failure.
+    func isMildAndEarly(_ fault: SignalAssessment) -> Bool {
+        guard isMild(fault), let onset = fault.onset,
+            onset < facts.firstOnset.addingTimeInterval(-Self.mildLead)
+        else { return false }
+        return facts.alerting.contains { ref in
+            (assessments[ref] ?? []).contains { $0.isAnomalous && $0.signal.type != .load && isSevere($0) }
+        }
+    }
+
+    func isMild(_ fault: SignalAssessment) -> Bool {
+        guard fault.signal.type != .health, fault.signal.type != .load, fault.baseline > 0 else { return false }
+        if fault.signal.type == .saturation, fault.peak >= playbook.exhaustedLevel { return false }
+        return fault.peak < Self.mildRatio * fault.baseline
+    }
+
+    func isSevere(_ fault: SignalAssessment) -> Bool {
+        fault.signal.type == .health || fault.baseline <= 0 || fault.peak >= Self.severeRatio * fault.baseline
+    }
+
+    static let mildRatio = 2.0
+    static let severeRatio = 5.0
+    static let mildLead: TimeInterval = 15 * 60
 
     /// How long before the first alert a fault may have recovered and still be this incident's: alerts trail
     /// their faults (evaluation intervals, `for:` clauses, paging delays), so a short fault can be over by then.

@@ -30,6 +30,8 @@ public struct SignalAnalyzer: Sendable {
     public var lookBack: TimeInterval = 2 * 3600
     /// How far back from its first anomalous sample the start of a ramp is looked for.
     public var rampLookBack: TimeInterval = 30 * 60
+    /// How long a mild creep must have lasted before a much larger step for the step to date the episode.
+    public var creepSpan: TimeInterval = 10 * 60
 
     public init() {}
 
@@ -100,6 +102,13 @@ public struct SignalAnalyzer: Sendable {
             recoveredAt: nil, strength: 0)
         guard var onsetIndex else { return assessment }
         onsetIndex = departure(before: onsetIndex, in: window, baseline: baseline, type: signal.type)
+        // A mild creep that a much larger level shift follows inside the same run: the episode is dated from the
+        // step that made it severe, and the creep is kept in words.
+        if let step = severeStep(in: window, from: onsetIndex, baseline: baseline, type: signal.type) {
+            assessment.creptSince = window[onsetIndex].time
+            assessment.creptTo = SeriesMath.median(window[onsetIndex..<step].map(\.value))
+            onsetIndex = step
+        }
         let run = window[onsetIndex...]
         let worse = run.map { deviation($0.value, baseline: baseline.median, type: signal.type) }
         let peakOffset = worse.indices.max { worse[$0] < worse[$1] } ?? worse.startIndex
@@ -149,6 +158,24 @@ public struct SignalAnalyzer: Sendable {
             start -= 1
         }
         return start
+    }
+
+    /// A step inside the run from `start` that made it severe: the first sample at half the run's worst deviation
+    /// or more, at least `creepSpan` after the run began, where the samples before it deviate by a tenth of that
+    /// worst or less (a creep) and those from it on stay at half of it or more (a level shift, not a spike).
+    /// Nil when the run has no such step (a ramp, a single level, a spike). Not for health or load.
+    func severeStep(in window: [Sample], from start: Int, baseline: Baseline, type: SignalType) -> Int? {
+        guard type != .health, type != .load else { return nil }
+        let worse = window[start...].map { deviation($0.value, baseline: baseline.median, type: type) }
+        guard let peak = worse.max(), peak > 0,
+            let offset = worse.firstIndex(where: { $0 >= 0.5 * peak })
+        else { return nil }
+        let step = start + offset
+        guard window[step].time.timeIntervalSince(window[start].time) >= creepSpan,
+            let creep = SeriesMath.median(Array(worse[..<offset])), creep <= 0.1 * peak,
+            let after = SeriesMath.median(Array(worse[offset...])), after >= 0.5 * peak
+        else { return nil }
+        return step
     }
 
     /// Deviation in the worse direction (positive = worse; for load, the size of the change).

@@ -17,6 +17,10 @@ public struct SignalAssessment: Hashable, Sendable {
     public var recoveredAt: Date?
     /// Worse-direction deviation at the peak, in robust sigmas (floored).
     public var strength: Double
+    /// When a milder creep that the run's much larger step followed began (the onset is the step's); nil otherwise.
+    public var creptSince: Date? = nil
+    /// The creep's typical level before the step.
+    public var creptTo: Double? = nil
 
     /// A sustained anomaly in the worse direction (for `load`: an increase or a drop).
     public var isAnomalous: Bool { onset != nil }
@@ -30,6 +34,11 @@ public struct SignalAssessment: Hashable, Sendable {
         guard let onset else { return "\(name) normal at \(Self.format(current)) (baseline \(Self.format(baseline)))" }
         var text = "\(name) \(Self.format(baseline)) -> \(Self.format(peak)) since \(Timestamp.clockTime(onset))"
         if signal.type == .load, baseline > 0 { text += " (\(Self.format(ratio))x)" }
+        if let creptSince, let creptTo {
+            text +=
+                " (a much larger step after a mild creep to \(Self.format(creptTo)) since "
+                + "\(Timestamp.clockTime(creptSince)), which dates nothing)"
+        }
         if let recoveredAt { text += ", back to normal at \(Timestamp.clockTime(recoveredAt))" }
         return text
     }

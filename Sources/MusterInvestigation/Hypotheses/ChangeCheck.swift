@@ -238,6 +238,8 @@ struct ChangeCheck: HypothesisCheck {
                 Evidence(
                     "\(target): \(aligned.summary), \(DurationText.format(max(0, aligned.onset!.timeIntervalSince(candidate.at)))) after it"
                 ))
+            let nearby = [target] + context.lake.dependencies(of: target, depth: 1, asOf: nil).map(\.ref).sorted()
+            evidence += context.setAsideWords(of: nearby).map { Evidence($0) }
             if let upstream = Self.failedFirst(
                 upstreamOf: target, before: aligned.onset!, changedAt: candidate.at, context: context)
             {
@@ -309,7 +311,8 @@ struct ChangeCheck: HypothesisCheck {
             score = 0.12
             evidence.append(
                 Evidence(
-                    "\(target)'s \(late.signal.name) turned bad only \(DurationText.format(onset.timeIntervalSince(candidate.at))) after it, with the other symptoms",
+                    "\(target)'s \(late.signal.name) turned bad only \(DurationText.format(onset.timeIntervalSince(candidate.at))) after it, with the other symptoms"
+                        + (late.creptSince == nil ? "" : " (\(late.summary))"),
                     against: true))
         } else if !own.isEmpty, lead <= 15 * 60, coverage >= 1, context.facts.alerting.contains(target),
             context.assessments.keys.allSatisfy({ context.faults(of: $0).isEmpty })

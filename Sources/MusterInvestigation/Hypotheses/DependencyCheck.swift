@@ -49,6 +49,7 @@ struct DependencyCheck: HypothesisCheck {
             evidence.append(
                 Evidence(
                     "\(coverageWords) depend on it: \(covered.sorted().map(\.description).joined(separator: ", "))"))
+            evidence += context.setAsideWords(of: [ref] + covered.sorted()).map { Evidence($0) }
             var score = 0.35 + 0.35 * coverage + min(0.1, (faults.first?.strength ?? 0) / 200)
             if lead >= -60 {
                 score += 0.15

@@ -34,6 +34,18 @@ public enum DefaultSkill {
            it first went down, within the last 15) is failing since it began to flip. A saturation ratio at
            or above 0.9 (`exhausted_level`) is anomalous however little it moved, unless its baseline already sat
            there without climbing (a cache kept full by design): then only the deviation rule applies.
+        4. Date each entity's trouble from the episode still going. A fault that recovered more than 10 minutes
+           before the first alert is another episode. So is one that was back to normal for 3 minutes or more
+           before another fault of the same entity began that is still going (a warm-up blip after a deploy, then
+           an outage of the cache it uses): the entity's trouble began with the fault still going.
+        5. Weigh a fault by its severity. A run that crept mildly (a tenth of its worst deviation or less) for 10
+           minutes or more before a step to half its worst or more, where it stays, is dated from that step (a p99
+           that crept 0.22 -> 0.30 s after a deploy and jumped to 4 s with the database failing). A mild fault (its
+           worst under 2x its baseline; a saturation also under `exhausted_level`; never a health signal) that began
+           more than 15 minutes before the first alert dates nothing when an alerting entity shows a severe symptom
+           (5x its baseline or more, or down): a creep no alert followed for that long (CPU rising with the morning
+           ramp, a cache's p99 during its snapshot) is a condition, not the start of this failure. The evidence
+           names every fault set aside and why.
 
         ## 2. Pursue the hypotheses
 
