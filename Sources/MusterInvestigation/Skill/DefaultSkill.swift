@@ -123,6 +123,10 @@ public enum DefaultSkill {
         matches the inflow, and more of it drains the backlog. Any symptom
         that fell through the whole window after the action (a staged rollback), by a quarter or more, at a pace
         that reaches normal within two more windows, was helped too, though it has not halved yet.
+        Credit needs the trend to bend at the action: a symptom that was already falling in the 4 minutes before it
+        (by 15% or more) at a pace that alone would have halved it by the judging time, and that keeps to that line
+        in the 3 minutes after it (not a quarter of its deviation below), was recovering on its own. Such an action
+        neither helped nor goes under "avoid": say that it cannot be told, and why.
         An action followed within the window by another on the same entity or one it depends on (or that
         depends on it) is judged just before that one; an action elsewhere does not cut its window.
 
