@@ -220,7 +220,7 @@ extension Correlator {
             candidates.append(Link(score: score, reason: words, via: hit.ref))
         }
         if let org = sharedTenant(arrival.alert, incident) {
-            let weight = tenantWeight(arrival, entity: entity)
+            let weight = tenantWeight(arrival, entity: entity, tenant: org, incident: incident)
             candidates.append(Link(score: weight.score, reason: "same tenant label \(org)\(weight.words)"))
         }
         guard var best = candidates.max(by: { $0.score < $1.score }) else { return nil }
@@ -325,10 +325,25 @@ extension Correlator {
     /// can be the common cause; a label on an entity whose traffic is steady is only who felt it first (per-tenant
     /// SLO rules page for the biggest tenant whatever broke), so alone it does not join. Without signals to
     /// check, the label keeps its weight.
-    func tenantWeight(_ arrival: AlertArrival, entity: EntityRef) -> (score: Double, words: String) {
+    /// The same holds on the incident's side: when every entity there that alerted for the tenant had its signals
+    /// checked and its load steady, the label there only names who felt another cause (a deploy felt by the
+    /// biggest tenant first), and the tenant's traffic moving on the arriving entity does not tie them.
+    func tenantWeight(_ arrival: AlertArrival, entity: EntityRef, tenant: String, incident: IncidentRecord) -> (
+        score: Double, words: String
+    ) {
         switch arrival.trouble[entity] {
         case .unknown, nil: return (0.5, "")
-        case _ where arrival.isLoadShifted: return (0.5, "; \(entity)'s load moved")
+        case _ where arrival.isLoadShifted:
+            let theirs = Set(
+                incident.alertKeys.compactMap { alerts[$0] }.filter { Self.tenants(of: $0.alert).contains(tenant) }
+                    .compactMap(\.entity)
+            ).subtracting([entity])
+            let steady = theirs.filter { incident.loadChecked.contains($0) && !incident.loadMoved.contains($0) }
+            if !theirs.isEmpty, steady.count == theirs.count {
+                let names = steady.sorted().map(\.description).joined(separator: ", ")
+                return (0.2, "; \(entity)'s load moved, but \(names)'s load is steady there: the label only names who felt it")
+            }
+            return (0.5, "; \(entity)'s load moved")
         default: return (0.2, "; but \(entity)'s load is steady")
         }
     }

@@ -34,6 +34,12 @@ public enum DefaultSkill {
            it first went down, within the last 15) is failing since it began to flip. A saturation ratio at
            or above 0.9 (`exhausted_level`) is anomalous however little it moved, unless its baseline already sat
            there without climbing (a cache kept full by design): then only the deviation rule applies.
+        4. Pages join one incident on shared evidence: the same entity, one depending on another, a shared upstream
+           (weighted by its distance and the trouble it shows). A shared tenant label (`org`, `customer`) alone ties
+           two pages only where that tenant can have done something on both sides: a page from an entity whose load
+           is steady (per-tenant SLO rules page for the biggest tenant whatever broke) names who felt it, so a
+           tenant's traffic moving on one service does not tie it to a page of the same tenant on a service whose
+           load did not move.
 
         ## 2. Pursue the hypotheses
 
