@@ -202,9 +202,19 @@ extension Correlator {
         }
         var sharedCauses: Set<EntityRef> = []
         for hit in context.upstreams {
-            guard let anyPath = incident.upstreams[hit.ref], let cause = context.causes[hit.ref] else { continue }
+            guard let anyPath = incident.upstreams[hit.ref], var cause = context.causes[hit.ref] else { continue }
             sharedCauses.insert(hit.ref)
             let theirs = incident.credibleUpstreams[hit.ref] ?? anyPath
+            if arrival.trouble[hit.ref] == .healthy,
+                let broke = changeBeforeCallers(
+                    hit.ref, distance: hit.distance, theirs: theirs, arrival: arrival, entity: entity,
+                    incident: incident)
+            {
+                // Normal signals do not clear a change whose callers broke right after it: a new contract.
+                let fanIn = fanInCache[hit.ref] ?? self.fanIn(hit.ref)
+                let isHub = fanIn.share >= policy.hubShare && fanIn.count >= policy.hubMinimum
+                cause = (isHub ? 0.24 : 0.6, broke + (isHub ? "; a hub" : ""))
+            }
             var score = cause.weight * Self.decay(hit.distance) * Self.decay(theirs.distance)
             var words = "shares \(hit.ref) (\(Self.hops(hit))) with \(theirs.via); \(hit.ref): \(cause.words)"
             if incident.credibleUpstreams[hit.ref] == nil {
@@ -270,6 +280,29 @@ extension Correlator {
         }
         best.reason += "; onset \(Self.gapWords(gap)) apart"
         return best
+    }
+
+    /// Words for a deploy or change of `ref` (called directly by the arrival's entity and by `theirs.via`) made
+    /// no later than a minute after both callers' trouble began, with both turned bad within
+    /// `callersBreakWindow` after it; nil otherwise.
+    func changeBeforeCallers(
+        _ ref: EntityRef, distance: Int, theirs: (distance: Int, via: EntityRef), arrival: AlertArrival,
+        entity: EntityRef, incident: IncidentRecord
+    ) -> String? {
+        guard distance == 1, theirs.distance == 1, let mine = arrival.onsets[entity],
+            let their = incident.troubleOnsets[theirs.via]
+        else { return nil }
+        let now = arrival.alert.receivedAt
+        let from = now.addingTimeInterval(-policy.recentChange)
+        let first = min(mine, their)
+        let instants =
+            lake.deployments(on: [ref], from: from, to: now).map(\.at)
+            + lake.changes(on: [ref], from: from, to: now).map(\.at)
+        guard let at = instants.filter({ $0 <= first.addingTimeInterval(60) }).max(),
+            max(mine, their) <= at.addingTimeInterval(policy.callersBreakWindow)
+        else { return nil }
+        return "changed \(Self.gapWords(max(0, first.timeIntervalSince(at)))) before both callers turned bad; "
+            + "its own signals are normal, but a change can break its callers (a new contract)"
     }
 
     /// Whether the troubled upstream `ref`, unchanged of late, depends on one of `causes` (within the depth) and

@@ -39,7 +39,9 @@ public enum DefaultSkill {
            two pages only where that tenant can have done something on both sides: a page from an entity whose load
            is steady (per-tenant SLO rules page for the biggest tenant whatever broke) names who felt it, so a
            tenant's traffic moving on one service does not tie it to a page of the same tenant on a service whose
-           load did not move.
+           load did not move. An upstream whose own signals are normal still ties two of its direct callers when it
+           was deployed or changed no later than a minute after both turned bad and both did within 10 minutes of
+           the change (a hub only weakly).
 
         ## 2. Pursue the hypotheses
 
@@ -61,7 +63,9 @@ public enum DefaultSkill {
         - **deployment** and **config-change**: a deploy or change in the 6 hours before the symptoms on an
           alerting entity, an upstream or a producer beside the consumers. It counts when that entity's own
           signals turned bad within 30 minutes after it, or, for a producer, when every alerting reader of what it
-          writes did; flat signals or a late onset are evidence against, and so is an upstream of it that failed
+          writes did, or, for an upstream whose own signals stay normal, when every alerting entity depends on it and
+          every alerting service calling it directly, two or more, turned bad within 10 minutes after it with no change
+          or failing upstream of their own (a changed contract breaks the callers, not the service); flat signals or a late onset are evidence against, and so is an upstream of it that failed
           first (unless that upstream's trouble began in the very minute of the change and reaches nobody else: a
           deploy that cannot be scheduled shows on its cluster). Onsets in the same sample give no order: the
           change, which came before both, keeps the lead,
