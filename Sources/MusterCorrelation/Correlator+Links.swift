@@ -89,7 +89,51 @@ extension Correlator {
         }
         return ArrivalContext(
             entity: entity, upstreams: upstreams, causes: causes, quietHubs: quietHubs, troubled: troubled,
-            upstreamsOfTroubled: beneath)
+            upstreamsOfTroubled: beneath,
+            isUnexplained: isUnexplained(arrival, entity: entity, upstreams: upstreams))
+    }
+
+    /// Whether the arrival's entity is failing with nothing in sight to explain it: no recent change of its own,
+    /// no upstream alerting, and every upstream's signals normal or absent.
+    func isUnexplained(_ arrival: AlertArrival, entity: EntityRef, upstreams: [GraphHit]) -> Bool {
+        guard arrival.trouble[entity]?.isAnomalous == true,
+            !recentlyChanged(entity, now: arrival.alert.receivedAt)
+        else { return false }
+        return upstreams.allSatisfy { hit in
+            guard !isAlerting(hit.ref) else { return false }
+            switch arrival.trouble[hit.ref] {
+            case .healthy, .unknown, nil: return true
+            case .anomalous, .loadShift: return false
+            }
+        }
+    }
+
+    /// Words for an upstream without signals (`hit`, reached through hops without signals only) that is the only
+    /// place left where the arrival's failure and `theirs.via`'s meet: both failing with nothing else in sight to
+    /// explain it, turned bad within `silentMeetingWindow` of each other; nil otherwise.
+    func silentMeeting(
+        _ hit: GraphHit, theirs: (distance: Int, via: EntityRef), arrival: AlertArrival, context: ArrivalContext,
+        incident: IncidentRecord
+    ) -> String? {
+        func isSilent(_ ref: EntityRef) -> Bool {
+            switch arrival.trouble[ref] {
+            case .unknown, nil: return true
+            default: return false
+            }
+        }
+        guard context.isUnexplained, incident.unexplained.contains(theirs.via), isSilent(hit.ref),
+            hit.path.dropFirst().dropLast().allSatisfy(isSilent),
+            let mine = arrival.onsets[context.entity], let their = incident.troubleOnsets[theirs.via],
+            abs(mine.timeIntervalSince(their)) <= policy.silentMeetingWindow
+        else { return nil }
+        return "no signals to check, but the only place left where both failures meet: "
+            + "\(context.entity) and \(theirs.via) turned bad \(Self.gapWords(abs(mine.timeIntervalSince(their)))) apart "
+            + "with every other upstream normal and no change of their own"
+    }
+
+    /// Whether `ref` is a hub by the cached fan-in (nil when not computed).
+    func cachedHub(_ ref: EntityRef) -> Bool? {
+        fanInCache[ref].map { $0.share >= policy.hubShare && $0.count >= policy.hubMinimum }
     }
 
     func isAlerting(_ ref: EntityRef) -> Bool {
@@ -214,6 +258,11 @@ extension Correlator {
                 let fanIn = fanInCache[hit.ref] ?? self.fanIn(hit.ref)
                 let isHub = fanIn.share >= policy.hubShare && fanIn.count >= policy.hubMinimum
                 cause = (isHub ? 0.24 : 0.6, broke + (isHub ? "; a hub" : ""))
+            } else if cachedHub(hit.ref) != true,
+                let meeting = silentMeeting(
+                    hit, theirs: theirs, arrival: arrival, context: context, incident: incident)
+            {
+                cause = (0.7, meeting)
             }
             var score = cause.weight * Self.decay(hit.distance) * Self.decay(theirs.distance)
             var words = "shares \(hit.ref) (\(Self.hops(hit))) with \(theirs.via); \(hit.ref): \(cause.words)"
@@ -399,6 +448,8 @@ struct ArrivalContext {
     var troubled: [(ref: EntityRef, distance: Int)]
     /// The direct dependencies of each troubled upstream without a recent change (to tell a hop from a cause).
     var upstreamsOfTroubled: [EntityRef: Set<EntityRef>] = [:]
+    /// The entity is failing with nothing in sight to explain it (`Correlator.isUnexplained`).
+    var isUnexplained = false
 
     func isQuietHub(_ ref: EntityRef) -> Bool { quietHubs.contains(ref) }
 }

@@ -353,6 +353,7 @@ public struct Correlator: Sendable {
                 incident.troubleOnsets[entity] = min(incident.troubleOnsets[entity] ?? onset, onset)
             }
             let upstreams = self.upstreams(of: entity, arrival)
+            if isUnexplained(arrival, entity: entity, upstreams: upstreams) { incident.unexplained.insert(entity) }
             let credible = arrival.trouble[entity] != .healthy
             for hit in upstreams {
                 if credible, (incident.credibleUpstreams[hit.ref]?.distance ?? Int.max) > hit.distance {
@@ -395,6 +396,7 @@ public struct Correlator: Sendable {
         }
         for (ref, symptoms) in from.symptoms { into.symptoms[ref, default: []].formUnion(symptoms) }
         into.loadChecked.formUnion(from.loadChecked)
+        into.unexplained.formUnion(from.unexplained)
         into.loadMoved.formUnion(from.loadMoved)
         into.troubleOnsets.merge(from.troubleOnsets) { min($0, $1) }
         into.log.append((now, reason))

@@ -53,6 +53,9 @@ public struct IncidentRecord: Hashable, Sendable {
     /// a tenant label ties alerts together only where that tenant's traffic can have done something.
     public var loadChecked: Set<EntityRef> = []
     public var loadMoved: Set<EntityRef> = []
+    /// Alerting entities that were failing when they alerted with nothing in sight to explain it: no change of
+    /// their own, and every upstream of theirs normal or without signals.
+    public var unexplained: Set<EntityRef> = []
     /// Merges, reopenings and resolutions, in words, with their instant.
     public var log: [(at: Date, note: String)]
     /// The incident this one was merged into.

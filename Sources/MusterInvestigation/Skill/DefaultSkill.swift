@@ -41,7 +41,10 @@ public enum DefaultSkill {
            tenant's traffic moving on one service does not tie it to a page of the same tenant on a service whose
            load did not move. An upstream whose own signals are normal still ties two of its direct callers when it
            was deployed or changed no later than a minute after both turned bad and both did within 10 minutes of
-           the change (a hub only weakly).
+           the change (a hub only weakly). An upstream without signals, reached through hops without signals only,
+           ties two failing services whatever their symptoms when it is the only place left where their failures can
+           meet: neither changed in the last 3 hours, no upstream of either is failing or alerting, and they turned
+           bad within 3 minutes of each other.
 
         ## 2. Pursue the hypotheses
 
