@@ -423,7 +423,10 @@ extension Correlator {
             let steady = theirs.filter { incident.loadChecked.contains($0) && !incident.loadMoved.contains($0) }
             if !theirs.isEmpty, steady.count == theirs.count {
                 let names = steady.sorted().map(\.description).joined(separator: ", ")
-                return (0.2, "; \(entity)'s load moved, but \(names)'s load is steady there: the label only names who felt it")
+                return (
+                    0.2,
+                    "; \(entity)'s load moved, but \(names)'s load is steady there: the label only names who felt it"
+                )
             }
             return (0.5, "; \(entity)'s load moved")
         default: return (0.2, "; but \(entity)'s load is steady")

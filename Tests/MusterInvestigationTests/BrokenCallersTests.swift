@@ -34,7 +34,8 @@ struct BrokenCallersTests {
                 Entity(
                     ref: directory,
                     properties: [
-                        "actions": .array([.string("rollback")]), "signals": .array([signal("directory-errors", .errors)]),
+                        "actions": .array([.string("rollback")]),
+                        "signals": .array([signal("directory-errors", .errors)]),
                     ],
                     relations: ["ownedBy": [team]]),
                 Entity(

@@ -2,7 +2,6 @@ import Foundation
 import MusterLake
 import MusterModel
 import MusterTelemetry
-
 import Testing
 
 @testable import MusterInvestigation

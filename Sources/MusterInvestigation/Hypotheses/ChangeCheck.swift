@@ -230,7 +230,8 @@ struct ChangeCheck: HypothesisCheck {
                 return nil
             }
         }
-        return "its own signals are normal, but every alerting service calling it (\(callers.sorted().map(\.description).joined(separator: ", "))) "
+        let names = callers.sorted().map(\.description).joined(separator: ", ")
+        return "its own signals are normal, but every alerting service calling it (\(names)) "
             + "turned bad within \(DurationText.format(max(60, last.timeIntervalSince(changedAt)))) after it, "
             + "with no change or failing upstream of their own: a change can break its callers (a new contract)"
     }
