@@ -19,6 +19,12 @@ public struct CorrelationPolicy: Sendable {
     public var hubMinimum = 8
     /// A deploy or change this recent on an upstream makes it a suspect.
     public var recentChange: TimeInterval = 3 * 3600
+    /// A deploy or change of an upstream whose own signals are normal still ties two of its direct callers that
+    /// both turned bad within this after it (a changed contract breaks the callers, not the service).
+    public var callersBreakWindow: TimeInterval = 10 * 60
+    /// Two failing callers with nothing else to explain them meet at an upstream without signals when they turned
+    /// bad within this of each other.
+    public var silentMeetingWindow: TimeInterval = 3 * 60
     /// A dependent whose trouble began more than this before its upstream's did was not hurt by that upstream
     /// (allowing for scrape and evaluation jitter).
     public var causeLead: TimeInterval = 2 * 60

@@ -89,7 +89,51 @@ extension Correlator {
         }
         return ArrivalContext(
             entity: entity, upstreams: upstreams, causes: causes, quietHubs: quietHubs, troubled: troubled,
-            upstreamsOfTroubled: beneath)
+            upstreamsOfTroubled: beneath,
+            isUnexplained: isUnexplained(arrival, entity: entity, upstreams: upstreams))
+    }
+
+    /// Whether the arrival's entity is failing with nothing in sight to explain it: no recent change of its own,
+    /// no upstream alerting, and every upstream's signals normal or absent.
+    func isUnexplained(_ arrival: AlertArrival, entity: EntityRef, upstreams: [GraphHit]) -> Bool {
+        guard arrival.trouble[entity]?.isAnomalous == true,
+            !recentlyChanged(entity, now: arrival.alert.receivedAt)
+        else { return false }
+        return upstreams.allSatisfy { hit in
+            guard !isAlerting(hit.ref) else { return false }
+            switch arrival.trouble[hit.ref] {
+            case .healthy, .unknown, nil: return true
+            case .anomalous, .loadShift: return false
+            }
+        }
+    }
+
+    /// Words for an upstream without signals (`hit`, reached through hops without signals only) that is the only
+    /// place left where the arrival's failure and `theirs.via`'s meet: both failing with nothing else in sight to
+    /// explain it, turned bad within `silentMeetingWindow` of each other; nil otherwise.
+    func silentMeeting(
+        _ hit: GraphHit, theirs: (distance: Int, via: EntityRef), arrival: AlertArrival, context: ArrivalContext,
+        incident: IncidentRecord
+    ) -> String? {
+        func isSilent(_ ref: EntityRef) -> Bool {
+            switch arrival.trouble[ref] {
+            case .unknown, nil: return true
+            default: return false
+            }
+        }
+        guard context.isUnexplained, incident.unexplained.contains(theirs.via), isSilent(hit.ref),
+            hit.path.dropFirst().dropLast().allSatisfy(isSilent),
+            let mine = arrival.onsets[context.entity], let their = incident.troubleOnsets[theirs.via],
+            abs(mine.timeIntervalSince(their)) <= policy.silentMeetingWindow
+        else { return nil }
+        return "no signals to check, but the only place left where both failures meet: "
+            + "\(context.entity) and \(theirs.via) turned bad \(Self.gapWords(abs(mine.timeIntervalSince(their)))) apart "
+            + "with every other upstream normal and no change of their own"
+    }
+
+    /// Whether `ref` is a hub by the cached fan-in (nil when not computed).
+    func cachedHub(_ ref: EntityRef) -> Bool? {
+        fanInCache[ref].map { $0.share >= policy.hubShare && $0.count >= policy.hubMinimum }
     }
 
     func isAlerting(_ ref: EntityRef) -> Bool {
@@ -202,9 +246,24 @@ extension Correlator {
         }
         var sharedCauses: Set<EntityRef> = []
         for hit in context.upstreams {
-            guard let anyPath = incident.upstreams[hit.ref], let cause = context.causes[hit.ref] else { continue }
+            guard let anyPath = incident.upstreams[hit.ref], var cause = context.causes[hit.ref] else { continue }
             sharedCauses.insert(hit.ref)
             let theirs = incident.credibleUpstreams[hit.ref] ?? anyPath
+            if arrival.trouble[hit.ref] == .healthy,
+                let broke = changeBeforeCallers(
+                    hit.ref, distance: hit.distance, theirs: theirs, arrival: arrival, entity: entity,
+                    incident: incident)
+            {
+                // Normal signals do not clear a change whose callers broke right after it: a new contract.
+                let fanIn = fanInCache[hit.ref] ?? self.fanIn(hit.ref)
+                let isHub = fanIn.share >= policy.hubShare && fanIn.count >= policy.hubMinimum
+                cause = (isHub ? 0.24 : 0.6, broke + (isHub ? "; a hub" : ""))
+            } else if cachedHub(hit.ref) != true,
+                let meeting = silentMeeting(
+                    hit, theirs: theirs, arrival: arrival, context: context, incident: incident)
+            {
+                cause = (0.7, meeting)
+            }
             var score = cause.weight * Self.decay(hit.distance) * Self.decay(theirs.distance)
             var words = "shares \(hit.ref) (\(Self.hops(hit))) with \(theirs.via); \(hit.ref): \(cause.words)"
             if incident.credibleUpstreams[hit.ref] == nil {
@@ -220,7 +279,7 @@ extension Correlator {
             candidates.append(Link(score: score, reason: words, via: hit.ref))
         }
         if let org = sharedTenant(arrival.alert, incident) {
-            let weight = tenantWeight(arrival, entity: entity)
+            let weight = tenantWeight(arrival, entity: entity, tenant: org, incident: incident)
             candidates.append(Link(score: weight.score, reason: "same tenant label \(org)\(weight.words)"))
         }
         guard var best = candidates.max(by: { $0.score < $1.score }) else { return nil }
@@ -270,6 +329,29 @@ extension Correlator {
         }
         best.reason += "; onset \(Self.gapWords(gap)) apart"
         return best
+    }
+
+    /// Words for a deploy or change of `ref` (called directly by the arrival's entity and by `theirs.via`) made
+    /// no later than a minute after both callers' trouble began, with both turned bad within
+    /// `callersBreakWindow` after it; nil otherwise.
+    func changeBeforeCallers(
+        _ ref: EntityRef, distance: Int, theirs: (distance: Int, via: EntityRef), arrival: AlertArrival,
+        entity: EntityRef, incident: IncidentRecord
+    ) -> String? {
+        guard distance == 1, theirs.distance == 1, let mine = arrival.onsets[entity],
+            let their = incident.troubleOnsets[theirs.via]
+        else { return nil }
+        let now = arrival.alert.receivedAt
+        let from = now.addingTimeInterval(-policy.recentChange)
+        let first = min(mine, their)
+        let instants =
+            lake.deployments(on: [ref], from: from, to: now).map(\.at)
+            + lake.changes(on: [ref], from: from, to: now).map(\.at)
+        guard let at = instants.filter({ $0 <= first.addingTimeInterval(60) }).max(),
+            max(mine, their) <= at.addingTimeInterval(policy.callersBreakWindow)
+        else { return nil }
+        return "changed \(Self.gapWords(max(0, first.timeIntervalSince(at)))) before both callers turned bad; "
+            + "its own signals are normal, but a change can break its callers (a new contract)"
     }
 
     /// Whether the troubled upstream `ref`, unchanged of late, depends on one of `causes` (within the depth) and
@@ -325,10 +407,28 @@ extension Correlator {
     /// can be the common cause; a label on an entity whose traffic is steady is only who felt it first (per-tenant
     /// SLO rules page for the biggest tenant whatever broke), so alone it does not join. Without signals to
     /// check, the label keeps its weight.
-    func tenantWeight(_ arrival: AlertArrival, entity: EntityRef) -> (score: Double, words: String) {
+    /// The same holds on the incident's side: when every entity there that alerted for the tenant had its signals
+    /// checked and its load steady, the label there only names who felt another cause (a deploy felt by the
+    /// biggest tenant first), and the tenant's traffic moving on the arriving entity does not tie them.
+    func tenantWeight(_ arrival: AlertArrival, entity: EntityRef, tenant: String, incident: IncidentRecord) -> (
+        score: Double, words: String
+    ) {
         switch arrival.trouble[entity] {
         case .unknown, nil: return (0.5, "")
-        case _ where arrival.isLoadShifted: return (0.5, "; \(entity)'s load moved")
+        case _ where arrival.isLoadShifted:
+            let theirs = Set(
+                incident.alertKeys.compactMap { alerts[$0] }.filter { Self.tenants(of: $0.alert).contains(tenant) }
+                    .compactMap(\.entity)
+            ).subtracting([entity])
+            let steady = theirs.filter { incident.loadChecked.contains($0) && !incident.loadMoved.contains($0) }
+            if !theirs.isEmpty, steady.count == theirs.count {
+                let names = steady.sorted().map(\.description).joined(separator: ", ")
+                return (
+                    0.2,
+                    "; \(entity)'s load moved, but \(names)'s load is steady there: the label only names who felt it"
+                )
+            }
+            return (0.5, "; \(entity)'s load moved")
         default: return (0.2, "; but \(entity)'s load is steady")
         }
     }
@@ -351,6 +451,8 @@ struct ArrivalContext {
     var troubled: [(ref: EntityRef, distance: Int)]
     /// The direct dependencies of each troubled upstream without a recent change (to tell a hop from a cause).
     var upstreamsOfTroubled: [EntityRef: Set<EntityRef>] = [:]
+    /// The entity is failing with nothing in sight to explain it (`Correlator.isUnexplained`).
+    var isUnexplained = false
 
     func isQuietHub(_ ref: EntityRef) -> Bool { quietHubs.contains(ref) }
 }

@@ -344,10 +344,16 @@ public struct Correlator: Sendable {
                 incident.noticeOnly.remove(entity)
             }
             incident.symptoms[entity, default: []].formUnion(arrival.symptoms)
+            switch arrival.trouble[entity] {
+            case .unknown, nil: break
+            default: incident.loadChecked.insert(entity)
+            }
+            if arrival.isLoadShifted { incident.loadMoved.insert(entity) }
             if let onset = arrival.onsets[entity] {
                 incident.troubleOnsets[entity] = min(incident.troubleOnsets[entity] ?? onset, onset)
             }
             let upstreams = self.upstreams(of: entity, arrival)
+            if isUnexplained(arrival, entity: entity, upstreams: upstreams) { incident.unexplained.insert(entity) }
             let credible = arrival.trouble[entity] != .healthy
             for hit in upstreams {
                 if credible, (incident.credibleUpstreams[hit.ref]?.distance ?? Int.max) > hit.distance {
@@ -389,6 +395,9 @@ public struct Correlator: Sendable {
             into.credibleUpstreams[ref] = value
         }
         for (ref, symptoms) in from.symptoms { into.symptoms[ref, default: []].formUnion(symptoms) }
+        into.loadChecked.formUnion(from.loadChecked)
+        into.unexplained.formUnion(from.unexplained)
+        into.loadMoved.formUnion(from.loadMoved)
         into.troubleOnsets.merge(from.troubleOnsets) { min($0, $1) }
         into.log.append((now, reason))
         let tenants = from.alertKeys.compactMap { alerts[$0]?.alert }.flatMap(Self.tenants(of:))

@@ -49,6 +49,13 @@ public struct IncidentRecord: Hashable, Sendable {
     /// Entities whose every alert here is a notice (severity info): a notice reports no failure, so it hardly
     /// vouches for a cause of others' trouble.
     public var noticeOnly: Set<EntityRef> = []
+    /// Alerting entities whose signals were checked when they alerted, and those of them whose load had moved:
+    /// a tenant label ties alerts together only where that tenant's traffic can have done something.
+    public var loadChecked: Set<EntityRef> = []
+    public var loadMoved: Set<EntityRef> = []
+    /// Alerting entities that were failing when they alerted with nothing in sight to explain it: no change of
+    /// their own, and every upstream of theirs normal or without signals.
+    public var unexplained: Set<EntityRef> = []
     /// Merges, reopenings and resolutions, in words, with their instant.
     public var log: [(at: Date, note: String)]
     /// The incident this one was merged into.

@@ -61,6 +61,11 @@ struct ActionJudge {
                 continue
             }
             verdict.words += note
+            if verdict.isUnderWayBefore {
+                // The symptom was already recovering on its own: the action neither helped nor failed.
+                tried.append("\(label): cannot tell whether it helped: \(verdict.words)")
+                continue
+            }
             if verdict.helped {
                 helped.append(action)
                 tried.append("\(label) helped: \(verdict.words)")
@@ -157,7 +162,35 @@ struct ActionJudge {
         return "falling steadily since, back to normal in about \(DurationText.format(remaining)) at this pace"
     }
 
-    private func effect(of action: ActionRecord, until judgedAt: Date) -> (helped: Bool, words: String)? {
+    /// "already falling 2.1%/min before it, and after it on the same line" when the deviation was falling through
+    /// the minutes before `at` (by 15% or more) at a pace that, kept up, would have halved `devPre` by `judgedAt`,
+    /// and the first minutes after `at` do not drop below that line by a quarter of `devPre` or more: the recovery
+    /// was under way before the action and did not bend at it. Nil otherwise.
+    func recoveringBefore(
+        _ samples: [Sample], at: Date, until judgedAt: Date, deviation: (Double) -> Double, from devPre: Double
+    ) -> String? {
+        let before = samples.filter { $0.time <= at && $0.time > at.addingTimeInterval(-Self.trendWindow) }
+            .map { Sample(time: $0.time, value: deviation($0.value)) }
+        let early = samples.filter { $0.time > at && $0.time <= at.addingTimeInterval(Self.minimumWindow) }
+        guard devPre > 0, before.count >= 3, early.count >= 2, let first = before.first, let last = before.last,
+            last.value <= 0.85 * first.value, let slope = SeriesMath.slope(before), slope < 0,
+            let meanY = SeriesMath.mean(before.map(\.value)),
+            let meanX = SeriesMath.mean(before.map { $0.time.timeIntervalSince(at) })
+        else { return nil }
+        func line(_ time: Date) -> Double { meanY + slope * (time.timeIntervalSince(at) - meanX) }
+        guard line(judgedAt) <= 0.5 * devPre,
+            let below = SeriesMath.median(early.map { line($0.time) - deviation($0.value) }), below < 0.25 * devPre
+        else { return nil }
+        return "its symptom was already falling \(SignalAssessment.format(-slope * 60))/min before it, "
+            + "and after it on the same line: the recovery was under way"
+    }
+
+    /// How far back the trend before an action is read.
+    static let trendWindow: TimeInterval = 4 * 60
+
+    private func effect(of action: ActionRecord, until judgedAt: Date) -> (
+        helped: Bool, words: String, isUnderWayBefore: Bool
+    )? {
         guard let symptom = symptoms(for: action.target).first else { return nil }
         let samples = context.samples[symptom.entity]?[symptom.signal.name] ?? []
         let before = samples.filter { $0.time <= action.at && $0.time > action.at.addingTimeInterval(-180) }.map(
@@ -197,6 +230,11 @@ struct ActionJudge {
             let percent = Int(((devPre - dip) / devPre * 100).rounded())
             words += " (dipped \(percent)% at first, then resumed)"
         }
-        return (helped, words)
+        // Credit needs the trend to bend at the action: a symptom already falling as fast before it recovers alike.
+        if helped, let trend = recoveringBefore(samples, at: action.at, until: judgedAt, deviation: worse, from: devPre)
+        {
+            return (false, words + " (" + trend + ")", true)
+        }
+        return (helped, words, false)
     }
 }

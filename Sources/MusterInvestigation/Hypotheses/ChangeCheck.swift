@@ -200,6 +200,42 @@ struct ChangeCheck: HypothesisCheck {
         return context.upstreams[shared]?.below ?? []
     }
 
+    /// How soon after a change of an upstream its callers must all fail for the change to have broken them.
+    static let callersBreakWindow: TimeInterval = 10 * 60
+
+    /// For an upstream `target` (not alerting) changed at `changedAt`: words saying that every alerting entity
+    /// calling it directly, two or more, turned bad within ``callersBreakWindow`` after the change, with nothing
+    /// else to explain it (no change of their own in the alignment window before, no other upstream of theirs
+    /// failing first); nil otherwise.
+    private func brokenCallers(of target: EntityRef, changedAt: Date, context: InvestigationContext) -> String? {
+        guard !context.facts.alerting.contains(target) else { return nil }
+        let callers = Set(context.lake.dependents(of: target, depth: 1, asOf: nil).map(\.ref))
+            .intersection(context.facts.alerting)
+        guard callers.count >= 2 else { return nil }
+        var last = changedAt
+        for caller in callers {
+            guard let onset = context.faultOnset(of: caller), onset >= changedAt.addingTimeInterval(-Self.sameSample),
+                onset <= changedAt.addingTimeInterval(Self.callersBreakWindow)
+            else { return nil }
+            last = max(last, onset)
+            let window = (onset.addingTimeInterval(-context.playbook.alignmentWindow), onset)
+            guard context.lake.deployments(on: [caller], from: window.0, to: window.1).isEmpty,
+                context.lake.changes(on: [caller], from: window.0, to: window.1).isEmpty
+            else { return nil }
+            let others = context.lake.dependencies(of: caller, depth: context.playbook.upstreamDepth, asOf: nil)
+                .map(\.ref).filter { $0 != target && !callers.contains($0) }
+            if others.contains(where: { ref in
+                context.faultOnset(of: ref).map { $0 <= onset.addingTimeInterval(Self.sameSample) } ?? false
+            }) {
+                return nil
+            }
+        }
+        let names = callers.sorted().map(\.description).joined(separator: ", ")
+        return "its own signals are normal, but every alerting service calling it (\(names)) "
+            + "turned bad within \(DurationText.format(max(60, last.timeIntervalSince(changedAt)))) after it, "
+            + "with no change or failing upstream of their own: a change can break its callers (a new contract)"
+    }
+
     /// "turned bad 1m to 3m after it" when every one of `entities` with a fault onset turned bad within the
     /// alignment window after `at` (from 90 s before it); nil otherwise.
     private func alignedBelow(_ entities: Set<EntityRef>, after at: Date, context: InvestigationContext) -> String? {
@@ -324,6 +360,12 @@ struct ChangeCheck: HypothesisCheck {
                 Evidence(
                     "no signal of \(target) or around it moved: the alerts may come from the change itself "
                         + "(an alert rule or threshold), not from an outage"))
+        } else if !own.isEmpty, coverage >= 1,
+            let broken = brokenCallers(of: target, changedAt: candidate.at, context: context)
+        {
+            // A change that breaks what its callers expect (a new contract) shows on them, not on its own signals.
+            score = 0.5 + 0.3 * coverage + (lead <= 15 * 60 ? 0.1 : 0.05)
+            evidence.append(Evidence(broken))
         } else if !own.isEmpty {
             score = 0.08
             let flat = own.filter { $0.signal.type != .load }.first ?? own[0]

@@ -46,6 +46,17 @@ public enum DefaultSkill {
            (5x its baseline or more, or down): a creep no alert followed for that long (CPU rising with the morning
            ramp, a cache's p99 during its snapshot) is a condition, not the start of this failure. The evidence
            names every fault set aside and why.
+        6. Pages join one incident on shared evidence: the same entity, one depending on another, a shared upstream
+           (weighted by its distance and the trouble it shows). A shared tenant label (`org`, `customer`) alone ties
+           two pages only where that tenant can have done something on both sides: a page from an entity whose load
+           is steady (per-tenant SLO rules page for the biggest tenant whatever broke) names who felt it, so a
+           tenant's traffic moving on one service does not tie it to a page of the same tenant on a service whose
+           load did not move. An upstream whose own signals are normal still ties two of its direct callers when it
+           was deployed or changed no later than a minute after both turned bad and both did within 10 minutes of
+           the change (a hub only weakly). An upstream without signals, reached through hops without signals only,
+           ties two failing services whatever their symptoms when it is the only place left where their failures can
+           meet: neither changed in the last 3 hours, no upstream of either is failing or alerting, and they turned
+           bad within 3 minutes of each other.
 
         ## 2. Pursue the hypotheses
 
@@ -67,7 +78,9 @@ public enum DefaultSkill {
         - **deployment** and **config-change**: a deploy or change in the 6 hours before the symptoms on an
           alerting entity, an upstream or a producer beside the consumers. It counts when that entity's own
           signals turned bad within 30 minutes after it, or, for a producer, when every alerting reader of what it
-          writes did; flat signals or a late onset are evidence against, and so is an upstream of it that failed
+          writes did, or, for an upstream whose own signals stay normal, when every alerting entity depends on it and
+          every alerting service calling it directly, two or more, turned bad within 10 minutes after it with no change
+          or failing upstream of their own (a changed contract breaks the callers, not the service); flat signals or a late onset are evidence against, and so is an upstream of it that failed
           first (unless that upstream's trouble began in the very minute of the change and reaches nobody else: a
           deploy that cannot be scheduled shows on its cluster). Onsets in the same sample give no order: the
           change, which came before both, keeps the lead,
@@ -135,6 +148,10 @@ public enum DefaultSkill {
         matches the inflow, and more of it drains the backlog. Any symptom
         that fell through the whole window after the action (a staged rollback), by a quarter or more, at a pace
         that reaches normal within two more windows, was helped too, though it has not halved yet.
+        Credit needs the trend to bend at the action: a symptom that was already falling in the 4 minutes before it
+        (by 15% or more) at a pace that alone would have halved it by the judging time, and that keeps to that line
+        in the 3 minutes after it (not a quarter of its deviation below), was recovering on its own. Such an action
+        neither helped nor goes under "avoid": say that it cannot be told, and why.
         An action followed within the window by another on the same entity or one it depends on (or that
         depends on it) is judged just before that one; an action elsewhere does not cut its window.
 
