@@ -134,7 +134,9 @@ extension Investigator {
 
     /// A "failing dependency" whose own load jumped when it began to fail, while a traffic spike is traced to
     /// a customer or org, or a caller of it was changed (a well-supported deploy or change), is overloaded rather
-    /// than broken: the spike, or the change that made it, is the cause, and it is marked down.
+    /// than broken: the spike, or the change that made it, is the cause, and it is marked down. One that measures
+    /// no load of its own is read through its callers: a well-supported spike (or change that made one) on a
+    /// direct caller of it, rising up to 5 minutes before it began to fail, overloads it the same way.
     func settleOverload(_ hypotheses: [Hypothesis], context: InvestigationContext) -> [Hypothesis] {
         let spike = hypotheses.filter({ $0.kind == .trafficSpike && ["customer", "org"].contains($0.entity.kind) })
             .max(by: { $0.score < $1.score })
@@ -143,7 +145,12 @@ extension Investigator {
         guard spike != nil || !changedCallers.isEmpty else { return hypotheses }
         return hypotheses.map { hypothesis in
             guard [.dependency, .saturation].contains(hypothesis.kind),
-                let failed = context.faultOnset(of: hypothesis.entity),
+                let failed = context.faultOnset(of: hypothesis.entity)
+            else { return hypothesis }
+            if !(context.assessments[hypothesis.entity] ?? []).contains(where: { $0.signal.type == .load }) {
+                return overloadedThroughCallers(hypothesis, failed: failed, by: hypotheses, context: context)
+            }
+            guard
                 let load = (context.assessments[hypothesis.entity] ?? []).first(where: {
                     $0.signal.type == .load && $0.isAnomalous && $0.ratio >= context.playbook.spikeRatio
                         && ($0.onset ?? .distantFuture) <= failed.addingTimeInterval(120)
@@ -162,6 +169,36 @@ extension Investigator {
                     against: true))
             return marked
         }
+    }
+
+    /// `hypothesis` (a failing dependency without a load signal that began to fail at `failed`) marked down when a
+    /// direct caller's load rose just before, traced to a customer or org or made by a change of that caller.
+    private func overloadedThroughCallers(
+        _ hypothesis: Hypothesis, failed: Date, by hypotheses: [Hypothesis], context: InvestigationContext
+    ) -> Hypothesis {
+        let callers = Set(lake.dependents(of: hypothesis.entity, depth: 1, asOf: nil).map(\.ref))
+        let sources = hypotheses.filter { source in
+            guard let loaded = source.loaded, source.score >= 0.6, callers.contains(loaded.entity),
+                loaded.onset >= failed.addingTimeInterval(-ChangeCheck.settled),
+                loaded.onset <= failed.addingTimeInterval(120)
+            else { return false }
+            return source.kind == .trafficSpike
+                ? ["customer", "org"].contains(source.entity.kind) : [.deployment, .configChange].contains(source.kind)
+        }
+        guard let source = sources.max(by: { $0.score < $1.score }), let loaded = source.loaded else {
+            return hypothesis
+        }
+        let lead = failed.timeIntervalSince(loaded.onset)
+        let when = lead > 0 ? "\(DurationText.format(lead)) before" : "as"
+        var marked = hypothesis
+        marked.score *= 0.7
+        marked.evidence.append(
+            Evidence(
+                "\(hypothesis.entity) measures no load of its own, but the load of its caller \(loaded.entity) rose "
+                    + "\(SignalAssessment.format(loaded.ratio))x \(when) it began to fail: overloaded by the "
+                    + "\(source.kind == .trafficSpike ? "spike from" : "\(source.kind.rawValue) of") \(source.entity), not broken",
+                against: true))
+        return marked
     }
 
     /// The latest deploy or change of `change`'s kind on its entity within `window` before `onset`.

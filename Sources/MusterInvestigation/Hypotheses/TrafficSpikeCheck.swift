@@ -195,13 +195,20 @@ struct TrafficSpikeCheck: HypothesisCheck {
             }
         }
         let who = entity == ref ? context.title(ref) : "\(context.title(entity)) (\(entity))"
-        let spike = Hypothesis(
+        var spike = Hypothesis(
             kind: .trafficSpike, entity: entity, score: score,
             summary:
                 "traffic spike from \(who): \(load.signal.name) \(SignalAssessment.format(load.ratio))x its baseline",
             evidence: evidence, customers: customers)
-        guard entity != ref else { return spike }
-        return ChangedSource(context: context).explaining(spike, onset: onset) ?? spike
+        spike.loaded = Hypothesis.Loaded(entity: ref, onset: onset, ratio: load.ratio)
+        // A caller beside or upstream of the alerting entities whose own load (with no breakdown to split it) rose is
+        // itself the source: a deploy or change of it just before is what made the load.
+        let isOwnSource = entity == ref && !isSelf && found == nil && load.signal.breakdown == nil
+        guard entity != ref || isOwnSource else { return spike }
+        var sent = spike
+        // Its own load names it as the source: that its load has no breakdown does not speak against the change.
+        if isOwnSource { sent.evidence.removeAll { $0.isAgainst } }
+        return ChangedSource(context: context).explaining(sent, onset: onset) ?? spike
     }
 
     /// The attribution of `load` (on an entity without a breakdown) through a direct caller whose load has a
