@@ -171,6 +171,49 @@ extension Investigator {
         }
     }
 
+    /// A deploy or change of an entity that then stayed well at unchanged load for 5 minutes or more, and turned
+    /// bad (it, or what it explains) within 5 minutes of its load rising in a spike traced to a customer or org (a
+    /// candidate of 0.6 or more), was not what broke it: the spike arrived and triggered the symptoms. The mirror
+    /// of a later upstream change: the nearer trigger is the load. The change is marked down (x0.6).
+    func settleSpikeTriggered(_ hypotheses: [Hypothesis], context: InvestigationContext) -> [Hypothesis] {
+        let spikes = hypotheses.filter {
+            $0.kind == .trafficSpike && ["customer", "org"].contains($0.entity.kind) && $0.score >= 0.6
+                && $0.loaded != nil
+        }
+        guard !spikes.isEmpty else { return hypotheses }
+        return hypotheses.map { hypothesis in
+            guard [.deployment, .configChange].contains(hypothesis.kind) else { return hypothesis }
+            let changed = hypothesis.entity
+            var explained = context.covered(by: changed).union([changed])
+            if let shared = context.siblings[changed] { explained.formUnion(context.upstreams[shared]?.below ?? []) }
+            guard let firstFault = explained.compactMap({ context.faultOnset(of: $0) }).min() else { return hypothesis }
+            for spike in spikes {
+                // The changed entity's own load, or that of a caller right in front of it (a gateway).
+                guard let loaded = spike.loaded,
+                    loaded.entity == changed
+                        || lake.dependencies(of: loaded.entity, depth: 1, asOf: nil).contains(where: { $0.ref == changed }),
+                    let at = changeInstant(
+                        of: hypothesis, before: loaded.onset, within: context.playbook.alignmentWindow, context: context),
+                    loaded.onset.timeIntervalSince(at) >= ChangeCheck.settled,
+                    firstFault >= loaded.onset.addingTimeInterval(-ChangeCheck.sameSample),
+                    firstFault <= loaded.onset.addingTimeInterval(ChangeCheck.settled)
+                else { continue }
+                var marked = hypothesis
+                marked.score *= 0.6
+                let what = hypothesis.kind == .deployment ? "deploy" : "change"
+                marked.evidence.append(
+                    Evidence(
+                        "but \(changed) stayed well at unchanged load for \(DurationText.format(loaded.onset.timeIntervalSince(at))) "
+                            + "after the \(what), and the symptoms began "
+                            + "\(DurationText.format(max(0, firstFault.timeIntervalSince(loaded.onset)))) after "
+                            + "\(loaded.entity)'s load rose \(SignalAssessment.format(loaded.ratio))x from \(spike.entity): "
+                            + "the spike triggered them", against: true))
+                return marked
+            }
+            return hypothesis
+        }
+    }
+
     /// `hypothesis` (a failing dependency without a load signal that began to fail at `failed`) marked down when a
     /// direct caller's load rose just before, traced to a customer or org or made by a change of that caller.
     private func overloadedThroughCallers(

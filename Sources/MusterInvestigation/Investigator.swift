@@ -40,8 +40,11 @@ public struct Investigator: Sendable {
         let (found, problems) = await runChecks(context)
         let settled = settleUndone(
             settleOverload(
-                settleQuietAlerts(
-                    settleConsequences(settleSaturation(context.weighed(found), context: context), context: context),
+                settleSpikeTriggered(
+                    settleQuietAlerts(
+                        settleConsequences(
+                            settleSaturation(context.weighed(found), context: context), context: context),
+                        context: context),
                     context: context),
                 context: context),
             context: context)
