@@ -188,12 +188,14 @@ extension Investigator {
             if let shared = context.siblings[changed] { explained.formUnion(context.upstreams[shared]?.below ?? []) }
             guard let firstFault = explained.compactMap({ context.faultOnset(of: $0) }).min() else { return hypothesis }
             for spike in spikes {
+                guard let loaded = spike.loaded else { continue }
                 // The changed entity's own load, or that of a caller right in front of it (a gateway).
-                guard let loaded = spike.loaded,
+                let reaches =
                     loaded.entity == changed
-                        || lake.dependencies(of: loaded.entity, depth: 1, asOf: nil).contains(where: { $0.ref == changed }),
-                    let at = changeInstant(
-                        of: hypothesis, before: loaded.onset, within: context.playbook.alignmentWindow, context: context),
+                    || lake.dependencies(of: loaded.entity, depth: 1, asOf: nil).contains { $0.ref == changed }
+                let window = context.playbook.alignmentWindow
+                guard reaches,
+                    let at = changeInstant(of: hypothesis, before: loaded.onset, within: window, context: context),
                     loaded.onset.timeIntervalSince(at) >= ChangeCheck.settled,
                     firstFault >= loaded.onset.addingTimeInterval(-ChangeCheck.sameSample),
                     firstFault <= loaded.onset.addingTimeInterval(ChangeCheck.settled)
