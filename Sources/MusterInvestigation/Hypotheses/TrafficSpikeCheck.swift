@@ -229,9 +229,12 @@ struct TrafficSpikeCheck: HypothesisCheck {
                 "traffic spike from \(who): \(load.signal.name) \(SignalAssessment.format(load.ratio))x its baseline",
             evidence: evidence, customers: customers)
         spike.loaded = Hypothesis.Loaded(entity: ref, onset: onset, ratio: load.ratio)
-        // A caller beside or upstream of the alerting entities whose own load (with no breakdown to split it) rose is
-        // itself the source: a deploy or change of it just before is what made the load.
-        let isOwnSource = entity == ref && !isSelf && found == nil && load.signal.breakdown == nil
+        // A client beside the alerting entities on a shared resource (not upstream of them: its load is then what
+        // it is sent) whose own load, with no breakdown to split it, rose is itself the source of the load on that
+        // resource: a deploy or change of it just before is what made the load.
+        let isOwnSource =
+            entity == ref && !isSelf && found == nil && load.signal.breakdown == nil && context.siblings[ref] != nil
+            && context.upstreams[ref] == nil
         guard entity != ref || isOwnSource else { return spike }
         var sent = spike
         // Its own load names it as the source: that its load has no breakdown does not speak against the change.

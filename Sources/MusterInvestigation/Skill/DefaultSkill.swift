@@ -53,9 +53,9 @@ public enum DefaultSkill {
           breakdown is split by the breakdown of a caller in front of it, even when that caller's total barely
           moved (a small tenant sending heavy requests). A load that rose
           only after the symptoms is weak: failing calls are retried. A source that is a service (a caller) deployed
-          or changed within 30 minutes before its load rose makes that deploy or change the cause; so does a caller
-          beside or upstream of the alerting entities whose own load, with no breakdown to split it, rose (it is
-          the source itself: its queries tripled after its deploy).
+          or changed within 30 minutes before its load rose makes that deploy or change the cause; so does a client
+          beside the alerting entities on a shared resource (not upstream of them) whose own load, with no breakdown
+          to split it, rose: it is the source itself (its queries tripled after its deploy).
           A producer upstream of the alerting entities that measures no load of its own is loaded
           through its callers: a spike on a caller in front of it (a gateway) counts, attributed by its breakdown.
         - **deployment** and **config-change**: a deploy or change in the 6 hours before the symptoms on an
