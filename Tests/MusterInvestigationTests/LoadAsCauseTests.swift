@@ -134,6 +134,24 @@ struct LoadAsCauseTests {
         #expect(verdict.actions.contains { $0.action == "rollback" && $0.target == reports })
     }
 
+    /// An upstream's own load is what its callers send it: deployed just before it rose, it is not thereby the
+    /// source of that load (only a client beside the alerting entities is).
+    @Test func anUpstreamsOwnLoadDoesNotMakeItsDeployTheSource() async throws {
+        let api = EntityRef(kind: "service", id: "api")
+        let web = EntityRef(kind: "service", id: "web")
+        let lake = try lake([
+            entity(api, [signalItem("requests", .load), signalItem("latency", .latency)]),
+            entity(web, [signalItem("errors", .errors)], dependsOn: [api]),
+        ])
+        try lake.record(Deployment(target: api, at: t0.addingTimeInterval(-600), version: "2.0"))
+        let store = MetricStore()
+        series(store, "requests") { $0 >= -8 ? 600 : 200 }
+        series(store, "latency") { _ in 0.1 }
+        series(store, "errors") { $0 >= -4 ? 0.3 : 0.002 }
+        let verdict = await investigate(lake, store, alerting: [web])
+        #expect(!verdict.hypotheses.contains { $0.summary.contains("the load it sends rose") })
+    }
+
     /// A producer counting only its total (1.67x: a steady large customer dilutes it) behind a gateway that counts
     /// requests per org, one of which rose 25x: the gateway's breakdown names the source.
     @Test func aDilutedTotalWithoutABreakdownIsSplitByTheGatewayInFront() async throws {
