@@ -132,6 +132,9 @@ struct LoadAsCauseTests {
         #expect(verdict.rootCause?.kind == .deployment)
         #expect(verdict.rootCause?.entity == reports)
         #expect(verdict.actions.contains { $0.action == "rollback" && $0.target == reports })
+        // The deploy judged by the readers' timing as well (the database failed first) is the same hypothesis:
+        // only its better-supported reading is listed.
+        #expect(verdict.hypotheses.filter { $0.kind == .deployment && $0.entity == reports }.count == 1)
     }
 
     /// An upstream's own load is what its callers send it: deployed just before it rose, it is not thereby the

@@ -104,8 +104,10 @@ public enum DefaultSkill {
 
         ## 3. Decide
 
-        Rank by score. A hypothesis' confidence is the probability that it is right: read it off the
-        `calibration` points of `assets/playbook.yaml` (straight lines between them, fitted on recorded incidents).
+        Rank by score; the same hypothesis reached twice (a deploy judged by its own signals and as the source
+        of a spike) is listed once, with its better-supported reading. A hypothesis' confidence is the probability
+        that it is right: read it off the `calibration` points of `assets/playbook.yaml` (straight lines between
+        them, fitted on recorded incidents).
         The top hypothesis is the root cause. When its confidence is below 0.5 (`confidence_bar`), say "no
         confident root cause": name it as the best candidate with its probability, and give the first piece of
         evidence against it, which is what to check next. From 0.15 (`tentative_bar`) up, still give its
