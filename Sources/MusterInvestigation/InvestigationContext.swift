@@ -121,6 +121,15 @@ public struct InvestigationContext: Sendable {
     /// their faults (evaluation intervals, `for:` clauses, paging delays), so a short fault can be over by then.
     static let episodeGap: TimeInterval = 10 * 60
 
+    /// Whether a load signal of `ref` rose by the spike ratio or more (not merely fell) and is still up or
+    /// was up within this incident.
+    public func hasLoadSpike(_ ref: EntityRef) -> Bool {
+        (assessments[ref] ?? []).contains {
+            $0.signal.type == .load && $0.isAnomalous && $0.peak > $0.baseline && $0.ratio >= playbook.spikeRatio
+                && !isOverBeforeIncident($0)
+        }
+    }
+
     /// Earliest fault onset of an entity.
     public func faultOnset(of ref: EntityRef) -> Date? { faults(of: ref).first?.onset }
 

@@ -82,11 +82,15 @@ extension Investigator {
 
     /// When every alerting entity has signals and none of them moved (a certificate warning, a flapping check),
     /// there is no symptom for an upstream to have caused: causes found elsewhere are marked down, so such an
-    /// alert is not handed a neighbour's incident as its root cause.
+    /// alert is not handed a neighbour's incident as its root cause. An alerting entity whose own load rose by
+    /// the spike ratio or more is not quiet: that rise is its symptom (an ingest-rate alert).
     func settleQuietAlerts(_ hypotheses: [Hypothesis], context: InvestigationContext) -> [Hypothesis] {
         let alerting = context.facts.alerting
         guard !alerting.isEmpty,
-            alerting.allSatisfy({ !(context.assessments[$0] ?? []).isEmpty && context.faults(of: $0).isEmpty })
+            alerting.allSatisfy({
+                !(context.assessments[$0] ?? []).isEmpty && context.faults(of: $0).isEmpty
+                    && !context.hasLoadSpike($0)
+            })
         else { return hypotheses }
         let names = alerting.map(\.description).joined(separator: ", ")
         return hypotheses.map { hypothesis in
@@ -130,7 +134,9 @@ extension Investigator {
 
     /// A "failing dependency" whose own load jumped when it began to fail, while a traffic spike is traced to
     /// a customer or org, or a caller of it was changed (a well-supported deploy or change), is overloaded rather
-    /// than broken: the spike, or the change that made it, is the cause, and it is marked down.
+    /// than broken: the spike, or the change that made it, is the cause, and it is marked down. One that measures
+    /// no load of its own is read through its callers: a well-supported spike (or change that made one) on a
+    /// direct caller of it, rising up to 5 minutes before it began to fail, overloads it the same way.
     func settleOverload(_ hypotheses: [Hypothesis], context: InvestigationContext) -> [Hypothesis] {
         let spike = hypotheses.filter({ $0.kind == .trafficSpike && ["customer", "org"].contains($0.entity.kind) })
             .max(by: { $0.score < $1.score })
@@ -139,7 +145,12 @@ extension Investigator {
         guard spike != nil || !changedCallers.isEmpty else { return hypotheses }
         return hypotheses.map { hypothesis in
             guard [.dependency, .saturation].contains(hypothesis.kind),
-                let failed = context.faultOnset(of: hypothesis.entity),
+                let failed = context.faultOnset(of: hypothesis.entity)
+            else { return hypothesis }
+            if !(context.assessments[hypothesis.entity] ?? []).contains(where: { $0.signal.type == .load }) {
+                return overloadedThroughCallers(hypothesis, failed: failed, by: hypotheses, context: context)
+            }
+            guard
                 let load = (context.assessments[hypothesis.entity] ?? []).first(where: {
                     $0.signal.type == .load && $0.isAnomalous && $0.ratio >= context.playbook.spikeRatio
                         && ($0.onset ?? .distantFuture) <= failed.addingTimeInterval(120)
@@ -158,6 +169,81 @@ extension Investigator {
                     against: true))
             return marked
         }
+    }
+
+    /// A deploy or change of an entity that then stayed well at unchanged load for 5 minutes or more, and turned
+    /// bad (it, or what it explains) within 5 minutes of its load rising in a spike traced to a customer or org (a
+    /// candidate of 0.6 or more), was not what broke it: the spike arrived and triggered the symptoms. The mirror
+    /// of a later upstream change: the nearer trigger is the load. The change is marked down (x0.6).
+    func settleSpikeTriggered(_ hypotheses: [Hypothesis], context: InvestigationContext) -> [Hypothesis] {
+        let spikes = hypotheses.filter {
+            $0.kind == .trafficSpike && ["customer", "org"].contains($0.entity.kind) && $0.score >= 0.6
+                && $0.loaded != nil
+        }
+        guard !spikes.isEmpty else { return hypotheses }
+        return hypotheses.map { hypothesis in
+            guard [.deployment, .configChange].contains(hypothesis.kind) else { return hypothesis }
+            let changed = hypothesis.entity
+            var explained = context.covered(by: changed).union([changed])
+            if let shared = context.siblings[changed] { explained.formUnion(context.upstreams[shared]?.below ?? []) }
+            guard let firstFault = explained.compactMap({ context.faultOnset(of: $0) }).min() else { return hypothesis }
+            for spike in spikes {
+                guard let loaded = spike.loaded else { continue }
+                // The changed entity's own load, or that of a caller right in front of it (a gateway).
+                let reaches =
+                    loaded.entity == changed
+                    || lake.dependencies(of: loaded.entity, depth: 1, asOf: nil).contains { $0.ref == changed }
+                let window = context.playbook.alignmentWindow
+                guard reaches,
+                    let at = changeInstant(of: hypothesis, before: loaded.onset, within: window, context: context),
+                    loaded.onset.timeIntervalSince(at) >= ChangeCheck.settled,
+                    firstFault >= loaded.onset.addingTimeInterval(-ChangeCheck.sameSample),
+                    firstFault <= loaded.onset.addingTimeInterval(ChangeCheck.settled)
+                else { continue }
+                var marked = hypothesis
+                marked.score *= 0.6
+                let what = hypothesis.kind == .deployment ? "deploy" : "change"
+                marked.evidence.append(
+                    Evidence(
+                        "but \(changed) stayed well at unchanged load for \(DurationText.format(loaded.onset.timeIntervalSince(at))) "
+                            + "after the \(what), and the symptoms began "
+                            + "\(DurationText.format(max(0, firstFault.timeIntervalSince(loaded.onset)))) after "
+                            + "\(loaded.entity)'s load rose \(SignalAssessment.format(loaded.ratio))x from \(spike.entity): "
+                            + "the spike triggered them", against: true))
+                return marked
+            }
+            return hypothesis
+        }
+    }
+
+    /// `hypothesis` (a failing dependency without a load signal that began to fail at `failed`) marked down when a
+    /// direct caller's load rose just before, traced to a customer or org or made by a change of that caller.
+    private func overloadedThroughCallers(
+        _ hypothesis: Hypothesis, failed: Date, by hypotheses: [Hypothesis], context: InvestigationContext
+    ) -> Hypothesis {
+        let callers = Set(lake.dependents(of: hypothesis.entity, depth: 1, asOf: nil).map(\.ref))
+        let sources = hypotheses.filter { source in
+            guard let loaded = source.loaded, source.score >= 0.6, callers.contains(loaded.entity),
+                loaded.onset >= failed.addingTimeInterval(-ChangeCheck.settled),
+                loaded.onset <= failed.addingTimeInterval(120)
+            else { return false }
+            return source.kind == .trafficSpike
+                ? ["customer", "org"].contains(source.entity.kind) : [.deployment, .configChange].contains(source.kind)
+        }
+        guard let source = sources.max(by: { $0.score < $1.score }), let loaded = source.loaded else {
+            return hypothesis
+        }
+        let lead = failed.timeIntervalSince(loaded.onset)
+        let when = lead > 0 ? "\(DurationText.format(lead)) before" : "as"
+        var marked = hypothesis
+        marked.score *= 0.7
+        marked.evidence.append(
+            Evidence(
+                "\(hypothesis.entity) measures no load of its own, but the load of its caller \(loaded.entity) rose "
+                    + "\(SignalAssessment.format(loaded.ratio))x \(when) it began to fail: overloaded by the "
+                    + "\(source.kind == .trafficSpike ? "spike from" : "\(source.kind.rawValue) of") \(source.entity), not broken",
+                against: true))
+        return marked
     }
 
     /// The latest deploy or change of `change`'s kind on its entity within `window` before `onset`.

@@ -40,8 +40,11 @@ public struct Investigator: Sendable {
         let (found, problems) = await runChecks(context)
         let settled = settleUndone(
             settleOverload(
-                settleQuietAlerts(
-                    settleConsequences(settleSaturation(context.weighed(found), context: context), context: context),
+                settleSpikeTriggered(
+                    settleQuietAlerts(
+                        settleConsequences(
+                            settleSaturation(context.weighed(found), context: context), context: context),
+                        context: context),
                     context: context),
                 context: context),
             context: context)
@@ -134,16 +137,19 @@ public struct Investigator: Sendable {
         return refs
     }
 
-    /// Best raw score first: calibration may give neighbouring scores one probability, never reverse them.
+    /// Best raw score first: calibration may give neighbouring scores one probability, never reverse them. Two
+    /// checks may reach the same hypothesis (a deploy judged by its own signals, and as the source of a spike):
+    /// only the better-supported reading of it is kept.
     private func rank(_ hypotheses: [Hypothesis]) -> [Hypothesis] {
         let order = RootCauseKind.allCases
+        var seen: Set<String> = []
         return hypotheses.sorted {
             if $0.score != $1.score { return $0.score > $1.score }
             if $0.kind != $1.kind {
                 return order.firstIndex(of: $0.kind)! < order.firstIndex(of: $1.kind)!
             }
             return $0.entity < $1.entity
-        }
+        }.filter { seen.insert("\($0.kind.rawValue) \($0.entity)").inserted }
     }
 
     /// `hypothesis` with its confidence read off the playbook's calibration map.

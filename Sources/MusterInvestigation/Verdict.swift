@@ -40,6 +40,16 @@ public struct Hypothesis: Hashable, Codable, Sendable {
     /// total's measured ratio and whether it is still up, which the recommendations size and time by.
     public var load: Load?
 
+    /// For a traffic spike (and a change found to have made one): the entity whose load rose, when and how much.
+    public var loaded: Loaded?
+
+    /// The load rise a traffic spike was read from.
+    public struct Loaded: Hashable, Codable, Sendable {
+        public var entity: EntityRef
+        public var onset: Date
+        public var ratio: Double
+    }
+
     /// A load measured outside the anomalous-load assessments.
     public struct Load: Hashable, Codable, Sendable {
         public var ratio: Double

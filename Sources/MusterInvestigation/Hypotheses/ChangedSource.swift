@@ -29,9 +29,11 @@ struct ChangedSource {
                     + "\(DurationText.format(max(0, onset.timeIntervalSince(latest.at)))) before the load from it rose")
         ]
         evidence += spike.evidence
-        return Hypothesis(
+        var change = Hypothesis(
             kind: latest.kind, entity: source, score: min(1, spike.score + 0.05),
             summary: "\(context.title(source)) \(latest.words), and the load it sends rose right after",
             evidence: evidence)
+        change.loaded = spike.loaded
+        return change
     }
 }

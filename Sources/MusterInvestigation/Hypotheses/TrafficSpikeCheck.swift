@@ -20,7 +20,7 @@ struct TrafficSpikeCheck: HypothesisCheck {
                     results.append(hypothesis)
                 }
             }
-            for total in assessments where total.signal.type == .load && total.signal.breakdown != nil {
+            for total in assessments where total.signal.type == .load {
                 guard !(total.isAnomalous && total.ratio >= context.playbook.spikeRatio),
                     let led = try await sourceLed(total, of: ref, context: context), let onset = led.load.onset,
                     onset <= symptoms.addingTimeInterval(120),
@@ -69,36 +69,64 @@ struct TrafficSpikeCheck: HypothesisCheck {
     /// `relativeChange`), while one of its breakdown sources spiked on its own: a large steady source (a whale
     /// customer) dilutes the total's ratio, not the spike. The total re-read as a change from that onset, with
     /// the words that say so; the attribution must then still name one source behind most of the increase.
+    /// A total without a breakdown is split by that of a direct caller in front of it (a gateway), whose source
+    /// must have spiked within two minutes of the total's rise.
     private func sourceLed(_ total: SignalAssessment, of ref: EntityRef, context: InvestigationContext) async throws
         -> (load: SignalAssessment, words: String)?
     {
         let facts = context.facts
-        let analyzer = SignalAnalyzer(playbook: context.playbook)
-        var relaxed = analyzer
+        var relaxed = SignalAnalyzer(playbook: context.playbook)
         relaxed.loadRatio = 1 + context.playbook.relativeChange
         guard
             let change = await relaxed.assess(
                 total.signal, of: ref, reference: facts.firstOnset, now: facts.now, source: context.metrics),
-            change.isAnomalous, change.peak > change.baseline
+            change.isAnomalous, change.peak > change.baseline, let onset = change.onset
         else { return nil }
+        var splits: [(entity: EntityRef, signal: SignalSpec)] = []
+        if total.signal.breakdown != nil {
+            splits = [(ref, total.signal)]
+        } else {
+            for hit in context.lake.dependents(of: ref, depth: 1, asOf: nil) {
+                for signal in context.lake.entity(hit.ref, asOf: nil)?.signals ?? []
+                where signal.type == .load && signal.breakdown != nil {
+                    splits.append((hit.ref, signal))
+                }
+            }
+        }
+        for split in splits {
+            guard let top = try await spikingSource(of: split.signal, of: split.entity, context: context),
+                split.entity == ref || abs(top.onset.timeIntervalSince(onset)) <= 120
+            else { continue }
+            let label = split.signal.breakdown ?? "source"
+            let whose = split.entity == ref ? "" : "\(split.entity)'s "
+            let words =
+                "the total rose \(SignalAssessment.format(change.ratio))x, under the \(SignalAssessment.format(context.playbook.spikeRatio))x "
+                + "of a spike, but \(whose)\(label)=\(top.key) alone rose \(SignalAssessment.format(top.ratio))x: a steady large source "
+                + "dilutes the total"
+            return (change, words)
+        }
+        return nil
+    }
+
+    /// The breakdown value of `signal` on `ref` that rose by the spike ratio or more on its own, the most of them.
+    private func spikingSource(of signal: SignalSpec, of ref: EntityRef, context: InvestigationContext) async throws
+        -> (key: String, ratio: Double, onset: Date)?
+    {
+        let facts = context.facts
+        let analyzer = SignalAnalyzer(playbook: context.playbook)
         let from = facts.firstOnset.addingTimeInterval(-(analyzer.baselineSpan + analyzer.baselineGap))
-        let groups = try await context.metrics.breakdown(of: total.signal, from: from, to: facts.now)
-        var spiking: [(key: String, ratio: Double)] = []
+        let groups = try await context.metrics.breakdown(of: signal, from: from, to: facts.now)
+        var spiking: [(key: String, ratio: Double, onset: Date)] = []
         for (key, samples) in groups {
             guard
                 let own = analyzer.assess(
-                    samples.filter { $0.time <= facts.now }, signal: total.signal, entity: ref,
-                    reference: facts.firstOnset),
-                own.isAnomalous, own.peak > own.baseline, own.ratio >= context.playbook.spikeRatio
+                    samples.filter { $0.time <= facts.now }, signal: signal, entity: ref, reference: facts.firstOnset),
+                own.isAnomalous, own.peak > own.baseline, own.ratio >= context.playbook.spikeRatio,
+                let onset = own.onset
             else { continue }
-            spiking.append((key, own.ratio))
+            spiking.append((key, own.ratio, onset))
         }
-        guard let top = spiking.max(by: { $0.ratio < $1.ratio }) else { return nil }
-        let label = total.signal.breakdown ?? "source"
-        let words =
-            "the total rose \(SignalAssessment.format(change.ratio))x, under the \(SignalAssessment.format(context.playbook.spikeRatio))x "
-            + "of a spike, but \(label)=\(top.key) alone rose \(SignalAssessment.format(top.ratio))x: a steady large source dilutes the total"
-        return (change, words)
+        return spiking.max { $0.ratio < $1.ratio }
     }
 
     /// The hypothesis for a spike of `load` on `ref`; `producer` when `ref` is a caller in front of a producer
@@ -195,13 +223,23 @@ struct TrafficSpikeCheck: HypothesisCheck {
             }
         }
         let who = entity == ref ? context.title(ref) : "\(context.title(entity)) (\(entity))"
-        let spike = Hypothesis(
+        var spike = Hypothesis(
             kind: .trafficSpike, entity: entity, score: score,
             summary:
                 "traffic spike from \(who): \(load.signal.name) \(SignalAssessment.format(load.ratio))x its baseline",
             evidence: evidence, customers: customers)
-        guard entity != ref else { return spike }
-        return ChangedSource(context: context).explaining(spike, onset: onset) ?? spike
+        spike.loaded = Hypothesis.Loaded(entity: ref, onset: onset, ratio: load.ratio)
+        // A client beside the alerting entities on a shared resource (not upstream of them: its load is then what
+        // it is sent) whose own load, with no breakdown to split it, rose is itself the source of the load on that
+        // resource: a deploy or change of it just before is what made the load.
+        let isOwnSource =
+            entity == ref && !isSelf && found == nil && load.signal.breakdown == nil && context.siblings[ref] != nil
+            && context.upstreams[ref] == nil
+        guard entity != ref || isOwnSource else { return spike }
+        var sent = spike
+        // Its own load names it as the source: that its load has no breakdown does not speak against the change.
+        if isOwnSource { sent.evidence.removeAll { $0.isAgainst } }
+        return ChangedSource(context: context).explaining(sent, onset: onset) ?? spike
     }
 
     /// The attribution of `load` (on an entity without a breakdown) through a direct caller whose load has a

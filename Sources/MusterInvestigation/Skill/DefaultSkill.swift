@@ -57,6 +57,9 @@ public enum DefaultSkill {
            ties two failing services whatever their symptoms when it is the only place left where their failures can
            meet: neither changed in the last 3 hours, no upstream of either is failing or alerting, and they turned
            bad within 3 minutes of each other.
+        7. When every alerting entity has signals and none of them moved, the alerts are quiet: causes found
+           elsewhere are halved, since there is no symptom there for them to explain. An alerting entity's own
+           load rising 2x or more is a symptom (an ingest-rate alert): it is not quiet.
 
         ## 2. Pursue the hypotheses
 
@@ -68,11 +71,14 @@ public enum DefaultSkill {
           than the rest's (every org growing alike, as with client retries, names no source). A total that rose
           clearly (the deviation rule above) but by less than 2x counts too when one of its breakdown values rose
           2x or more on its own and explains 60% of the increase: a large steady customer dilutes the total's
-          ratio, not the spike. A load without a
+          ratio, not the spike; a total without a breakdown is then split by a caller in front of it (a gateway)
+          whose breakdown value rose 2x or more within 2 minutes of the total. A load without a
           breakdown is split by the breakdown of a caller in front of it, even when that caller's total barely
           moved (a small tenant sending heavy requests). A load that rose
           only after the symptoms is weak: failing calls are retried. A source that is a service (a caller) deployed
-          or changed within 30 minutes before its load rose makes that deploy or change the cause.
+          or changed within 30 minutes before its load rose makes that deploy or change the cause; so does a client
+          beside the alerting entities on a shared resource (not upstream of them) whose own load, with no breakdown
+          to split it, rose: it is the source itself (its queries tripled after its deploy).
           A producer upstream of the alerting entities that measures no load of its own is loaded
           through its callers: a spike on a caller in front of it (a gateway) counts, attributed by its breakdown.
         - **deployment** and **config-change**: a deploy or change in the 6 hours before the symptoms on an
@@ -93,7 +99,10 @@ public enum DefaultSkill {
           climb began before the deploy or the load grew with it (half as much, relatively, or more). A change made after its entity's own trouble began (another of its signals
           was bad more than a minute before) came into the trouble: it is marked down. So is the change of an entity
           that stayed well for 5 minutes or more after it and turned bad right after a deploy or change of a silent
-          service it depends on (no signals to clear it): that later change is the nearer trigger.
+          service it depends on (no signals to clear it): that later change is the nearer trigger. The mirror: a
+          changed entity that stayed well at unchanged load for 5 minutes or more after its change, and turned bad
+          (it or what it explains) within 5 minutes of its load (or that of the caller in front of it) rising in a
+          spike traced to a customer or org (a candidate of 0.6 or more), was triggered by the spike: x0.6.
           A change of the alerting entity itself less than 15 minutes before alerts that every signal in scope
           contradicts (nothing moved) may have made the alerts (a lowered threshold): a tentative candidate, never
           a confident one.
@@ -110,15 +119,20 @@ public enum DefaultSkill {
           with no failure in sight on which a remediation (failover, restart, scale-out) helped is a candidate:
           what the fix fixed is where the trouble was. A failing dependency whose own load rose 2x or more as it
           began to fail, while a spike is traced to a customer or org or a caller of it was changed (a candidate
-          of 0.6 or more), is overloaded, not broken: x0.7. It is infrastructure when a word of its `type` is a
-          cluster, node, broker, host or zone (`kubernetes-cluster` is, an `ozone` store is not).
+          of 0.6 or more), is overloaded, not broken: x0.7. One that measures no load of its own is read through
+          its callers: a spike traced to a customer or org, or a change that made one (a candidate of 0.6 or more),
+          on a direct caller of it, rising from 5 minutes before it began to fail to 2 minutes after, overloads it
+          the same way (x0.7), and so it is not failed first against the change that overloaded it. It is
+          infrastructure when a word of its `type` is a cluster, node, broker, host or zone (`kubernetes-cluster` is, an `ozone` store is not).
         - **saturation**: only when an alerting entity's own saturation signal is anomalous. A stronger
           outside cause (a score of 0.6 or more) halves its score.
 
         ## 3. Decide
 
-        Rank by score. A hypothesis' confidence is the probability that it is right: read it off the
-        `calibration` points of `assets/playbook.yaml` (straight lines between them, fitted on recorded incidents).
+        Rank by score; the same hypothesis reached twice (a deploy judged by its own signals and as the source
+        of a spike) is listed once, with its better-supported reading. A hypothesis' confidence is the probability
+        that it is right: read it off the `calibration` points of `assets/playbook.yaml` (straight lines between
+        them, fitted on recorded incidents).
         The top hypothesis is the root cause. When its confidence is below 0.5 (`confidence_bar`), say "no
         confident root cause": name it as the best candidate with its probability, and give the first piece of
         evidence against it, which is what to check next. From 0.15 (`tentative_bar`) up, still give its
