@@ -97,7 +97,10 @@ public enum DefaultSkill {
           with no failure in sight on which a remediation (failover, restart, scale-out) helped is a candidate:
           what the fix fixed is where the trouble was. A failing dependency whose own load rose 2x or more as it
           began to fail, while a spike is traced to a customer or org or a caller of it was changed (a candidate
-          of 0.6 or more), is overloaded, not broken: x0.7. It is infrastructure when a word of its `type` is a
+          of 0.6 or more), is overloaded, not broken: x0.7. An upstream whose only faults are mild saturations
+          (under 2x its baseline and under `exhausted_level`: CPU 12% -> 18% during a backup) while what its users
+          feel is normal (its own latency, errors, health or lag, and every other caller of it that measures them
+          and does not alert; at least one of those measured) is busier, not failing: x0.5. It is infrastructure when a word of its `type` is a
           cluster, node, broker, host or zone (`kubernetes-cluster` is, an `ozone` store is not).
         - **saturation**: only when an alerting entity's own saturation signal is anomalous. A stronger
           outside cause (a score of 0.6 or more) halves its score.
