@@ -58,7 +58,13 @@ extension Investigator {
                         && lake.dependencies(of: hypothesis.entity, depth: 1, asOf: nil).contains {
                             $0.ref == change.entity
                         }
-                guard neighbours, let at = changeInstant(of: change, before: onset, within: window, context: context)
+                // A tenant of it beside the alerting entities, neither alerting nor upstream of them (TenantChange).
+                let isTenant =
+                    context.upstreams[change.entity] == nil && !context.facts.alerting.contains(change.entity)
+                    && context.siblings[change.entity] == nil
+                    && lake.dependents(of: hypothesis.entity, depth: 1, asOf: nil).contains { $0.ref == change.entity }
+                guard neighbours || isTenant,
+                    let at = changeInstant(of: change, before: onset, within: window, context: context)
                 else { continue }
                 // The changed entity turning bad after this upstream makes the upstream first, unless the upstream's
                 // trouble began in the very minute of the change and reaches nobody the change does not.
@@ -72,7 +78,9 @@ extension Investigator {
                 marked.evidence.append(
                     Evidence(
                         "\(hypothesis.entity) turned bad \(DurationText.format(max(0, onset.timeIntervalSince(at)))) after the "
-                            + "\(what) \(change.entity), which serves the same callers: it may be a consequence",
+                            + "\(what) \(change.entity), which "
+                            + (isTenant ? "shares it with them" : "serves the same callers")
+                            + ": it may be a consequence",
                         against: true))
                 return marked
             }

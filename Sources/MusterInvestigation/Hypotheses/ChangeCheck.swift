@@ -45,6 +45,11 @@ struct ChangeCheck: HypothesisCheck {
             if let known = best[candidate.target], known.score >= hypothesis.score { continue }
             best[candidate.target] = hypothesis
         }
+        // Tenants of a shared resource that filled after their change (a batch job eating a node's memory).
+        for tenant in await TenantChange(context: context, kind: kind).hypotheses(symptoms: symptoms)
+        where best[tenant.entity] == nil {
+            best[tenant.entity] = tenant
+        }
         return Array(best.values)
     }
 

@@ -81,6 +81,11 @@ public enum DefaultSkill {
           was bad more than a minute before) came into the trouble: it is marked down. So is the change of an entity
           that stayed well for 5 minutes or more after it and turned bad right after a deploy or change of a silent
           service it depends on (no signals to clear it): that later change is the nearer trigger.
+          A tenant of a shared resource (another entity that depends on a failing upstream, neither alerting nor
+          upstream of the alerting entities) counts too when its saturation or load turned bad within 30 minutes
+          after its deploy or change, no later than a minute after a saturation of the shared resource began (a
+          batch job's new version eats a node's memory and its neighbours are killed): the tenant takes what its
+          neighbours need, and the shared resource's failing is marked down as its consequence.
           A change of the alerting entity itself less than 15 minutes before alerts that every signal in scope
           contradicts (nothing moved) may have made the alerts (a lowered threshold): a tentative candidate, never
           a confident one.
