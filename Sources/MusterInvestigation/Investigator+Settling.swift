@@ -155,17 +155,34 @@ extension Investigator {
                 }),
                 let source = changedCallers.first(where: { change in
                     lake.dependencies(of: change.entity, depth: 1, asOf: nil).contains { $0.ref == hypothesis.entity }
-                })?.entity ?? spike?.entity
+                })?.entity ?? changedBeside(hypothesis.entity, among: changedCallers, context: context) ?? spike?.entity
             else { return hypothesis }
             var marked = hypothesis
             marked.score *= 0.7
+            let isBeside = changedBeside(hypothesis.entity, among: changedCallers, context: context) == source
             marked.evidence.append(
                 Evidence(
                     "\(hypothesis.entity)'s own \(load.signal.name) rose \(SignalAssessment.format(load.ratio))x as it began to "
-                        + "fail: overloaded by the spike from \(source), not broken",
+                        + (isBeside
+                            ? "fail while its callers' load did not: overloaded by what the change of \(source), "
+                                + "beside it, sends it, not broken"
+                            : "fail: overloaded by the spike from \(source), not broken"),
                     against: true))
             return marked
         }
+    }
+
+    /// A changed entity among `changes` that shares a direct caller with `ref`, when the callers of `ref` send it
+    /// no more load than before (``ChangeBeside``): the extra load on `ref` comes from that change.
+    func changedBeside(_ ref: EntityRef, among changes: [Hypothesis], context: InvestigationContext) -> EntityRef? {
+        guard ChangeBeside.flatCallerLoads(of: ref, context: context) != nil else { return nil }
+        let callers = lake.dependents(of: ref, depth: 1, asOf: nil).map(\.ref)
+        return changes.first { change in
+            change.entity != ref
+                && callers.contains { caller in
+                    lake.dependencies(of: caller, depth: 1, asOf: nil).contains { $0.ref == change.entity }
+                }
+        }?.entity
     }
 
     /// The latest deploy or change of `change`'s kind on its entity within `window` before `onset`.

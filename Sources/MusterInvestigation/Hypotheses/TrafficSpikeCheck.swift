@@ -200,7 +200,14 @@ struct TrafficSpikeCheck: HypothesisCheck {
             summary:
                 "traffic spike from \(who): \(load.signal.name) \(SignalAssessment.format(load.ratio))x its baseline",
             evidence: evidence, customers: customers)
-        guard entity != ref else { return spike }
+        guard entity != ref else {
+            // No outside source: a change beside it (on another dependency of its callers) may have made the work.
+            let beside = ChangeBeside(context: context)
+            guard found == nil, load.signal.breakdown == nil, !isSelf, load.peak > load.baseline,
+                let change = beside.find(load, of: ref, onset: onset)
+            else { return spike }
+            return beside.hypothesis(change, explaining: spike, loaded: ref)
+        }
         return ChangedSource(context: context).explaining(spike, onset: onset) ?? spike
     }
 

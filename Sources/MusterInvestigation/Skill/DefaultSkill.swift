@@ -62,6 +62,11 @@ public enum DefaultSkill {
           moved (a small tenant sending heavy requests). A load that rose
           only after the symptoms is weak: failing calls are retried. A source that is a service (a caller) deployed
           or changed within 30 minutes before its load rose makes that deploy or change the cause.
+          A load without a breakdown that rose while every caller of it that measures load sent no more than
+          before has no outside source: the extra work comes from how the callers use it. A deploy or change of
+          another dependency of those callers, within 30 minutes before the rise, after which a signal of it
+          shifted sharply in either direction (a cache's memory 72% -> 2% as an upgrade empties it: every miss falls
+          through to the database), is the cause.
           A producer upstream of the alerting entities that measures no load of its own is loaded
           through its callers: a spike on a caller in front of it (a gateway) counts, attributed by its breakdown.
         - **deployment** and **config-change**: a deploy or change in the 6 hours before the symptoms on an
@@ -101,8 +106,8 @@ public enum DefaultSkill {
           peer on another branch failed with it, through such an upstream, is a weaker account (x0.7). An upstream
           with no failure in sight on which a remediation (failover, restart, scale-out) helped is a candidate:
           what the fix fixed is where the trouble was. A failing dependency whose own load rose 2x or more as it
-          began to fail, while a spike is traced to a customer or org or a caller of it was changed (a candidate
-          of 0.6 or more), is overloaded, not broken: x0.7. An upstream whose only faults are mild saturations
+          began to fail, while a spike is traced to a customer or org, or a caller of it was changed, or (its callers'
+          load flat) another dependency of its callers was changed (a candidate of 0.6 or more), is overloaded, not broken: x0.7. An upstream whose only faults are mild saturations
           (under 2x its baseline and under `exhausted_level`: CPU 12% -> 18% during a backup) while what its users
           feel is normal (its own latency, errors, health or lag, and every other caller of it that measures them
           and does not alert; at least one of those measured) is busier, not failing: x0.5. It is infrastructure when a word of its `type` is a
