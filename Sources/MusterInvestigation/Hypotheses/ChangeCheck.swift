@@ -46,9 +46,11 @@ struct ChangeCheck: HypothesisCheck {
             best[candidate.target] = hypothesis
         }
         // Tenants of a shared resource that filled after their change (a batch job eating a node's memory).
-        for tenant in await TenantChange(context: context, kind: kind).hypotheses(symptoms: symptoms)
-        where best[tenant.entity] == nil {
-            best[tenant.entity] = tenant
+        var more = await TenantChange(context: context, kind: kind).hypotheses(symptoms: symptoms)
+        // A change on the one org or customer the failures are confined to (a feature flag for one org).
+        if kind == .configChange { more += await ConfinedFailures(context: context).hypotheses() }
+        for hypothesis in more where best[hypothesis.entity] == nil {
+            best[hypothesis.entity] = hypothesis
         }
         return Array(best.values)
     }

@@ -91,6 +91,10 @@ public enum DefaultSkill {
           after its deploy or change, no later than a minute after a saturation of the shared resource began (a
           batch job's new version eats a node's memory and its neighbours are killed): the tenant takes what its
           neighbours need, and the shared resource's failing is marked down as its consequence.
+          An org or customer is a suspect only when the failures are confined to it: an alerting entity's errors
+          signal with an org or customer breakdown is split like a load, and when one value is 60% or more of the
+          rise and its errors grew 2x more than the rest's, a change on that org (or its customer) within 30 minutes
+          before the errors rose is a config-change candidate (a feature flag turned on for one org).
           A change of the alerting entity itself less than 15 minutes before alerts that every signal in scope
           contradicts (nothing moved) may have made the alerts (a lowered threshold): a tentative candidate, never
           a confident one.
