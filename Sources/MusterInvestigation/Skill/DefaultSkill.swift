@@ -33,7 +33,10 @@ public enum DefaultSkill {
            of those samples is the onset. A health signal that keeps flipping (down 40% or more of the samples since
            it first went down, within the last 15) is failing since it began to flip. A saturation ratio at
            or above 0.9 (`exhausted_level`) is anomalous however little it moved, unless its baseline already sat
-           there without climbing (a cache kept full by design): then only the deviation rule applies.
+           there without climbing (a cache kept full by design): then only the deviation rule applies. An
+           upstream without signals of its own is seen through its direct callers: a caller's signal whose match
+           names it (`peer: geo-vendor`, the latency of calls to an external API) counts as the upstream's too,
+           seen by that caller.
         4. Date each entity's trouble from the episode still going. A fault that recovered more than 10 minutes
            before the first alert is another episode. So is one that was back to normal for 3 minutes or more
            before another fault of the same entity began that is still going (a warm-up blip after a deploy, then
