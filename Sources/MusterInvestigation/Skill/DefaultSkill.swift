@@ -120,7 +120,10 @@ public enum DefaultSkill {
           and does not alert; at least one of those measured) is busier, not failing: x0.5. It is infrastructure when a word of its `type` is a
           cluster, node, broker, host or zone (`kubernetes-cluster` is, an `ozone` store is not).
         - **saturation**: only when an alerting entity's own saturation signal is anomalous. A stronger
-          outside cause (a score of 0.6 or more) halves its score.
+          outside cause (a score of 0.6 or more) halves its score. A pool that filled while another saturation
+          signal of the entity fell by 30% or more and its load did not rise (threads full, CPU 45% -> 12%, at the
+          same traffic) is waiting on something it calls, not short of capacity: x0.6. A scale-out of it that ran and
+          did not help (5) speaks against a shortage: x0.5.
 
         ## 3. Decide
 
