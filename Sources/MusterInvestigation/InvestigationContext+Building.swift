@@ -89,6 +89,7 @@ extension InvestigationContext {
             samples.merge(more.1) { old, _ in old }
             frontier = next
         }
+        observe(upstreams.keys, lake: lake, assessments: &assessments, samples: &samples)
         var context = InvestigationContext(
             facts: facts, lake: lake, metrics: metrics, playbook: playbook, upstreams: upstreams,
             siblings: siblings, assessments: assessments, samples: samples)

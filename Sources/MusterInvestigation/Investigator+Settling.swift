@@ -58,7 +58,13 @@ extension Investigator {
                         && lake.dependencies(of: hypothesis.entity, depth: 1, asOf: nil).contains {
                             $0.ref == change.entity
                         }
-                guard neighbours, let at = changeInstant(of: change, before: onset, within: window, context: context)
+                // A tenant of it beside the alerting entities, neither alerting nor upstream of them (TenantChange).
+                let isTenant =
+                    context.upstreams[change.entity] == nil && !context.facts.alerting.contains(change.entity)
+                    && context.siblings[change.entity] == nil
+                    && lake.dependents(of: hypothesis.entity, depth: 1, asOf: nil).contains { $0.ref == change.entity }
+                guard neighbours || isTenant,
+                    let at = changeInstant(of: change, before: onset, within: window, context: context)
                 else { continue }
                 // The changed entity turning bad after this upstream makes the upstream first, unless the upstream's
                 // trouble began in the very minute of the change and reaches nobody the change does not.
@@ -72,7 +78,9 @@ extension Investigator {
                 marked.evidence.append(
                     Evidence(
                         "\(hypothesis.entity) turned bad \(DurationText.format(max(0, onset.timeIntervalSince(at)))) after the "
-                            + "\(what) \(change.entity), which serves the same callers: it may be a consequence",
+                            + "\(what) \(change.entity), which "
+                            + (isTenant ? "shares it with them" : "serves the same callers")
+                            + ": it may be a consequence",
                         against: true))
                 return marked
             }
@@ -158,14 +166,18 @@ extension Investigator {
                 }),
                 let source = changedCallers.first(where: { change in
                     lake.dependencies(of: change.entity, depth: 1, asOf: nil).contains { $0.ref == hypothesis.entity }
-                })?.entity ?? spike?.entity
+                })?.entity ?? changedBeside(hypothesis.entity, among: changedCallers, context: context) ?? spike?.entity
             else { return hypothesis }
             var marked = hypothesis
             marked.score *= 0.7
+            let isBeside = changedBeside(hypothesis.entity, among: changedCallers, context: context) == source
             marked.evidence.append(
                 Evidence(
                     "\(hypothesis.entity)'s own \(load.signal.name) rose \(SignalAssessment.format(load.ratio))x as it began to "
-                        + "fail: overloaded by the spike from \(source), not broken",
+                        + (isBeside
+                            ? "fail while its callers' load did not: overloaded by what the change of \(source), "
+                                + "beside it, sends it, not broken"
+                            : "fail: overloaded by the spike from \(source), not broken"),
                     against: true))
             return marked
         }
@@ -244,6 +256,19 @@ extension Investigator {
                     + "\(source.kind == .trafficSpike ? "spike from" : "\(source.kind.rawValue) of") \(source.entity), not broken",
                 against: true))
         return marked
+    }
+
+    /// A changed entity among `changes` that shares a direct caller with `ref`, when the callers of `ref` send it
+    /// no more load than before (``ChangeBeside``): the extra load on `ref` comes from that change.
+    func changedBeside(_ ref: EntityRef, among changes: [Hypothesis], context: InvestigationContext) -> EntityRef? {
+        guard ChangeBeside.flatCallerLoads(of: ref, context: context) != nil else { return nil }
+        let callers = lake.dependents(of: ref, depth: 1, asOf: nil).map(\.ref)
+        return changes.first { change in
+            change.entity != ref
+                && callers.contains { caller in
+                    lake.dependencies(of: caller, depth: 1, asOf: nil).contains { $0.ref == change.entity }
+                }
+        }?.entity
     }
 
     /// The latest deploy or change of `change`'s kind on its entity within `window` before `onset`.

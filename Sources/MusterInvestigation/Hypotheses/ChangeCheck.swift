@@ -45,6 +45,13 @@ struct ChangeCheck: HypothesisCheck {
             if let known = best[candidate.target], known.score >= hypothesis.score { continue }
             best[candidate.target] = hypothesis
         }
+        // Tenants of a shared resource that filled after their change (a batch job eating a node's memory).
+        var more = await TenantChange(context: context, kind: kind).hypotheses(symptoms: symptoms)
+        // A change on the one org or customer the failures are confined to (a feature flag for one org).
+        if kind == .configChange { more += await ConfinedFailures(context: context).hypotheses() }
+        for hypothesis in more where best[hypothesis.entity] == nil {
+            best[hypothesis.entity] = hypothesis
+        }
         return Array(best.values)
     }
 
@@ -369,10 +376,18 @@ struct ChangeCheck: HypothesisCheck {
         } else if !own.isEmpty {
             score = 0.08
             let flat = own.filter { $0.signal.type != .load }.first ?? own[0]
-            evidence.append(
-                Evidence(
-                    "\(target)'s \(flat.signal.name) is flat since (\(SignalAssessment.format(flat.current)))",
-                    against: true))
+            if let shift = ChangeBeside(context: context).shift(of: target, at: candidate.at) {
+                // A signal that moved the good way (a cache emptied) shows the change did something, not nothing.
+                evidence.append(
+                    Evidence(
+                        "right after it \(target)'s \(shift): the change took effect, but none of its own signals "
+                            + "turned bad", against: true))
+            } else {
+                evidence.append(
+                    Evidence(
+                        "\(target)'s \(flat.signal.name) is flat since (\(SignalAssessment.format(flat.current)))",
+                        against: true))
+            }
         } else {
             // Nothing of its own to confirm or refute it: timing and topology only, never a certainty. The
             // services below it turning bad within the alignment window after it is the best that is left.

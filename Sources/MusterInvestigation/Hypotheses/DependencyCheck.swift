@@ -113,6 +113,10 @@ struct DependencyCheck: HypothesisCheck {
                             + "(\(Timestamp.clockTime(stalled.at))), after \(stalled.cause): it backs up behind a reader "
                             + "that stopped draining it", against: true))
             }
+            if let headroom = await context.headroom(of: ref, faults: faults) {
+                score *= 0.5
+                evidence.append(Evidence(headroom, against: true))
+            }
             let window = (onset.addingTimeInterval(-context.playbook.alignmentWindow), onset.addingTimeInterval(60))
             let deploys = context.lake.deployments(on: [ref], from: window.0, to: window.1)
             let changes = context.lake.changes(on: [ref], from: window.0, to: window.1)

@@ -40,11 +40,42 @@ struct SaturationCheck: HypothesisCheck {
             } else if covered.count > 1 {
                 evidence.append(Evidence("explains \(context.coverageWords(covered))"))
             }
+            if let waiting = Self.waiting(ref, saturated: first, context: context) {
+                score *= 0.6
+                evidence.append(Evidence(waiting, against: true))
+            }
+            let judged = context.judged
+            if let futile = judged.avoid.first(where: { advice in
+                advice.action == "scale-out" && advice.target == ref
+                    && !judged.failed.contains { $0.name == advice.action && $0.at == advice.at }
+            }) {
+                // More capacity is saturation's remedy: one that ran and did not help speaks against a shortage.
+                score *= 0.5
+                evidence.append(Evidence("but " + futile.reason, against: true))
+            }
             results.append(
                 Hypothesis(
                     kind: .saturation, entity: ref, score: score,
                     summary: "\(context.title(ref)) is saturated (\(first.signal.name))", evidence: evidence))
         }
         return results
+    }
+
+    /// Words saying why `ref`'s full `saturated` pool is waiting rather than short of capacity, or nil: another
+    /// saturation signal of it (CPU) fell clearly (by `relative_change` of its baseline or more) while its load is
+    /// measured and did not rise. Threads that fill while the CPU idles at the same traffic are blocked on
+    /// something they call, and more of them would only wait too.
+    static func waiting(_ ref: EntityRef, saturated: SignalAssessment, context: InvestigationContext) -> String? {
+        let own = context.assessments[ref] ?? []
+        let loads = own.filter { $0.signal.type == .load }
+        guard !loads.isEmpty, !loads.contains(where: { $0.isAnomalous && $0.peak > $0.baseline }),
+            let idle = own.first(where: { other in
+                other.signal.type == .saturation && other.signal.name != saturated.signal.name && other.baseline > 0
+                    && other.current <= (1 - context.playbook.relativeChange) * other.baseline
+            })
+        else { return nil }
+        return "its \(idle.signal.name) fell \(SignalAssessment.format(idle.baseline)) -> "
+            + "\(SignalAssessment.format(idle.current)) while its \(saturated.signal.name) filled and its "
+            + "\(loads[0].signal.name) stayed flat: waiting on something it calls, not short of capacity"
     }
 }

@@ -235,7 +235,14 @@ struct TrafficSpikeCheck: HypothesisCheck {
         let isOwnSource =
             entity == ref && !isSelf && found == nil && load.signal.breakdown == nil && context.siblings[ref] != nil
             && context.upstreams[ref] == nil
-        guard entity != ref || isOwnSource else { return spike }
+        if entity == ref && !isOwnSource {
+            // No outside source: a change beside it (on another dependency of its callers) may have made the work.
+            let beside = ChangeBeside(context: context)
+            guard found == nil, load.signal.breakdown == nil, !isSelf, load.peak > load.baseline,
+                let change = beside.find(load, of: ref, onset: onset)
+            else { return spike }
+            return beside.hypothesis(change, explaining: spike, loaded: ref)
+        }
         var sent = spike
         // Its own load names it as the source: that its load has no breakdown does not speak against the change.
         if isOwnSource { sent.evidence.removeAll { $0.isAgainst } }

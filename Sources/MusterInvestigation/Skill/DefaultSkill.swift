@@ -33,7 +33,10 @@ public enum DefaultSkill {
            of those samples is the onset. A health signal that keeps flipping (down 40% or more of the samples since
            it first went down, within the last 15) is failing since it began to flip. A saturation ratio at
            or above 0.9 (`exhausted_level`) is anomalous however little it moved, unless its baseline already sat
-           there without climbing (a cache kept full by design): then only the deviation rule applies.
+           there without climbing (a cache kept full by design): then only the deviation rule applies. An
+           upstream without signals of its own is seen through its direct callers: a caller's signal whose match
+           names it (`peer: geo-vendor`, the latency of calls to an external API) counts as the upstream's too,
+           seen by that caller.
         4. Date each entity's trouble from the episode still going. A fault that recovered more than 10 minutes
            before the first alert is another episode. So is one that was back to normal for 3 minutes or more
            before another fault of the same entity began that is still going (a warm-up blip after a deploy, then
@@ -79,6 +82,11 @@ public enum DefaultSkill {
           or changed within 30 minutes before its load rose makes that deploy or change the cause; so does a client
           beside the alerting entities on a shared resource (not upstream of them) whose own load, with no breakdown
           to split it, rose: it is the source itself (its queries tripled after its deploy).
+          A load without a breakdown that rose while every caller of it that measures load sent no more than
+          before has no outside source: the extra work comes from how the callers use it. A deploy or change of
+          another dependency of those callers, within 30 minutes before the rise, after which a signal of it
+          shifted sharply in either direction (a cache's memory 72% -> 2% as an upgrade empties it: every miss falls
+          through to the database), is the cause.
           A producer upstream of the alerting entities that measures no load of its own is loaded
           through its callers: a spike on a caller in front of it (a gateway) counts, attributed by its breakdown.
         - **deployment** and **config-change**: a deploy or change in the 6 hours before the symptoms on an
@@ -103,6 +111,15 @@ public enum DefaultSkill {
           changed entity that stayed well at unchanged load for 5 minutes or more after its change, and turned bad
           (it or what it explains) within 5 minutes of its load (or that of the caller in front of it) rising in a
           spike traced to a customer or org (a candidate of 0.6 or more), was triggered by the spike: x0.6.
+          A tenant of a shared resource (another entity that depends on a failing upstream, neither alerting nor
+          upstream of the alerting entities) counts too when its saturation or load turned bad within 30 minutes
+          after its deploy or change, no later than a minute after a saturation of the shared resource began (a
+          batch job's new version eats a node's memory and its neighbours are killed): the tenant takes what its
+          neighbours need, and the shared resource's failing is marked down as its consequence.
+          An org or customer is a suspect only when the failures are confined to it: an alerting entity's errors
+          signal with an org or customer breakdown is split like a load, and when one value is 60% or more of the
+          rise and its errors grew 2x more than the rest's, a change on that org (or its customer) within 30 minutes
+          before the errors rose is a config-change candidate (a feature flag turned on for one org).
           A change of the alerting entity itself less than 15 minutes before alerts that every signal in scope
           contradicts (nothing moved) may have made the alerts (a lowered threshold): a tentative candidate, never
           a confident one.
@@ -118,14 +135,21 @@ public enum DefaultSkill {
           peer on another branch failed with it, through such an upstream, is a weaker account (x0.7). An upstream
           with no failure in sight on which a remediation (failover, restart, scale-out) helped is a candidate:
           what the fix fixed is where the trouble was. A failing dependency whose own load rose 2x or more as it
-          began to fail, while a spike is traced to a customer or org or a caller of it was changed (a candidate
-          of 0.6 or more), is overloaded, not broken: x0.7. One that measures no load of its own is read through
+          began to fail, while a spike is traced to a customer or org, or a caller of it was changed, or (its callers'
+          load flat) another dependency of its callers was changed (a candidate of 0.6 or more), is overloaded, not
+          broken: x0.7. One that measures no load of its own is read through
           its callers: a spike traced to a customer or org, or a change that made one (a candidate of 0.6 or more),
           on a direct caller of it, rising from 5 minutes before it began to fail to 2 minutes after, overloads it
-          the same way (x0.7), and so it is not failed first against the change that overloaded it. It is
-          infrastructure when a word of its `type` is a cluster, node, broker, host or zone (`kubernetes-cluster` is, an `ozone` store is not).
+          the same way (x0.7), and so it is not failed first against the change that overloaded it. An upstream whose only faults are mild saturations
+          (under 2x its baseline and under `exhausted_level`: CPU 12% -> 18% during a backup) while what its users
+          feel is normal (its own latency, errors, health or lag, and every other caller of it that measures them
+          and does not alert; at least one of those measured) is busier, not failing: x0.5.
+          It is infrastructure when a word of its `type` is a cluster, node, broker, host or zone (`kubernetes-cluster` is, an `ozone` store is not).
         - **saturation**: only when an alerting entity's own saturation signal is anomalous. A stronger
-          outside cause (a score of 0.6 or more) halves its score.
+          outside cause (a score of 0.6 or more) halves its score. A pool that filled while another saturation
+          signal of the entity fell by 30% or more and its load did not rise (threads full, CPU 45% -> 12%, at the
+          same traffic) is waiting on something it calls, not short of capacity: x0.6. A scale-out of it that ran and
+          did not help (5) speaks against a shortage: x0.5.
 
         ## 3. Decide
 
