@@ -23,7 +23,11 @@ struct ActionJudge {
         let facts = context.facts
         let examined = Set(facts.alerting).union(context.upstreams.keys).union(context.siblings.keys)
         let from = context.symptomOnset.addingTimeInterval(-30 * 60)
-        let actions = context.lake.actions(on: examined, from: from, to: facts.now)
+        // An action on a customer or org whose traffic reaches the neighbourhood (a throttle) acts on the load of
+        // the incident: judged by the alerting entities' symptoms, when taken since they began.
+        let onTenants = context.lake.actions(on: context.tenants, from: context.symptomOnset, to: facts.now)
+        var actions = context.lake.actions(on: examined, from: from, to: facts.now)
+        if !onTenants.isEmpty { actions = (actions + onTenants).sorted { $0.at < $1.at } }
         var avoid: [AvoidAdvice] = []
         var tried: [String] = []
         var helped: [ActionRecord] = []

@@ -156,7 +156,11 @@ public enum DefaultSkill {
         A restart or other action on an alerting entity is judged 6 minutes later: when the symptom came
         back, list it under "avoid" with the reason. An action on an entity that is not alerting is judged by its
         own symptom only when users feel it (lag, errors, latency, health); its saturation alone moves with the
-        action itself (more replicas, less CPU each), so the alerting entities' symptoms judge it. A backlog (lag) that grew before the action and shrinks
+        action itself (more replicas, less CPU each), so the alerting entities' symptoms judge it. An action on a
+        customer or org (a throttle) taken since the symptoms began acts on the load of the incident when that tenant's
+        traffic reaches it (a breakdown value of a load signal in scope, an org of that customer, or a tenant the alerts
+        name): the alerting entities' symptoms judge it too (throttling the biggest customer leaves a backlog climbing
+        that a failing broker starves). A backlog (lag) that grew before the action and shrinks
         after it, at a quarter or more of the rate it grew, was helped, however slowly it drains; after a
         scale-out, a backlog that stops growing (a tenth of the rate or less) was helped too: the capacity now
         matches the inflow, and more of it drains the backlog. Any symptom
