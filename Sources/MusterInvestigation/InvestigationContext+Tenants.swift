@@ -16,7 +16,9 @@ extension InvestigationContext {
         guard !acted.isEmpty else { return [] }
         var named: Set<EntityRef> = []
         for alert in facts.alerts {
-            for kind in Self.tenantKinds { if let id = alert.labels[kind] { named.insert(EntityRef(kind: kind, id: id)) } }
+            for kind in Self.tenantKinds {
+                if let id = alert.labels[kind] { named.insert(EntityRef(kind: kind, id: id)) }
+            }
         }
         for ref in refs.sorted(by: { $0.description < $1.description }) {
             for signal in lake.entity(ref, asOf: nil)?.signals ?? [] where signal.type == .load {

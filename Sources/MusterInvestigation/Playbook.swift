@@ -30,6 +30,9 @@ public struct Playbook: Hashable, Sendable {
     public var attributionShare = 0.6
     /// The most replicas a scale-out recommendation multiplies by.
     public var maxScaleFactor = 8.0
+    /// Regular expressions on an alert's name, title or label values that mark a reminder: an alert announcing a
+    /// deadline (a certificate expiring in 14 days), not reporting a failure. It joins no incident and carries none.
+    public var reminderAlerts = ["(?i)expir(es|ing|y)", "(?i)days?[ _]left"]
     /// `properties.type` words that make a failing upstream infrastructure.
     public var infrastructureTypes = ["cluster", "node", "broker", "host", "zone"]
 

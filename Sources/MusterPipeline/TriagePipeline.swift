@@ -48,6 +48,8 @@ public actor TriagePipeline {
         var probing = SignalAnalyzer(playbook: playbook)
         probing.minimumOpenRun = 1
         self.probe = TroubleProbe(lake: lake, metrics: metrics, analyzer: probing, depth: policy.upstreamDepth)
+        var policy = policy
+        if policy.reminderPatterns.isEmpty { policy.reminderPatterns = playbook.reminderAlerts }
         self.correlator = Correlator(lake: lake, policy: policy)
     }
 

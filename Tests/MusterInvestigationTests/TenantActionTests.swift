@@ -49,7 +49,8 @@ struct TenantActionTests {
     @Test func aThrottleOfACustomerSendingTrafficIsJudgedByTheSymptoms() async throws {
         let verdict = try await verdict(throttling: acme)
         #expect(verdict.avoid.map(\.action) == ["throttle"])
-        #expect(verdict.tried.contains { $0.contains("throttle of customer:acme") && $0.contains("lag of service:worker") })
+        #expect(
+            verdict.tried.contains { $0.contains("throttle of customer:acme") && $0.contains("lag of service:worker") })
     }
 
     @Test func aThrottleOfACustomerWhoseTrafficDoesNotReachTheIncidentIsNotJudged() async throws {

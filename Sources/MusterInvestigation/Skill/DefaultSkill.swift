@@ -56,7 +56,11 @@ public enum DefaultSkill {
            the change (a hub only weakly). An upstream without signals, reached through hops without signals only,
            ties two failing services whatever their symptoms when it is the only place left where their failures can
            meet: neither changed in the last 3 hours, no upstream of either is failing or alerting, and they turned
-           bad within 3 minutes of each other.
+           bad within 3 minutes of each other. An alert that announces a deadline rather than a failure (a reminder:
+           its name, title or a label value matches `correlation.reminders`, a TLS certificate that expires in 14 days)
+           joins no incident, not even one of its own entity, and no later page joins through it: it breaks nothing
+           today, even when it arrives on a service that is failing for another reason. A certificate that has expired
+           is a failure, not a reminder.
         7. When every alerting entity has signals and none of them moved, the alerts are quiet: causes found
            elsewhere are halved, since there is no symptom there for them to explain. An alerting entity's own
            load rising 2x or more is a symptom (an ingest-rate alert): it is not quiet.
@@ -217,6 +221,11 @@ public enum DefaultSkill {
           upstream_depth: 3       # how many dependsOn hops upstream of the alerting entities to look
           hub_share: 0.3          # a resource this share of the catalog depends on is a hub, not a shared resource
           infrastructure_types: [cluster, node, broker, host, zone]   # properties.type words of infrastructure
+
+        correlation:
+          # alerts that announce a deadline, not a failure (regexes on the alert name, title and label values): a
+          # certificate that expires in 14 days breaks nothing today, so such an alert joins no incident
+          reminders: ['(?i)expir(es|ing|y)', '(?i)days?[ _]left']
 
         # Which hypotheses to pursue, for which alert signatures, and how much to trust them.
         # when: every condition set must hold: alerts (regexes on the alert name), labels (label: regex, on the
