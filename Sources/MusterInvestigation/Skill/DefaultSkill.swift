@@ -167,7 +167,11 @@ public enum DefaultSkill {
         that a failing broker starves). A backlog (lag) that grew before the action and shrinks
         after it, at a quarter or more of the rate it grew, was helped, however slowly it drains; after a
         scale-out, a backlog that stops growing (a tenth of the rate or less) was helped too: the capacity now
-        matches the inflow, and more of it drains the backlog. Any symptom
+        matches the inflow, and more of it drains the backlog. New capacity can take minutes to join (pods pulling a
+        large image): a scale-out that had not helped by the judging time is looked at again at twice that time (12
+        minutes), unless another action on the same chain came before; it helped, late, when by then the backlog that
+        grew before it shrinks, at a quarter or more of the rate it grew (another symptom: half as far from normal),
+        while no load spike in scope fell back before then (a falling inflow drains a backlog on its own). Any symptom
         that fell through the whole window after the action (a staged rollback), by a quarter or more, at a pace
         that reaches normal within two more windows, was helped too, though it has not halved yet.
         Credit needs the trend to bend at the action: a symptom that was already falling in the 4 minutes before it
