@@ -56,7 +56,10 @@ public enum DefaultSkill {
            the change (a hub only weakly). An upstream without signals, reached through hops without signals only,
            ties two failing services whatever their symptoms when it is the only place left where their failures can
            meet: neither changed in the last 3 hours, no upstream of either is failing or alerting, and they turned
-           bad within 3 minutes of each other. An alert that announces a deadline rather than a failure (a reminder:
+           bad within 3 minutes of each other. A resource that two alerting services use directly ties them (0.6)
+           when one lags behind it with nothing else in sight to explain it (no change of its own, no other upstream
+           failing or alerting) while the other's own load moved: what a writer sends is what a reader reads. An alert
+           that announces a deadline rather than a failure (a reminder:
            its name, title or a label value matches `correlation.reminders`, a TLS certificate that expires in 14 days)
            joins no incident, not even one of its own entity, and no later page joins through it: it breaks nothing
            today, even when it arrives on a service that is failing for another reason. A certificate that has expired
