@@ -81,7 +81,11 @@ public enum DefaultSkill {
           ratio, not the spike; a total without a breakdown is then split by a caller in front of it (a gateway)
           whose breakdown value rose 2x or more within 2 minutes of the total. A load without a
           breakdown is split by the breakdown of a caller in front of it, even when that caller's total barely
-          moved (a small tenant sending heavy requests). A load that rose
+          moved (a small tenant sending heavy requests). A load without a breakdown (and no caller to split it)
+          on an entity that shows nothing else wrong is attributed to the one org or customer named by the labels of
+          the alerts on that entity that began after the load rose (a per-tenant rate rule computed outside the
+          metrics): nothing but the traffic moved there, so such an alert is about the traffic; its share cannot be
+          measured. When the entity also fails, a tenant label may only name who felt it, and names no source. A load that rose
           only after the symptoms is weak: failing calls are retried. A source that is a service (a caller) deployed
           or changed within 30 minutes before its load rose makes that deploy or change the cause; so does a client
           beside the alerting entities on a shared resource (not upstream of them) whose own load, with no breakdown
