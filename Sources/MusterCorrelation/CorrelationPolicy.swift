@@ -34,6 +34,10 @@ public struct CorrelationPolicy: Sendable {
     /// An alert of the same name on the same entity from another source within this window is the same alert.
     public var crossSourceWindow: TimeInterval = 15 * 60
 
+    /// Regular expressions on an alert's name, title or label values that mark a reminder (a deadline announced,
+    /// no failure reported): it is kept in an incident of its own. The pipeline takes them from the playbook.
+    public var reminderPatterns: [String] = []
+
     /// Forget incidents this long after they resolved (nil keeps them all, as replay does); a server
     /// sets it so memory is bounded by open incidents, the store keeping the history.
     public var forgetResolvedAfter: TimeInterval?

@@ -258,6 +258,10 @@ extension Correlator {
                 let fanIn = fanInCache[hit.ref] ?? self.fanIn(hit.ref)
                 let isHub = fanIn.share >= policy.hubShare && fanIn.count >= policy.hubMinimum
                 cause = (isHub ? 0.24 : 0.6, broke + (isHub ? "; a hub" : ""))
+            } else if cause.weight < 0.6, cachedHub(hit.ref) != true,
+                let flood = writerFloodsReader(hit, arrival: arrival, context: context, incident: incident)
+            {
+                cause = (0.6, flood)
             } else if cachedHub(hit.ref) != true,
                 let meeting = silentMeeting(
                     hit, theirs: theirs, arrival: arrival, context: context, incident: incident)
@@ -329,6 +333,36 @@ extension Correlator {
         }
         best.reason += "; onset \(Self.gapWords(gap)) apart"
         return best
+    }
+
+    /// Words for a resource `hit` that both sides use directly, where one side lags behind it (a reader) with
+    /// nothing else in sight to explain it (no change of its own, no other upstream in trouble) while the other's
+    /// own load moved (a writer whose traffic changed): what the writer sends is what the reader reads, so the two
+    /// share a cause; nil otherwise.
+    func writerFloodsReader(_ hit: GraphHit, arrival: AlertArrival, context: ArrivalContext, incident: IncidentRecord)
+        -> String?
+    {
+        let entity = context.entity
+        guard hit.distance == 1 else { return nil }
+        func usesDirectly(_ ref: EntityRef) -> Bool {
+            lake.dependencies(of: ref, depth: 1, asOf: nil).contains { $0.ref == hit.ref }
+        }
+        if arrival.symptoms.contains(.lag), context.isUnexplained,
+            let writer = incident.loadMoved.sorted().first(where: { $0 != entity && usesDirectly($0) })
+        {
+            return "\(writer) uses it and its load moved, \(entity) uses it and lags behind: what a writer sends "
+                + "is what a reader reads"
+        }
+        if arrival.isLoadShifted,
+            let reader = incident.symptoms.keys.sorted().first(where: {
+                $0 != entity && incident.symptoms[$0]?.contains(.lag) == true && incident.unexplained.contains($0)
+                    && usesDirectly($0)
+            })
+        {
+            return "\(entity) uses it and its load moved, \(reader) uses it and lags behind: what a writer sends "
+                + "is what a reader reads"
+        }
+        return nil
     }
 
     /// Words for a deploy or change of `ref` (called directly by the arrival's entity and by `theirs.via`) made

@@ -115,7 +115,8 @@ public struct Correlator: Sendable {
         }
         var best: (id: IncidentID, link: Link)?
         var bridged: [(IncidentID, Link)] = []
-        if let entity = arrival.entity {
+        let reminder = reminderPattern(of: arrival.alert)
+        if let entity = arrival.entity, reminder == nil {
             let context = prepare(arrival, entity: entity)
             for id in candidates(for: arrival, context: context) {
                 guard let incident = incidents[id], isCandidate(incident, now: now),
@@ -135,7 +136,9 @@ public struct Correlator: Sendable {
         guard let best else {
             let id = open(arrival, key: key, now: now)
             let moved = follow(unmapped, into: id, at: now, by: arrival)
-            return CorrelationDecision(outcome: .opened, incident: id, merged: moved, reasons: [openingReason(arrival)])
+            let reason = reminder.map { "opened: a reminder (it matches '\($0)'), not a failure: kept on its own" }
+            return CorrelationDecision(
+                outcome: .opened, incident: id, merged: moved, reasons: [reason ?? openingReason(arrival)])
         }
         var outcome = CorrelationDecision.Outcome.joined
         if incidents[best.id]?.status == .resolved {
@@ -362,10 +365,14 @@ public struct Correlator: Sendable {
                 if let known = incident.upstreams[hit.ref], known.distance <= hit.distance { continue }
                 incident.upstreams[hit.ref] = (hit.distance, entity)
             }
-            index.add(id, entity: entity, upstreams: upstreams.map(\.ref))
+            // A reminder carries no join: later alerts do not find its incident, nor count its entity alerting.
+            let isReminder = reminderPattern(of: arrival.alert) != nil
+            if !isReminder { index.add(id, entity: entity, upstreams: upstreams.map(\.ref)) }
             index.alertKeysByEntity[entity, default: []].insert(key)
         }
-        for tenant in Self.tenants(of: arrival.alert) { index.addTenant(id, tenant) }
+        if reminderPattern(of: arrival.alert) == nil {
+            for tenant in Self.tenants(of: arrival.alert) { index.addTenant(id, tenant) }
+        }
         incidents[id] = incident
         if arrival.alert.status == .resolved { resolveIfDone(id, now: arrival.alert.receivedAt) }
     }

@@ -23,7 +23,11 @@ struct ActionJudge {
         let facts = context.facts
         let examined = Set(facts.alerting).union(context.upstreams.keys).union(context.siblings.keys)
         let from = context.symptomOnset.addingTimeInterval(-30 * 60)
-        let actions = context.lake.actions(on: examined, from: from, to: facts.now)
+        // An action on a customer or org whose traffic reaches the neighbourhood (a throttle) acts on the load of
+        // the incident: judged by the alerting entities' symptoms, when taken since they began.
+        let onTenants = context.lake.actions(on: context.tenants, from: context.symptomOnset, to: facts.now)
+        var actions = context.lake.actions(on: examined, from: from, to: facts.now)
+        if !onTenants.isEmpty { actions = (actions + onTenants).sorted { $0.at < $1.at } }
         var avoid: [AvoidAdvice] = []
         var tried: [String] = []
         var helped: [ActionRecord] = []
@@ -65,6 +69,11 @@ struct ActionJudge {
                 // The symptom was already recovering on its own: the action neither helped nor failed.
                 tried.append("\(label): cannot tell whether it helped: \(verdict.words)")
                 continue
+            }
+            if !verdict.helped, tooClose == nil, let late = secondLook(at: action, before: instants) {
+                // New capacity takes minutes to join (pods pulling an image): looked at again, it helped.
+                verdict.helped = true
+                verdict.words += ", not yet; " + late
             }
             if verdict.helped {
                 helped.append(action)
@@ -128,7 +137,49 @@ struct ActionJudge {
     }
 
     /// The actions that add capacity.
-    static let capacityActions: Set<String> = ["scale-out"]
+    static let capacityActions = Playbook.capacityActions
+
+    /// Words for a capacity action that did not help by the judging time but did by the second look
+    /// (`Playbook.secondLook`, no related action before it): the backlog that grew before it shrinks in the last
+    /// minutes before the second look, at a quarter or more of the rate it grew (any other symptom is half as far
+    /// from its baseline as before the action), while no load spike in the neighbourhood fell back before then (a
+    /// falling inflow drains a backlog without any new capacity). Nil otherwise.
+    func secondLook(at action: ActionRecord, before instants: [Date]) -> String? {
+        let look = action.at.addingTimeInterval(context.playbook.secondLook)
+        guard Self.capacityActions.contains(action.name), look <= context.facts.now,
+            !instants.contains(where: { $0 > action.at && $0 < look }),
+            let symptom = symptoms(for: action.target).first
+        else { return nil }
+        let loads = context.assessments.values.joined().filter {
+            $0.signal.type == .load && $0.isAnomalous && $0.peak > $0.baseline
+        }
+        guard !loads.contains(where: { ($0.recoveredAt ?? .distantFuture) < look }) else { return nil }
+        let samples = context.samples[symptom.entity]?[symptom.signal.name] ?? []
+        let before = samples.filter { $0.time <= action.at && $0.time >= action.at.addingTimeInterval(-180) }
+        let since = samples.filter { $0.time > action.at && $0.time <= look }
+        let last = since.filter { $0.time > look.addingTimeInterval(-Self.minimumWindow - 60) }
+        guard last.count >= 3, let pre = SeriesMath.median(before.map(\.value)) else { return nil }
+        let base = symptom.baseline
+        let worse: (Double) -> Double = symptom.signal.type == .health ? { base - $0 } : { $0 - base }
+        let name = "\(symptom.signal.name) of \(symptom.entity)"
+        let wait = DurationText.format(context.playbook.secondLook)
+        if symptom.signal.type == .lag {
+            let grewBefore = samples.filter {
+                $0.time <= action.at && $0.time >= action.at.addingTimeInterval(-context.playbook.judgeAfter)
+            }
+            guard let grew = SeriesMath.slope(grewBefore), grew > 0, let now = SeriesMath.slope(last),
+                -now >= 0.25 * grew, let peak = since.max(by: { $0.value < $1.value })
+            else { return nil }
+            return "looked at again \(wait) after it: \(name) turned at \(Timestamp.clockTime(peak.time)), "
+                + "\(DurationText.format(peak.time.timeIntervalSince(action.at))) after it, and shrinks "
+                + "\(SignalAssessment.format(-now * 60))/min since (it grew \(SignalAssessment.format(grew * 60))/min "
+                + "before) while the load stays up: new capacity takes minutes to join"
+        }
+        guard worse(pre) > 0, let post = SeriesMath.median(last.map(\.value)), worse(post) <= 0.5 * worse(pre)
+        else { return nil }
+        return "looked at again \(wait) after it: \(name) \(SignalAssessment.format(pre)) -> "
+            + "\(SignalAssessment.format(post)) while the load stays up: new capacity takes minutes to join"
+    }
 
     /// "grew 36k/min before, flat since" when a backlog that grew before `at` grows at a tenth of that rate or
     /// less after it; nil otherwise.

@@ -94,6 +94,8 @@ extension InvestigationContext {
             facts: facts, lake: lake, metrics: metrics, playbook: playbook, upstreams: upstreams,
             siblings: siblings, assessments: assessments, samples: samples)
         context.witnesses = witnesses
+        context.tenants = await tenantsActedOn(
+            everyone, facts: facts, from: context.symptomOnset, lake: lake, metrics: metrics)
         context.judged = ActionJudge(context: context).judge()
         return context
     }

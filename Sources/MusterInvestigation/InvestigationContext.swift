@@ -40,6 +40,9 @@ public struct InvestigationContext: Sendable {
     public var assessments: [EntityRef: [SignalAssessment]]
     /// The samples read per entity and signal name, up to `facts.now`.
     public var samples: [EntityRef: [String: [Sample]]]
+    /// Customers and orgs whose traffic reaches the neighbourhood and that someone acted on (a throttle) since the
+    /// symptoms began (``tenantsActedOn(_:facts:from:lake:metrics:)``).
+    var tenants: Set<EntityRef> = []
     /// The actions people took, judged once for every check (``ActionJudge``).
     var judged: ActionJudge.Judged = ([], [], [], [])
 

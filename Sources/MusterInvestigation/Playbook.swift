@@ -1,5 +1,5 @@
 public import Foundation
-import MusterModel
+public import MusterModel
 
 /// The machine-readable part of a skill: how deep to look, thresholds, weights and remediations.
 ///
@@ -24,12 +24,30 @@ public struct Playbook: Hashable, Sendable {
     public var changeLookBack: TimeInterval = 6 * 3600
     /// How long after an action its effect is judged.
     public var judgeAfter: TimeInterval = 6 * 60
+    /// When an action that adds capacity (scale-out) is looked at again, having not helped by `judgeAfter`: new
+    /// replicas may take minutes to join. Twice the judging time.
+    public var secondLook: TimeInterval { 2 * judgeAfter }
+
+    /// The actions that add capacity.
+    public static let capacityActions: Set<String> = ["scale-out"]
+
+    /// The instants after `action` at which its incidents are triaged again to judge it: `judgeAfter` later, and
+    /// for an action that adds capacity, at the second look too.
+    public func judgingInstants(after action: ActionRecord) -> [Date] {
+        let first = action.at.addingTimeInterval(judgeAfter)
+        guard Self.capacityActions.contains(action.name) else { return [first] }
+        return [first, action.at.addingTimeInterval(secondLook)]
+    }
+
     /// A load increase by this factor is a spike.
     public var spikeRatio = 2.0
     /// A customer or org explaining this share of the increase is named as the source.
     public var attributionShare = 0.6
     /// The most replicas a scale-out recommendation multiplies by.
     public var maxScaleFactor = 8.0
+    /// Regular expressions on an alert's name, title or label values that mark a reminder: an alert announcing a
+    /// deadline (a certificate expiring in 14 days), not reporting a failure. It joins no incident and carries none.
+    public var reminderAlerts = ["(?i)expir(es|ing|y)", "(?i)days?[ _]left"]
     /// `properties.type` words that make a failing upstream infrastructure.
     public var infrastructureTypes = ["cluster", "node", "broker", "host", "zone"]
 

@@ -48,6 +48,8 @@ public actor TriagePipeline {
         var probing = SignalAnalyzer(playbook: playbook)
         probing.minimumOpenRun = 1
         self.probe = TroubleProbe(lake: lake, metrics: metrics, analyzer: probing, depth: policy.upstreamDepth)
+        var policy = policy
+        if policy.reminderPatterns.isEmpty { policy.reminderPatterns = playbook.reminderAlerts }
         self.correlator = Correlator(lake: lake, policy: policy)
     }
 
@@ -171,12 +173,18 @@ public actor TriagePipeline {
             note(now, "change on \(change.target) recorded: \(change.summary)")
         case .action(let action):
             try lake.record(action)
+            let instants = investigator.playbook.judgingInstants(after: action).map {
+                Timestamp.clockTime(now.addingTimeInterval($0.timeIntervalSince(action.at)))
+            }
             note(
                 now,
-                "\(action.name) of \(action.target) by \(action.by?.description ?? "someone") recorded; judged at \(Timestamp.clockTime(now.addingTimeInterval(investigator.playbook.judgeAfter)))"
+                "\(action.name) of \(action.target) by \(action.by?.description ?? "someone") recorded; judged at "
+                    + instants.joined(separator: ", again at ")
             )
             for incident in correlator.visibleIncidents where incident.isOpen {
-                followUps.append((now.addingTimeInterval(investigator.playbook.judgeAfter), incident.id))
+                for instant in investigator.playbook.judgingInstants(after: action) {
+                    followUps.append((now.addingTimeInterval(instant.timeIntervalSince(action.at)), incident.id))
+                }
             }
         case .entity(let entity):
             try lake.upsert([entity], at: now)

@@ -103,6 +103,18 @@ struct SkillTests {
         #expect(custom.sigmas == Playbook.standard.sigmas)
     }
 
+    /// Alerts that announce a deadline, not a failure, are named by the skill: the default's patterns match a
+    /// certificate expiring, a team's playbook replaces them, and a pattern that does not compile is an error.
+    @Test func reminderPatternsComeFromThePlaybook() throws {
+        let patterns = Playbook.standard.reminderAlerts.compactMap { try? Regex($0) }
+        #expect(patterns.contains { "TLS certificate expires in 14 days".contains($0) })
+        let custom = try playbook("version: 1\ncorrelation: {reminders: ['renewal due']}\n")
+        #expect(custom.reminderAlerts == ["renewal due"])
+        #expect(
+            error("version: 1\ncorrelation: {reminders: ['(']}\n")
+                == "team/assets/playbook.yaml:2:27: correlation.reminders[0]: '(' is not a regular expression")
+    }
+
     // MARK: - Errors name the file and line
 
     @Test func anUnknownKeyIsAnErrorAtItsLine() {

@@ -180,6 +180,9 @@ struct TrafficSpikeCheck: HypothesisCheck {
             through.evidence.insert(Evidence("\(caller), which calls \(ref): \(spike.summary)"), at: 0)
             found = through
         }
+        if found == nil, load.signal.breakdown == nil {
+            found = alertNamedSource(of: load, onset: onset, context: context)
+        }
         if let attribution = found {
             entity = attribution.entity
             share = attribution.share
@@ -276,6 +279,39 @@ struct TrafficSpikeCheck: HypothesisCheck {
             }
         }
         return nil
+    }
+
+    /// The source of a load without a breakdown named by the alerts on its entity: when that entity shows no fault
+    /// of its own (the load is all that moved there), an alert on it that began after the load rose is about the
+    /// traffic, and the one tenant its labels (`org`, `customer`) name is the source (a per-tenant rate rule computed
+    /// outside the metrics). Its share of the increase cannot be measured. Nil when the alerts name no tenant, or
+    /// more than one, or the entity also fails (a per-tenant SLO page names who felt it, not a source).
+    private func alertNamedSource(of load: SignalAssessment, onset: Date, context: InvestigationContext)
+        -> Attribution?
+    {
+        guard context.faults(of: load.entity).isEmpty else { return nil }
+        let alerts = context.facts.alerts.filter {
+            $0.startedAt >= onset && context.lake.entity(forAlert: $0, asOf: nil) == load.entity
+        }
+        var named: [(alert: Alert, tenant: EntityRef)] = []
+        for alert in alerts {
+            for kind in InvestigationContext.tenantKinds {
+                guard let id = alert.labels[kind], context.lake.entity(EntityRef(kind: kind, id: id), asOf: nil) != nil
+                else { continue }
+                named.append((alert, EntityRef(kind: kind, id: id)))
+            }
+        }
+        guard let first = named.first, Set(named.map(\.tenant)).count == 1 else { return nil }
+        let tenant = first.tenant
+        let customers =
+            tenant.kind == "customer" ? [tenant] : context.lake.related(tenant, by: Relation.belongsTo, asOf: nil)
+        // An org is named by the customer it belongs to, as a breakdown by org is.
+        let source = customers.count == 1 ? customers[0] : tenant
+        let whose = source == tenant ? "" : " (of \(source))"
+        let evidence = Evidence(
+            "\(load.signal.name) has no breakdown, but \(first.alert.name) on \(load.entity), which began after the "
+                + "load rose while nothing else moved there, names \(tenant.kind)=\(tenant.id)\(whose): the source")
+        return Attribution(entity: source, share: 0, customers: customers, evidence: [evidence])
     }
 
     private struct Attribution {

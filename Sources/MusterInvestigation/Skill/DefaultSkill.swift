@@ -59,7 +59,14 @@ public enum DefaultSkill {
            the change (a hub only weakly). An upstream without signals, reached through hops without signals only,
            ties two failing services whatever their symptoms when it is the only place left where their failures can
            meet: neither changed in the last 3 hours, no upstream of either is failing or alerting, and they turned
-           bad within 3 minutes of each other.
+           bad within 3 minutes of each other. A resource that two alerting services use directly ties them (0.6)
+           when one lags behind it with nothing else in sight to explain it (no change of its own, no other upstream
+           failing or alerting) while the other's own load moved: what a writer sends is what a reader reads. An alert
+           that announces a deadline rather than a failure (a reminder:
+           its name, title or a label value matches `correlation.reminders`, a TLS certificate that expires in 14 days)
+           joins no incident, not even one of its own entity, and no later page joins through it: it breaks nothing
+           today, even when it arrives on a service that is failing for another reason. A certificate that has expired
+           is a failure, not a reminder.
         7. When every alerting entity has signals and none of them moved, the alerts are quiet: causes found
            elsewhere are halved, since there is no symptom there for them to explain. An alerting entity's own
            load rising 2x or more is a symptom (an ingest-rate alert): it is not quiet.
@@ -77,7 +84,11 @@ public enum DefaultSkill {
           ratio, not the spike; a total without a breakdown is then split by a caller in front of it (a gateway)
           whose breakdown value rose 2x or more within 2 minutes of the total. A load without a
           breakdown is split by the breakdown of a caller in front of it, even when that caller's total barely
-          moved (a small tenant sending heavy requests). A load that rose
+          moved (a small tenant sending heavy requests). A load without a breakdown (and no caller to split it)
+          on an entity that shows nothing else wrong is attributed to the one org or customer named by the labels of
+          the alerts on that entity that began after the load rose (a per-tenant rate rule computed outside the
+          metrics): nothing but the traffic moved there, so such an alert is about the traffic; its share cannot be
+          measured. When the entity also fails, a tenant label may only name who felt it, and names no source. A load that rose
           only after the symptoms is weak: failing calls are retried. A source that is a service (a caller) deployed
           or changed within 30 minutes before its load rose makes that deploy or change the cause; so does a client
           beside the alerting entities on a shared resource (not upstream of them) whose own load, with no breakdown
@@ -180,10 +191,18 @@ public enum DefaultSkill {
         A restart or other action on an alerting entity is judged 6 minutes later: when the symptom came
         back, list it under "avoid" with the reason. An action on an entity that is not alerting is judged by its
         own symptom only when users feel it (lag, errors, latency, health); its saturation alone moves with the
-        action itself (more replicas, less CPU each), so the alerting entities' symptoms judge it. A backlog (lag) that grew before the action and shrinks
+        action itself (more replicas, less CPU each), so the alerting entities' symptoms judge it. An action on a
+        customer or org (a throttle) taken since the symptoms began acts on the load of the incident when that tenant's
+        traffic reaches it (a breakdown value of a load signal in scope, an org of that customer, or a tenant the alerts
+        name): the alerting entities' symptoms judge it too (throttling the biggest customer leaves a backlog climbing
+        that a failing broker starves). A backlog (lag) that grew before the action and shrinks
         after it, at a quarter or more of the rate it grew, was helped, however slowly it drains; after a
         scale-out, a backlog that stops growing (a tenth of the rate or less) was helped too: the capacity now
-        matches the inflow, and more of it drains the backlog. Any symptom
+        matches the inflow, and more of it drains the backlog. New capacity can take minutes to join (pods pulling a
+        large image): a scale-out that had not helped by the judging time is looked at again at twice that time (12
+        minutes), unless another action on the same chain came before; it helped, late, when by then the backlog that
+        grew before it shrinks, at a quarter or more of the rate it grew (another symptom: half as far from normal),
+        while no load spike in scope fell back before then (a falling inflow drains a backlog on its own). Any symptom
         that fell through the whole window after the action (a staged rollback), by a quarter or more, at a pace
         that reaches normal within two more windows, was helped too, though it has not halved yet.
         Credit needs the trend to bend at the action: a symptom that was already falling in the 4 minutes before it
@@ -237,6 +256,11 @@ public enum DefaultSkill {
           upstream_depth: 3       # how many dependsOn hops upstream of the alerting entities to look
           hub_share: 0.3          # a resource this share of the catalog depends on is a hub, not a shared resource
           infrastructure_types: [cluster, node, broker, host, zone]   # properties.type words of infrastructure
+
+        correlation:
+          # alerts that announce a deadline, not a failure (regexes on the alert name, title and label values): a
+          # certificate that expires in 14 days breaks nothing today, so such an alert joins no incident
+          reminders: ['(?i)expir(es|ing|y)', '(?i)days?[ _]left']
 
         # Which hypotheses to pursue, for which alert signatures, and how much to trust them.
         # when: every condition set must hold: alerts (regexes on the alert name), labels (label: regex, on the

@@ -9,7 +9,8 @@ import MusterYAML
 /// instead, so unlisted kinds are not pursued and have no remediations.
 struct PlaybookReader {
     static let topLevelKeys: Set<String> = [
-        "version", "replace", "thresholds", "windows", "topology", "hypotheses", "remediations", "calibration",
+        "version", "replace", "thresholds", "windows", "topology", "correlation", "hypotheses", "remediations",
+        "calibration",
     ]
     static let thresholdKeys: Set<String> = [
         "sigmas", "relative_change", "error_floor", "load_ratio", "sustain", "exhausted_level", "confidence_bar",
@@ -19,6 +20,7 @@ struct PlaybookReader {
         "alignment", "change_lookback", "judge_after", "baseline", "baseline_gap", "onset_lookback",
     ]
     static let topologyKeys: Set<String> = ["upstream_depth", "hub_share", "infrastructure_types"]
+    static let correlationKeys: Set<String> = ["reminders"]
     static let hypothesisKeys: Set<String> = ["kind", "enabled", "weight", "when", "reads"]
     static let signatureKeys: Set<String> = ["alerts", "labels", "symptoms", "signals"]
     static let selectionKeys: Set<String> = ["types", "signals", "metrics"]
@@ -43,6 +45,9 @@ struct PlaybookReader {
         if let node = top.optional("thresholds") { try readThresholds(fields(node, "thresholds"), into: &playbook) }
         if let node = top.optional("windows") { try readWindows(fields(node, "windows"), into: &playbook) }
         if let node = top.optional("topology") { try readTopology(fields(node, "topology"), into: &playbook) }
+        if let node = top.optional("correlation") {
+            try readCorrelation(fields(node, "correlation"), into: &playbook)
+        }
         if let node = top.optional("hypotheses") { try readHypotheses(node, into: &playbook) }
         if let node = top.optional("remediations") {
             try readRemediations(fields(node, "remediations"), into: &playbook)
@@ -84,6 +89,20 @@ struct PlaybookReader {
         if section.optional("infrastructure_types") != nil {
             playbook.infrastructureTypes = try words(section, "infrastructure_types").map { $0.text.lowercased() }
         }
+    }
+
+    private func readCorrelation(_ section: YAMLFields, into playbook: inout Playbook) throws(YAMLError) {
+        try section.rejectUnknownKeys(allowed: Self.correlationKeys)
+        guard section.optional("reminders") != nil else { return }
+        var patterns: [String] = []
+        for word in try words(section, "reminders") {
+            guard (try? Regex(word.text)) != nil else {
+                throw YAMLError(
+                    file: file, mark: word.mark, message: "\(word.path): '\(word.text)' is not a regular expression")
+            }
+            patterns.append(word.text)
+        }
+        playbook.reminderAlerts = patterns
     }
 
     private mutating func readHypotheses(_ node: YAMLNode, into playbook: inout Playbook) throws(YAMLError) {
