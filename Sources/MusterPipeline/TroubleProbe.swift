@@ -139,9 +139,30 @@ public actor TroubleProbe {
 
     /// When the trouble that is still going began: a fault that is over (a warm-up blip) does not date a later
     /// one. When every fault is over, the earliest of them.
+    /// A mild creep of latency, errors or lag (its worst under 2x its baseline) that began 15 minutes or more before
+    /// a severe fault of the same entity (5x its baseline or more, or a health signal down) dates nothing: it is a
+    /// condition the entity rode out (as the investigation sets it aside), not the start of this failure.
     static func onset(of faults: [SignalAssessment]) -> Date? {
         let going = faults.filter { $0.recoveredAt == nil }
-        return (going.isEmpty ? faults : going).compactMap(\.onset).min()
+        let kept = going.isEmpty ? faults : going
+        guard let severe = kept.filter(isSevere).compactMap(\.onset).min() else {
+            return kept.compactMap(\.onset).min()
+        }
+        return kept.filter { fault in
+            guard isMild(fault), let onset = fault.onset else { return true }
+            return onset >= severe.addingTimeInterval(-mildLead)
+        }
+        .compactMap(\.onset).min()
+    }
+
+    static let mildLead: TimeInterval = 15 * 60
+
+    static func isMild(_ fault: SignalAssessment) -> Bool {
+        [.latency, .errors, .lag].contains(fault.signal.type) && fault.baseline > 0 && fault.peak < 2 * fault.baseline
+    }
+
+    static func isSevere(_ fault: SignalAssessment) -> Bool {
+        fault.signal.type == .health || (fault.baseline > 0 && fault.peak >= 5 * fault.baseline)
     }
 
     /// "errors 0.01 -> 0.3"; a fault that is over reads "under_replicated 0 -> 14 (recovered 12:04)".

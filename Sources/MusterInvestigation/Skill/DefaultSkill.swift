@@ -48,7 +48,9 @@ public enum DefaultSkill {
            more than 15 minutes before the first alert dates nothing when an alerting entity shows a severe symptom
            (5x its baseline or more, or down): a creep no alert followed for that long (CPU rising with the morning
            ramp, a cache's p99 during its snapshot) is a condition, not the start of this failure. The evidence
-           names every fault set aside and why.
+           names every fault set aside and why. When pages are grouped, the same holds within one entity: a mild creep
+           of its latency, errors or lag that began 15 minutes or more before a severe fault of it does not date its
+           trouble.
         6. Pages join one incident on shared evidence: the same entity, one depending on another, a shared upstream
            (weighted by its distance and the trouble it shows). A shared tenant label (`org`, `customer`) alone ties
            two pages only where that tenant can have done something on both sides: a page from an entity whose load
@@ -56,7 +58,9 @@ public enum DefaultSkill {
            tenant's traffic moving on one service does not tie it to a page of the same tenant on a service whose
            load did not move. An upstream whose own signals are normal still ties two of its direct callers when it
            was deployed or changed no later than a minute after both turned bad and both did within 10 minutes of
-           the change (a hub only weakly). An upstream without signals, reached through hops without signals only,
+           the change (a hub only weakly). A caller that turned bad within 5 minutes of that change is not explained by
+           another upstream of its own whose trouble began more than 5 minutes before it: it rode that trouble out (a
+           slow cache, no error for 20 minutes), so it still joins. An upstream without signals, reached through hops without signals only,
            ties two failing services whatever their symptoms when it is the only place left where their failures can
            meet: neither changed in the last 3 hours, no upstream of either is failing or alerting, and they turned
            bad within 3 minutes of each other.
@@ -94,7 +98,9 @@ public enum DefaultSkill {
           signals turned bad within 30 minutes after it, or, for a producer, when every alerting reader of what it
           writes did, or, for an upstream whose own signals stay normal, when every alerting entity depends on it and
           every alerting service calling it directly, two or more, turned bad within 10 minutes after it with no change
-          or failing upstream of their own (a changed contract breaks the callers, not the service); flat signals or a late onset are evidence against, and so is an upstream of it that failed
+          or failing upstream of their own (a changed contract breaks the callers, not the service; an upstream of theirs
+          counts only when it turned bad within 5 minutes before them: one whose trouble they rode out longer explains
+          nothing); flat signals or a late onset are evidence against, and so is an upstream of it that failed
           first (unless that upstream's trouble began in the very minute of the change and reaches nobody else: a
           deploy that cannot be scheduled shows on its cluster). Onsets in the same sample give no order: the
           change, which came before both, keeps the lead,
