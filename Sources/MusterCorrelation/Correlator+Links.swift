@@ -96,9 +96,10 @@ extension Correlator {
     }
 
     /// Whether the arrival's entity is failing with nothing in sight to explain it: no recent change of its own,
-    /// no upstream alerting, and every upstream's signals normal or absent.
+    /// no saturation of its own exhausted (a full disk explains its errors), no upstream alerting, and every
+    /// upstream's signals normal or absent.
     func isUnexplained(_ arrival: AlertArrival, entity: EntityRef, upstreams: [GraphHit]) -> Bool {
-        guard arrival.trouble[entity]?.isAnomalous == true,
+        guard arrival.trouble[entity]?.isAnomalous == true, arrival.exhausted == nil,
             !recentlyChanged(entity, now: arrival.alert.receivedAt)
         else { return false }
         return upstreams.allSatisfy { hit in

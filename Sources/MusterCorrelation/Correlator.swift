@@ -320,7 +320,11 @@ public struct Correlator: Sendable {
         guard let entity = arrival.entity else {
             return "opened: unmapped alert (no catalog entity matches its labels), kept on its own"
         }
-        return "opened: no open incident shares a cause with \(entity)"
+        guard let exhausted = arrival.exhausted else {
+            return "opened: no open incident shares a cause with \(entity)"
+        }
+        return "opened: no open incident shares a cause with \(entity); its own \(exhausted) is exhausted: "
+            + "a cause of its own in plain sight"
     }
 
     private mutating func attach(_ arrival: AlertArrival, key: String, to id: IncidentID, reasons: [String]) {

@@ -122,6 +122,7 @@ public actor TriagePipeline {
             arrival.isLoadShifted = probed.isLoadShifted
             arrival.ongoing = probed.ongoing
             arrival.deeper = probed.deeper
+            arrival.exhausted = probed.exhausted
         }
         return (correlator.ingest(arrival), entity)
     }

@@ -24,6 +24,8 @@ public actor TroubleProbe {
         var isLoadShifted = false
         /// One of its faults is still going (not recovered).
         var isOngoing = false
+        /// A saturation signal of it still at or above the exhausted level, in words ("disk 0.55 -> 1").
+        var exhausted: String?
     }
     /// Upstreams per entity; cleared with `catalogChanged()`.
     private var upstreams: [EntityRef: [GraphHit]] = [:]
@@ -50,7 +52,7 @@ public actor TroubleProbe {
     public func probe(_ entity: EntityRef, now: Date) async
         -> (
             trouble: [EntityRef: Trouble], symptoms: Set<SignalType>, onsets: [EntityRef: Date], isLoadShifted: Bool,
-            ongoing: Set<EntityRef>, deeper: [GraphHit]
+            ongoing: Set<EntityRef>, deeper: [GraphHit], exhausted: String?
         )
     {
         var trouble: [EntityRef: Trouble] = [:]
@@ -98,7 +100,7 @@ public actor TroubleProbe {
             deeper += next
             frontier = next
         }
-        return (trouble, own.symptoms, onsets, own.isLoadShifted, ongoing, deeper)
+        return (trouble, own.symptoms, onsets, own.isLoadShifted, ongoing, deeper, own.exhausted)
     }
 
     /// How many hops a chain of failing upstreams is followed past the depth (as the investigation does).
@@ -131,6 +133,10 @@ public actor TroubleProbe {
                 result = Probed(trouble: .healthy, symptoms: [])
             }
             result.isLoadShifted = !loads.isEmpty
+            result.exhausted = faults.first {
+                $0.signal.type == .saturation && $0.recoveredAt == nil && $0.current >= analyzer.exhaustedLevel
+            }
+            .map(Self.words)
         }
         cache[key] = result
         if cache.count > 50_000 { cache.removeAll(keepingCapacity: true) }

@@ -60,10 +60,11 @@ public enum DefaultSkill {
            was deployed or changed no later than a minute after both turned bad and both did within 10 minutes of
            the change (a hub only weakly). A caller that turned bad within 5 minutes of that change is not explained by
            another upstream of its own whose trouble began more than 5 minutes before it: it rode that trouble out (a
-           slow cache, no error for 20 minutes), so it still joins. An upstream without signals, reached through hops without signals only,
-           ties two failing services whatever their symptoms when it is the only place left where their failures can
-           meet: neither changed in the last 3 hours, no upstream of either is failing or alerting, and they turned
-           bad within 3 minutes of each other.
+           slow cache, no error for 20 minutes), so it still joins. An upstream without signals, reached through hops
+           without signals only, ties two failing services whatever their symptoms when it is the only place left where
+           their failures can meet: neither changed in the last 3 hours, neither has a saturation of its own still at or
+           above `exhausted_level` (a full disk is a cause in plain sight), no upstream of either is failing or
+           alerting, and they turned bad within 3 minutes of each other.
         7. When every alerting entity has signals and none of them moved, the alerts are quiet: causes found
            elsewhere are halved, since there is no symptom there for them to explain. An alerting entity's own
            load rising 2x or more is a symptom (an ingest-rate alert): it is not quiet.
@@ -136,7 +137,9 @@ public enum DefaultSkill {
           (queue, backlog) that fills while its inflow is not up, after a reader of it failed following a failing
           upstream of that reader's own, backs up behind that reader: it is halved. An upstream without any
           signals where two or more separate branches of alerting services (none calls another) meet, all turned
-          bad within 3 minutes, is a candidate of its own (never a certainty); its other callers that measure
+          bad within 3 minutes, is a candidate of its own (never a certainty); a service whose own saturation is still at
+          or above `exhausted_level` has its cause in plain sight and is no branch (its saturation says so); its other
+          callers that measure
           something but do not alert count as branches when they fail too (witnesses); a failing service or a change whose
           peer on another branch failed with it, through such an upstream, is a weaker account (x0.7). An upstream
           with no failure in sight on which a remediation (failover, restart, scale-out) helped is a candidate:
