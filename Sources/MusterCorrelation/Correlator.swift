@@ -320,11 +320,16 @@ public struct Correlator: Sendable {
         guard let entity = arrival.entity else {
             return "opened: unmapped alert (no catalog entity matches its labels), kept on its own"
         }
-        guard let exhausted = arrival.exhausted else {
+        // Said only where an upstream without signals could have seemed the meeting place.
+        let silent = arrival.trouble.contains { ref, trouble in
+            guard ref != entity, case .unknown = trouble else { return false }
+            return true
+        }
+        guard let exhausted = arrival.exhausted, silent else {
             return "opened: no open incident shares a cause with \(entity)"
         }
-        return "opened: no open incident shares a cause with \(entity); its own \(exhausted) is exhausted: "
-            + "a cause of its own in plain sight"
+        return "opened: no open incident shares a cause with \(entity); its own \(exhausted) is exhausted, "
+            + "a failure in plain sight: an upstream without signals is not where it meets another's"
     }
 
     private mutating func attach(_ arrival: AlertArrival, key: String, to id: IncidentID, reasons: [String]) {
