@@ -24,6 +24,9 @@ public struct AlertArrival: Sendable {
     /// A saturation signal of the alerting entity still at or above the exhausted level at arrival, in words
     /// ("log-volume 0.55 -> 1"): a cause of its own in plain sight.
     public var exhausted: String?
+    /// Tenants on the alert (`org=greyhawk-prod`) whose own traffic rose in the breakdown of the entity's load while
+    /// its total stayed under the load test (a large steady tenant dilutes it).
+    public var tenantLoadMoved: Set<String> = []
 
     public init(
         alert: Alert, entity: EntityRef?, eventID: String, trouble: [EntityRef: Trouble] = [:],

@@ -444,7 +444,7 @@ extension Correlator {
     ) {
         switch arrival.trouble[entity] {
         case .unknown, nil: return (0.5, "")
-        case _ where arrival.isLoadShifted:
+        case _ where arrival.isLoadShifted || arrival.tenantLoadMoved.contains(tenant):
             let theirs = Set(
                 incident.alertKeys.compactMap { alerts[$0] }.filter { Self.tenants(of: $0.alert).contains(tenant) }
                     .compactMap(\.entity)
@@ -455,6 +455,13 @@ extension Correlator {
                 return (
                     0.2,
                     "; \(entity)'s load moved, but \(names)'s load is steady there: the label only names who felt it"
+                )
+            }
+            if !arrival.isLoadShifted {
+                return (
+                    0.5,
+                    "; \(tenant)'s own load on \(entity) moved, though its total did not (a large steady tenant "
+                        + "dilutes it)"
                 )
             }
             return (0.5, "; \(entity)'s load moved")

@@ -357,7 +357,7 @@ public struct Correlator: Sendable {
             case .unknown, nil: break
             default: incident.loadChecked.insert(entity)
             }
-            if arrival.isLoadShifted { incident.loadMoved.insert(entity) }
+            if arrival.isLoadShifted || !arrival.tenantLoadMoved.isEmpty { incident.loadMoved.insert(entity) }
             if let onset = arrival.onsets[entity] {
                 incident.troubleOnsets[entity] = min(incident.troubleOnsets[entity] ?? onset, onset)
             }
@@ -420,7 +420,7 @@ public struct Correlator: Sendable {
 
 extension Correlator {
     /// Tenant label values of an alert (`org=acme`), which tie alerts of one customer together.
-    static func tenants(of alert: Alert) -> [String] {
+    public static func tenants(of alert: Alert) -> [String] {
         ["org", "customer", "tenant", "account"].compactMap { label in alert.labels[label].map { "\(label)=\($0)" } }
     }
 

@@ -123,6 +123,10 @@ public actor TriagePipeline {
             arrival.ongoing = probed.ongoing
             arrival.deeper = probed.deeper
             arrival.exhausted = probed.exhausted
+            if !probed.isLoadShifted {
+                arrival.tenantLoadMoved = await probe.tenantLoadMoved(
+                    entity, tenants: Correlator.tenants(of: alert), now: now)
+            }
         }
         return (correlator.ingest(arrival), entity)
     }

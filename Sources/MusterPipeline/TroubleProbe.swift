@@ -103,6 +103,30 @@ public actor TroubleProbe {
         return (trouble, own.symptoms, onsets, own.isLoadShifted, ongoing, deeper, own.exhausted)
     }
 
+    /// The tenants (`org=greyhawk-prod`, as the alert labels them) whose own traffic on `entity` rose by the load
+    /// ratio or more (anomalous by the deviation rule) in the breakdown of one of its load signals: a large steady
+    /// tenant dilutes the total, not the tenant's own spike. Tenants without a breakdown value are left out.
+    public func tenantLoadMoved(_ entity: EntityRef, tenants: [String], now: Date) async -> Set<String> {
+        guard !tenants.isEmpty else { return [] }
+        var moved: Set<String> = []
+        let from = now.addingTimeInterval(-(analyzer.baselineSpan + analyzer.baselineGap))
+        for signal in lake.entity(entity, asOf: nil)?.signals ?? [] where signal.type == .load {
+            guard let label = signal.breakdown else { continue }
+            let wanted = tenants.filter { $0.hasPrefix(label + "=") }
+            guard !wanted.isEmpty, let groups = try? await metrics.breakdown(of: signal, from: from, to: now) else {
+                continue
+            }
+            for tenant in wanted {
+                guard let samples = groups[String(tenant.dropFirst(label.count + 1))],
+                    let own = analyzer.assess(samples, signal: signal, entity: entity, reference: now),
+                    own.isAnomalous, own.peak > own.baseline, own.ratio >= analyzer.loadRatio
+                else { continue }
+                moved.insert(tenant)
+            }
+        }
+        return moved
+    }
+
     /// How many hops a chain of failing upstreams is followed past the depth (as the investigation does).
     static let extraHops = 4
 

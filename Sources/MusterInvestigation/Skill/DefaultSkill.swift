@@ -56,7 +56,9 @@ public enum DefaultSkill {
            two pages only where that tenant can have done something on both sides: a page from an entity whose load
            is steady (per-tenant SLO rules page for the biggest tenant whatever broke) names who felt it, so a
            tenant's traffic moving on one service does not tie it to a page of the same tenant on a service whose
-           load did not move. An upstream whose own signals are normal still ties two of its direct callers when it
+           load did not move. Where that load has a breakdown by the tenant's label, the tenant's own value counts: it
+           rising 2x or more (the deviation rule) moved the load, though a large steady tenant keeps the total under
+           the test (30/s -> 120/s beside a steady 600/s). An upstream whose own signals are normal still ties two of its direct callers when it
            was deployed or changed no later than a minute after both turned bad and both did within 10 minutes of
            the change (a hub only weakly). A caller that turned bad within 5 minutes of that change is not explained by
            another upstream of its own whose trouble began more than 5 minutes before it: it rode that trouble out (a
