@@ -21,6 +21,12 @@ public struct AlertArrival: Sendable {
     public var ongoing: Set<EntityRef> = []
     /// Upstreams beyond the correlator's depth, reached by the probe along a chain of failing ones.
     public var deeper: [GraphHit] = []
+    /// A saturation signal of the alerting entity still at or above the exhausted level at arrival, in words
+    /// ("log-volume 0.55 -> 1"): a cause of its own in plain sight.
+    public var exhausted: String?
+    /// Tenants on the alert (`org=greyhawk-prod`) whose own traffic rose in the breakdown of the entity's load while
+    /// its total stayed under the load test (a large steady tenant dilutes it).
+    public var tenantLoadMoved: Set<String> = []
 
     public init(
         alert: Alert, entity: EntityRef?, eventID: String, trouble: [EntityRef: Trouble] = [:],

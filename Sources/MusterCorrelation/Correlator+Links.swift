@@ -8,6 +8,8 @@ struct Link {
     var reason: String
     /// The upstream the link runs through (an alerting upstream, a shared cause), if any.
     var via: EntityRef?
+    /// When the cause the link runs through was deployed or changed (a broken contract), if that is the link.
+    var changedAt: Date?
 }
 
 extension Correlator {
@@ -94,9 +96,10 @@ extension Correlator {
     }
 
     /// Whether the arrival's entity is failing with nothing in sight to explain it: no recent change of its own,
-    /// no upstream alerting, and every upstream's signals normal or absent.
+    /// no saturation of its own exhausted (a full disk explains its errors), no upstream alerting, and every
+    /// upstream's signals normal or absent.
     func isUnexplained(_ arrival: AlertArrival, entity: EntityRef, upstreams: [GraphHit]) -> Bool {
-        guard arrival.trouble[entity]?.isAnomalous == true,
+        guard arrival.trouble[entity]?.isAnomalous == true, arrival.exhausted == nil,
             !recentlyChanged(entity, now: arrival.alert.receivedAt)
         else { return false }
         return upstreams.allSatisfy { hit in
@@ -247,6 +250,7 @@ extension Correlator {
         var sharedCauses: Set<EntityRef> = []
         for hit in context.upstreams {
             guard let anyPath = incident.upstreams[hit.ref], var cause = context.causes[hit.ref] else { continue }
+            var changedAt: Date?
             sharedCauses.insert(hit.ref)
             let theirs = incident.credibleUpstreams[hit.ref] ?? anyPath
             if arrival.trouble[hit.ref] == .healthy,
@@ -257,7 +261,8 @@ extension Correlator {
                 // Normal signals do not clear a change whose callers broke right after it: a new contract.
                 let fanIn = fanInCache[hit.ref] ?? self.fanIn(hit.ref)
                 let isHub = fanIn.share >= policy.hubShare && fanIn.count >= policy.hubMinimum
-                cause = (isHub ? 0.24 : 0.6, broke + (isHub ? "; a hub" : ""))
+                cause = (isHub ? 0.24 : 0.6, broke.words + (isHub ? "; a hub" : ""))
+                changedAt = broke.at
             } else if cause.weight < 0.6, cachedHub(hit.ref) != true,
                 let flood = writerFloodsReader(hit, arrival: arrival, context: context, incident: incident)
             {
@@ -280,7 +285,7 @@ extension Correlator {
             let sided = sidesWithLater(than: hit.ref, causeOnset: arrival.onsets[hit.ref])
             score *= ordered.factor * sided.factor
             words += ordered.words + sided.words
-            candidates.append(Link(score: score, reason: words, via: hit.ref))
+            candidates.append(Link(score: score, reason: words, via: hit.ref, changedAt: changedAt))
         }
         if let org = sharedTenant(arrival.alert, incident) {
             let weight = tenantWeight(arrival, entity: entity, tenant: org, incident: incident)
@@ -323,13 +328,21 @@ extension Correlator {
         // An alert explained by a troubled upstream the incident does not share belongs elsewhere, unless that
         // upstream is itself a silent hop between the alert and a cause the incident shares.
         if !sameEntity {
+            let rodeOut = ridden(context: context, arrival: arrival, changedAt: best.changedAt)
             let alternative =
                 context.troubled.filter {
                     !sharedCauses.contains($0.ref) && !incident.entities.contains($0.ref)
                         && !isHop($0.ref, towards: sharedCauses, arrival: arrival, context: context)
+                        && !rodeOut.contains($0.ref)
                 }
                 .map { Self.decay($0.distance) }.max() ?? 0
             if alternative >= best.score + 0.25 { return nil }
+            if !rodeOut.isEmpty {
+                let names = rodeOut.sorted().map(\.description).joined(separator: ", ")
+                best.reason +=
+                    "; \(entity) rode out \(names)'s trouble for over \(DurationText.format(policy.rideThrough)) "
+                    + "and broke right after the change: not its explanation"
+            }
         }
         best.reason += "; onset \(Self.gapWords(gap)) apart"
         return best
@@ -365,13 +378,27 @@ extension Correlator {
         return nil
     }
 
+    /// Troubled upstreams of the arrival's entity whose trouble began more than `rideThrough` before the entity's,
+    /// when the link runs through a change made no earlier than `rideThrough` before the entity turned bad: the
+    /// entity stayed well through that trouble and broke right after the change, so it does not explain it.
+    func ridden(context: ArrivalContext, arrival: AlertArrival, changedAt: Date?) -> Set<EntityRef> {
+        guard let changedAt, let mine = arrival.onsets[context.entity],
+            mine.timeIntervalSince(changedAt) <= policy.rideThrough
+        else { return [] }
+        return Set(
+            context.troubled.filter { hit in
+                arrival.onsets[hit.ref].map { $0 < mine.addingTimeInterval(-policy.rideThrough) } ?? false
+            }
+            .map(\.ref))
+    }
+
     /// Words for a deploy or change of `ref` (called directly by the arrival's entity and by `theirs.via`) made
     /// no later than a minute after both callers' trouble began, with both turned bad within
     /// `callersBreakWindow` after it; nil otherwise.
     func changeBeforeCallers(
         _ ref: EntityRef, distance: Int, theirs: (distance: Int, via: EntityRef), arrival: AlertArrival,
         entity: EntityRef, incident: IncidentRecord
-    ) -> String? {
+    ) -> (words: String, at: Date)? {
         guard distance == 1, theirs.distance == 1, let mine = arrival.onsets[entity],
             let their = incident.troubleOnsets[theirs.via]
         else { return nil }
@@ -384,8 +411,10 @@ extension Correlator {
         guard let at = instants.filter({ $0 <= first.addingTimeInterval(60) }).max(),
             max(mine, their) <= at.addingTimeInterval(policy.callersBreakWindow)
         else { return nil }
-        return "changed \(Self.gapWords(max(0, first.timeIntervalSince(at)))) before both callers turned bad; "
+        let words =
+            "changed \(Self.gapWords(max(0, first.timeIntervalSince(at)))) before both callers turned bad; "
             + "its own signals are normal, but a change can break its callers (a new contract)"
+        return (words, at)
     }
 
     /// Whether the troubled upstream `ref`, unchanged of late, depends on one of `causes` (within the depth) and
@@ -449,7 +478,7 @@ extension Correlator {
     ) {
         switch arrival.trouble[entity] {
         case .unknown, nil: return (0.5, "")
-        case _ where arrival.isLoadShifted:
+        case _ where arrival.isLoadShifted || arrival.tenantLoadMoved.contains(tenant):
             let theirs = Set(
                 incident.alertKeys.compactMap { alerts[$0] }.filter { Self.tenants(of: $0.alert).contains(tenant) }
                     .compactMap(\.entity)
@@ -460,6 +489,13 @@ extension Correlator {
                 return (
                     0.2,
                     "; \(entity)'s load moved, but \(names)'s load is steady there: the label only names who felt it"
+                )
+            }
+            if !arrival.isLoadShifted {
+                return (
+                    0.5,
+                    "; \(tenant)'s own load on \(entity) moved, though its total did not (a large steady tenant "
+                        + "dilutes it)"
                 )
             }
             return (0.5, "; \(entity)'s load moved")

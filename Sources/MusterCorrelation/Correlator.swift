@@ -323,7 +323,16 @@ public struct Correlator: Sendable {
         guard let entity = arrival.entity else {
             return "opened: unmapped alert (no catalog entity matches its labels), kept on its own"
         }
-        return "opened: no open incident shares a cause with \(entity)"
+        // Said only where an upstream without signals could have seemed the meeting place.
+        let silent = arrival.trouble.contains { ref, trouble in
+            guard ref != entity, case .unknown = trouble else { return false }
+            return true
+        }
+        guard let exhausted = arrival.exhausted, silent else {
+            return "opened: no open incident shares a cause with \(entity)"
+        }
+        return "opened: no open incident shares a cause with \(entity); its own \(exhausted) is exhausted, "
+            + "a failure in plain sight: an upstream without signals is not where it meets another's"
     }
 
     private mutating func attach(_ arrival: AlertArrival, key: String, to id: IncidentID, reasons: [String]) {
@@ -351,7 +360,7 @@ public struct Correlator: Sendable {
             case .unknown, nil: break
             default: incident.loadChecked.insert(entity)
             }
-            if arrival.isLoadShifted { incident.loadMoved.insert(entity) }
+            if arrival.isLoadShifted || !arrival.tenantLoadMoved.isEmpty { incident.loadMoved.insert(entity) }
             if let onset = arrival.onsets[entity] {
                 incident.troubleOnsets[entity] = min(incident.troubleOnsets[entity] ?? onset, onset)
             }
@@ -418,7 +427,7 @@ public struct Correlator: Sendable {
 
 extension Correlator {
     /// Tenant label values of an alert (`org=acme`), which tie alerts of one customer together.
-    static func tenants(of alert: Alert) -> [String] {
+    public static func tenants(of alert: Alert) -> [String] {
         ["org", "customer", "tenant", "account"].compactMap { label in alert.labels[label].map { "\(label)=\($0)" } }
     }
 

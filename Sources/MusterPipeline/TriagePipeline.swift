@@ -124,6 +124,11 @@ public actor TriagePipeline {
             arrival.isLoadShifted = probed.isLoadShifted
             arrival.ongoing = probed.ongoing
             arrival.deeper = probed.deeper
+            arrival.exhausted = probed.exhausted
+            if !probed.isLoadShifted {
+                arrival.tenantLoadMoved = await probe.tenantLoadMoved(
+                    entity, tenants: Correlator.tenants(of: alert), now: now)
+            }
         }
         return (correlator.ingest(arrival), entity)
     }

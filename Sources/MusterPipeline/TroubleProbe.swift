@@ -24,6 +24,8 @@ public actor TroubleProbe {
         var isLoadShifted = false
         /// One of its faults is still going (not recovered).
         var isOngoing = false
+        /// A saturation signal of it still at or above the exhausted level, in words ("disk 0.55 -> 1").
+        var exhausted: String?
     }
     /// Upstreams per entity; cleared with `catalogChanged()`.
     private var upstreams: [EntityRef: [GraphHit]] = [:]
@@ -50,7 +52,7 @@ public actor TroubleProbe {
     public func probe(_ entity: EntityRef, now: Date) async
         -> (
             trouble: [EntityRef: Trouble], symptoms: Set<SignalType>, onsets: [EntityRef: Date], isLoadShifted: Bool,
-            ongoing: Set<EntityRef>, deeper: [GraphHit]
+            ongoing: Set<EntityRef>, deeper: [GraphHit], exhausted: String?
         )
     {
         var trouble: [EntityRef: Trouble] = [:]
@@ -98,7 +100,31 @@ public actor TroubleProbe {
             deeper += next
             frontier = next
         }
-        return (trouble, own.symptoms, onsets, own.isLoadShifted, ongoing, deeper)
+        return (trouble, own.symptoms, onsets, own.isLoadShifted, ongoing, deeper, own.exhausted)
+    }
+
+    /// The tenants (`org=greyhawk-prod`, as the alert labels them) whose own traffic on `entity` rose by the load
+    /// ratio or more (anomalous by the deviation rule) in the breakdown of one of its load signals: a large steady
+    /// tenant dilutes the total, not the tenant's own spike. Tenants without a breakdown value are left out.
+    public func tenantLoadMoved(_ entity: EntityRef, tenants: [String], now: Date) async -> Set<String> {
+        guard !tenants.isEmpty else { return [] }
+        var moved: Set<String> = []
+        let from = now.addingTimeInterval(-(analyzer.baselineSpan + analyzer.baselineGap))
+        for signal in lake.entity(entity, asOf: nil)?.signals ?? [] where signal.type == .load {
+            guard let label = signal.breakdown else { continue }
+            let wanted = tenants.filter { $0.hasPrefix(label + "=") }
+            guard !wanted.isEmpty, let groups = try? await metrics.breakdown(of: signal, from: from, to: now) else {
+                continue
+            }
+            for tenant in wanted {
+                guard let samples = groups[String(tenant.dropFirst(label.count + 1))],
+                    let own = analyzer.assess(samples, signal: signal, entity: entity, reference: now),
+                    own.isAnomalous, own.peak > own.baseline, own.ratio >= analyzer.loadRatio
+                else { continue }
+                moved.insert(tenant)
+            }
+        }
+        return moved
     }
 
     /// How many hops a chain of failing upstreams is followed past the depth (as the investigation does).
@@ -131,6 +157,10 @@ public actor TroubleProbe {
                 result = Probed(trouble: .healthy, symptoms: [])
             }
             result.isLoadShifted = !loads.isEmpty
+            result.exhausted = faults.first {
+                $0.signal.type == .saturation && $0.recoveredAt == nil && $0.current >= analyzer.exhaustedLevel
+            }
+            .map(Self.words)
         }
         cache[key] = result
         if cache.count > 50_000 { cache.removeAll(keepingCapacity: true) }
@@ -139,9 +169,30 @@ public actor TroubleProbe {
 
     /// When the trouble that is still going began: a fault that is over (a warm-up blip) does not date a later
     /// one. When every fault is over, the earliest of them.
+    /// A mild creep of latency, errors or lag (its worst under 2x its baseline) that began 15 minutes or more before
+    /// a severe fault of the same entity (5x its baseline or more, or a health signal down) dates nothing: it is a
+    /// condition the entity rode out (as the investigation sets it aside), not the start of this failure.
     static func onset(of faults: [SignalAssessment]) -> Date? {
         let going = faults.filter { $0.recoveredAt == nil }
-        return (going.isEmpty ? faults : going).compactMap(\.onset).min()
+        let kept = going.isEmpty ? faults : going
+        guard let severe = kept.filter(isSevere).compactMap(\.onset).min() else {
+            return kept.compactMap(\.onset).min()
+        }
+        return kept.filter { fault in
+            guard isMild(fault), let onset = fault.onset else { return true }
+            return onset >= severe.addingTimeInterval(-mildLead)
+        }
+        .compactMap(\.onset).min()
+    }
+
+    static let mildLead: TimeInterval = 15 * 60
+
+    static func isMild(_ fault: SignalAssessment) -> Bool {
+        [.latency, .errors, .lag].contains(fault.signal.type) && fault.baseline > 0 && fault.peak < 2 * fault.baseline
+    }
+
+    static func isSevere(_ fault: SignalAssessment) -> Bool {
+        fault.signal.type == .health || (fault.baseline > 0 && fault.peak >= 5 * fault.baseline)
     }
 
     /// "errors 0.01 -> 0.3"; a fault that is over reads "under_replicated 0 -> 14 (recovered 12:04)".

@@ -13,14 +13,19 @@ struct BrokenContractTests {
     let directory = EntityRef(kind: "service", id: "directory")
     let appointments = EntityRef(kind: "service", id: "appointments")
     let referrals = EntityRef(kind: "service", id: "referrals")
+    let cache = EntityRef(kind: "resource", id: "cache")
 
-    func decision(deployedMinutesBefore minutes: Double?) throws -> CorrelationDecision {
+    /// `cacheSlowMinutesBefore`: the second caller also uses a cache, slow since then (nil: not slow).
+    func decision(deployedMinutesBefore minutes: Double?, cacheSlowMinutesBefore slow: Double? = nil) throws
+        -> CorrelationDecision
+    {
         let lake = ContextLake.inMemory()
         try lake.upsert(
             [
                 Entity(ref: directory),
                 Entity(ref: appointments, relations: ["dependsOn": [directory]]),
-                Entity(ref: referrals, relations: ["dependsOn": [directory]]),
+                Entity(ref: referrals, relations: ["dependsOn": [directory, cache]]),
+                Entity(ref: cache),
             ], at: t0.addingTimeInterval(-86_400))
         if let minutes {
             try lake.record(Deployment(target: directory, at: t0.addingTimeInterval(-minutes * 60), version: "5"))
@@ -31,10 +36,13 @@ struct BrokenContractTests {
                 source: .alertmanager, sourceID: entity.id, dedupKey: entity.id, status: .firing,
                 title: "\(entity.id) errors", severity: .critical, labels: ["alertname": "\(entity.id)-errors"],
                 startedAt: t0.addingTimeInterval(offset), receivedAt: t0.addingTimeInterval(offset))
-            return AlertArrival(
-                alert: alert, entity: entity, eventID: entity.id,
-                trouble: [entity: .anomalous("errors 0.002 -> 0.2"), directory: .healthy],
-                onsets: [entity: t0.addingTimeInterval(-120)])
+            var trouble: [EntityRef: Trouble] = [entity: .anomalous("errors 0.002 -> 0.2"), directory: .healthy]
+            var onsets = [entity: t0.addingTimeInterval(-120)]
+            if entity == referrals, let slow {
+                trouble[cache] = .anomalous("latency 0.002 -> 0.007")
+                onsets[cache] = t0.addingTimeInterval(-slow * 60)
+            }
+            return AlertArrival(alert: alert, entity: entity, eventID: entity.id, trouble: trouble, onsets: onsets)
         }
         _ = correlator.ingest(arrival(appointments, at: 0))
         return correlator.ingest(arrival(referrals, at: 60))
@@ -44,6 +52,15 @@ struct BrokenContractTests {
         let decision = try decision(deployedMinutesBefore: 3)
         #expect(decision.outcome == .joined)
         #expect(decision.reasons.first?.contains("a change can break its callers") == true)
+    }
+
+    /// A caller that rode out its cache's trouble for 23 minutes and broke right after the change still joins: the
+    /// cache does not explain it. A cache that turned bad a minute before it does, and keeps it apart.
+    @Test(arguments: [(25.0, true), (3.0, false)])
+    func aCallerThatRodeOutAnotherUpstreamsTroubleJoins(slowMinutes: Double, joins: Bool) throws {
+        let decision = try decision(deployedMinutesBefore: 3, cacheSlowMinutesBefore: slowMinutes)
+        #expect((decision.outcome == .joined) == joins)
+        if joins { #expect(decision.reasons.first?.contains("rode out resource:cache's trouble") == true) }
     }
 
     @Test(arguments: [nil, 40.0])

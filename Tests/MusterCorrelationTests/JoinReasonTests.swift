@@ -224,6 +224,28 @@ struct JoinReasonTests {
         #expect(decision.outcome == outcome)
     }
 
+    /// A tenant whose own traffic rose in the breakdown of the arriving entity's load, while a large steady tenant
+    /// kept the total under the load test, moved that load: the label ties it to the tenant's incident. Another
+    /// tenant's breakdown moving does not.
+    @Test(arguments: [("org=acme", CorrelationDecision.Outcome.joined), ("org=other", .opened)])
+    func aTenantsOwnLoadMovingInTheBreakdownCounts(moved: String, outcome: CorrelationDecision.Outcome) throws {
+        var correlator = Correlator(lake: try lake())
+        var api = arrival(
+            "slo-api", "service:api", labels: ["org": "acme"],
+            trouble: [ref("service:api"): .anomalous("errors 0.002 -> 0.2")])
+        api.isLoadShifted = true
+        _ = correlator.ingest(api)
+        var batch = arrival(
+            "slo-batch", "service:batch", at: 60, labels: ["org": "acme"],
+            trouble: [ref("service:batch"): .anomalous("lag 500 -> 9000")])
+        batch.tenantLoadMoved = [moved]
+        let decision = correlator.ingest(batch)
+        #expect(decision.outcome == outcome)
+        if outcome == .joined {
+            #expect(decision.reasons.first?.contains("org=acme's own load on service:batch moved") == true)
+        }
+    }
+
     /// When the incident's side was never checked (no signals), the tenant label keeps its weight.
     @Test func aSharedTenantLabelJoinsAnIncidentWhoseLoadWasNotChecked() throws {
         var correlator = Correlator(lake: try lake())

@@ -18,7 +18,10 @@ struct SilentMeetingTests {
     let identityDB = EntityRef(kind: "resource", id: "identity-db")
     let paymentsDB = EntityRef(kind: "resource", id: "payments-db")
 
-    func decision(paymentsDB dbTrouble: Trouble = .healthy, onsetGap: TimeInterval = 0) throws -> CorrelationDecision {
+    /// `exhausted`: payments' own saturation is full at arrival (a cause of its own in plain sight).
+    func decision(paymentsDB dbTrouble: Trouble = .healthy, onsetGap: TimeInterval = 0, exhausted: String? = nil)
+        throws -> CorrelationDecision
+    {
         let lake = ContextLake.inMemory()
         try lake.upsert(
             [
@@ -44,13 +47,13 @@ struct SilentMeetingTests {
                 identity, at: 0,
                 trouble: [identity: .anomalous("latency 0.11 -> 3.1"), vault: .unknown, identityDB: .healthy],
                 onset: -240))
-        return correlator.ingest(
-            arrival(
-                payments, at: 120,
-                trouble: [
-                    payments: .anomalous("errors 0.002 -> 0.27"), proxy: .unknown, vault: .unknown,
-                    paymentsDB: dbTrouble,
-                ], onset: -240 + onsetGap))
+        var second = arrival(
+            payments, at: 120,
+            trouble: [
+                payments: .anomalous("errors 0.002 -> 0.27"), proxy: .unknown, vault: .unknown, paymentsDB: dbTrouble,
+            ], onset: -240 + onsetGap)
+        second.exhausted = exhausted
+        return correlator.ingest(second)
     }
 
     @Test func theOnlyPlaceWhereTwoUnexplainedFailuresMeetTiesThem() throws {
@@ -61,6 +64,13 @@ struct SilentMeetingTests {
 
     @Test func aFailingUpstreamOfTheirOwnLeavesThemApart() throws {
         #expect(try decision(paymentsDB: .anomalous("p95 0.008 -> 2")).outcome == .opened)
+    }
+
+    @Test func anExhaustedSaturationOfItsOwnLeavesThemApart() throws {
+        let decision = try decision(exhausted: "log-volume 0.55 -> 1")
+        #expect(decision.outcome == .opened)
+        let words = "its own log-volume 0.55 -> 1 is exhausted, a failure in plain sight"
+        #expect(decision.reasons.first?.contains(words) == true)
     }
 
     @Test func onsetsFarApartLeaveThemApart() throws {

@@ -75,6 +75,15 @@ struct BrokenCallersTests {
         #expect(deploy.score < 0.3)
     }
 
+    /// A cache slow since 24 minutes before the callers broke (5 minutes after the deploy) was ridden out by its
+    /// caller: it does not explain the errors, so the deploy keeps its case.
+    @Test func anUpstreamTheCallerRodeOutDoesNotSpoilTheCase() async throws {
+        let verdict = try await verdict(cacheFails: -29)
+        #expect(verdict.rootCause?.kind == .deployment)
+        #expect(verdict.rootCause?.entity == directory)
+        #expect(verdict.rootCause?.evidence.contains { $0.text.contains("a change can break its callers") } == true)
+    }
+
     @Test func aSingleFailingCallerDoesNotMakeTheCase() async throws {
         let verdict = try await verdict(alerting: 1)
         let deploy = try #require(verdict.hypotheses.first { $0.kind == .deployment && $0.entity == directory })

@@ -14,7 +14,8 @@ struct SilentUpstreamTests {
     let orders = EntityRef(kind: "service", id: "orders")
     let matcher = EntityRef(kind: "service", id: "matcher")
 
-    func verdict(dbMeasured: Bool, alerting: [EntityRef]? = nil) async throws -> Verdict {
+    /// `ordersDiskFull`: orders' own disk also fills (0.55 -> 1) a minute before its errors.
+    func verdict(dbMeasured: Bool, alerting: [EntityRef]? = nil, ordersDiskFull: Bool = false) async throws -> Verdict {
         let lake = ContextLake.inMemory()
         let team = EntityRef(kind: "team", id: "t")
         func errors(_ service: String) -> JSONValue {
@@ -26,7 +27,14 @@ struct SilentUpstreamTests {
                 Entity(
                     ref: db, properties: dbMeasured ? ["signals": errors("db")] : [:], relations: ["ownedBy": [team]]),
                 Entity(
-                    ref: orders, properties: ["signals": errors("orders")],
+                    ref: orders,
+                    properties: [
+                        "signals": ordersDiskFull
+                            ? .array([
+                                signalItem("errors", .errors, match: ["service": "orders"]),
+                                signalItem("disk", .saturation, match: ["service": "orders"]),
+                            ]) : errors("orders")
+                    ],
                     relations: ["ownedBy": [team], "dependsOn": [db]]),
                 Entity(
                     ref: matcher, properties: ["signals": errors("matcher")],
@@ -41,6 +49,10 @@ struct SilentUpstreamTests {
                     "errors", labels: ["service": service], time: t0.addingTimeInterval(Double(minute) * 60),
                     value: minute >= onset ? 0.3 : 0.002, kind: .gauge)
             }
+            let jitter = 1 + 0.01 * Double((minute * 7919) % 5 - 2)
+            store.append(
+                "disk", labels: ["service": "orders"], time: t0.addingTimeInterval(Double(minute) * 60),
+                value: minute >= -5 ? 1.0 : 0.55 * jitter, kind: .gauge)
         }
         return await investigateAlerts(
             lake, store, alerting: alerting ?? [orders, matcher], start: t0, now: t0.addingTimeInterval(120))
@@ -60,6 +72,15 @@ struct SilentUpstreamTests {
         #expect(!verdict.hypotheses.contains { $0.entity == db && $0.kind == .dependency })
         let deploy = try #require(verdict.hypotheses.first { $0.kind == .deployment })
         #expect(!deploy.evidence.contains { $0.text.contains("turned bad with it") })
+    }
+
+    /// orders' own disk is full: its cause is in plain sight, so it is no branch of a meeting at the silent
+    /// database, which is no candidate; its saturation says why.
+    @Test func aBranchWithAnExhaustedSaturationOfItsOwnIsNoMeeting() async throws {
+        let verdict = try await verdict(dbMeasured: false, ordersDiskFull: true)
+        #expect(!verdict.hypotheses.contains { $0.entity == db && $0.kind == .dependency })
+        let saturation = try #require(verdict.hypotheses.first { $0.kind == .saturation && $0.entity == orders })
+        #expect(saturation.evidence.contains { $0.text.contains("a cause of its own in plain sight") })
     }
 
     /// Only the deployed service alerts; the other caller of the silent database fails as well without alerting:

@@ -31,6 +31,56 @@ struct TroubleProbeTests {
         #expect(probed.symptoms.contains(.errors))
     }
 
+    /// A p99 that crept 1.4x for 22 minutes (a slow cache it rode out) does not date errors that jumped 90x after:
+    /// the creep is set aside; without the jump it dates the trouble as before.
+    @Test(arguments: [true, false])
+    func aMildCreepLongBeforeASevereFaultDatesNothing(errorsJump: Bool) async throws {
+        let lake = ContextLake.inMemory()
+        let signals: JSONValue = .array([
+            .object(["name": .string("latency"), "type": .string("latency"), "metric": .string("latency")]),
+            .object(["name": .string("errors"), "type": .string("errors"), "metric": .string("errors")]),
+        ])
+        try lake.upsert([Entity(ref: api, properties: ["signals": signals])], at: t0.addingTimeInterval(-86_400))
+        let store = MetricStore()
+        for minute in -240...0 {
+            let time = t0.addingTimeInterval(Double(minute) * 60)
+            let jitter = 1 + 0.02 * Double((minute * 7919) % 5 - 2)
+            store.append("latency", labels: [:], time: time, value: (minute >= -24 ? 0.42 : 0.3) * jitter, kind: .gauge)
+            let errors = errorsJump && minute >= -2 ? 0.28 : 0.003
+            store.append("errors", labels: [:], time: time, value: errors * jitter, kind: .gauge)
+        }
+        let probed = await TroubleProbe(lake: lake, metrics: store).probe(api, now: t0)
+        #expect(probed.onsets[api] == t0.addingTimeInterval(errorsJump ? -120 : -24 * 60))
+    }
+
+    /// A whale sends a steady 600/s; a small org goes 30 -> 120/s: the total moves 1.14x, under the load test, but
+    /// the org's own breakdown value moved. A tenant whose value stayed flat did not.
+    @Test func aTenantsOwnBreakdownValueMovesUnderASteadyTotal() async throws {
+        let lake = ContextLake.inMemory()
+        let signals: JSONValue = .array([
+            .object([
+                "name": .string("sends"), "type": .string("load"), "metric": .string("sends"), "rate": .bool(true),
+                "breakdown": .string("org"),
+            ])
+        ])
+        try lake.upsert([Entity(ref: api, properties: ["signals": signals])], at: t0.addingTimeInterval(-86_400))
+        let store = MetricStore()
+        var totals: [String: Double] = ["whale": 0, "small": 0]
+        for minute in -240...0 {
+            let time = t0.addingTimeInterval(Double(minute) * 60)
+            let jitter = 1 + 0.02 * Double((minute * 7919) % 5 - 2)
+            totals["whale", default: 0] += 600 * 60 * jitter
+            totals["small", default: 0] += (minute >= -5 ? 120 : 30) * 60 * jitter
+            for (org, total) in totals {
+                store.append("sends", labels: ["org": org], time: time, value: total, kind: .counter)
+            }
+        }
+        let probe = TroubleProbe(lake: lake, metrics: store)
+        #expect(await probe.probe(api, now: t0).isLoadShifted == false)
+        let moved = await probe.tenantLoadMoved(api, tenants: ["org=small", "org=whale", "customer=small"], now: t0)
+        #expect(moved == ["org=small"])
+    }
+
     /// front -> a -> b -> c -> db: past the depth of 3 the probe goes on while the last hop fails, through a
     /// hop without signals (`b` measures nothing) when the one depending on it fails.
     @Test(arguments: [true, false])

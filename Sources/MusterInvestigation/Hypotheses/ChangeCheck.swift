@@ -210,10 +210,13 @@ struct ChangeCheck: HypothesisCheck {
     /// How soon after a change of an upstream its callers must all fail for the change to have broken them.
     static let callersBreakWindow: TimeInterval = 10 * 60
 
+    /// How long a caller may stay well through an upstream's trouble before that trouble no longer explains it.
+    static let rideThrough: TimeInterval = 5 * 60
+
     /// For an upstream `target` (not alerting) changed at `changedAt`: words saying that every alerting entity
     /// calling it directly, two or more, turned bad within ``callersBreakWindow`` after the change, with nothing
     /// else to explain it (no change of their own in the alignment window before, no other upstream of theirs
-    /// failing first); nil otherwise.
+    /// failing first, within ``rideThrough`` before them); nil otherwise.
     private func brokenCallers(of target: EntityRef, changedAt: Date, context: InvestigationContext) -> String? {
         guard !context.facts.alerting.contains(target) else { return nil }
         let callers = Set(context.lake.dependents(of: target, depth: 1, asOf: nil).map(\.ref))
@@ -231,8 +234,13 @@ struct ChangeCheck: HypothesisCheck {
             else { return nil }
             let others = context.lake.dependencies(of: caller, depth: context.playbook.upstreamDepth, asOf: nil)
                 .map(\.ref).filter { $0 != target && !callers.contains($0) }
+            // Only an upstream that turned bad shortly before the caller explains it: one whose trouble the caller
+            // rode out for longer than `rideThrough` (a slow cache, no error for 20 minutes) does not.
             if others.contains(where: { ref in
-                context.faultOnset(of: ref).map { $0 <= onset.addingTimeInterval(Self.sameSample) } ?? false
+                context.faultOnset(of: ref).map {
+                    $0 <= onset.addingTimeInterval(Self.sameSample)
+                        && $0 >= onset.addingTimeInterval(-Self.rideThrough)
+                } ?? false
             }) {
                 return nil
             }

@@ -40,6 +40,15 @@ struct SaturationCheck: HypothesisCheck {
             } else if covered.count > 1 {
                 evidence.append(Evidence("explains \(context.coverageWords(covered))"))
             }
+            if let full = context.exhaustedSaturation(of: ref),
+                let silent = context.silentUpstreamsShared(by: ref).first
+            {
+                evidence.append(
+                    Evidence(
+                        "\(ref)'s \(full.signal.name) is exhausted (\(SignalAssessment.format(full.current))): a cause "
+                            + "of its own in plain sight, so \(silent), which has no signals, is not where its failure "
+                            + "meets another's"))
+            }
             if let waiting = Self.waiting(ref, saturated: first, context: context) {
                 score *= 0.6
                 evidence.append(Evidence(waiting, against: true))

@@ -13,15 +13,37 @@ extension InvestigationContext {
     static let together: TimeInterval = 3 * 60
 
     /// The alerting entities below `ref` that no other one below it sits above: the separate branches that meet
-    /// at `ref`.
+    /// at `ref`. One whose own saturation is exhausted (``exhaustedSaturation(of:)``) has its cause in plain sight:
+    /// it is no branch of a meeting.
     func branches(below ref: EntityRef) -> [EntityRef] {
         // Failing witnesses count as branches too: they show the upstream's failure without alerting.
         let witnessing = witnesses.filter { $0.value == ref && faultOnset(of: $0.key) != nil }.map(\.key)
         let below = covered(by: ref).subtracting([ref]).union(witnessing)
         return below.filter { entity in
+            guard exhaustedSaturation(of: entity) == nil else { return false }
             let own = Set(lake.dependencies(of: entity, depth: playbook.upstreamDepth, asOf: nil).map(\.ref))
             return own.isDisjoint(with: below)
         }.sorted()
+    }
+
+    /// A saturation signal of `ref` still at or above the exhausted level (a full disk, a pinned pool): a cause of
+    /// its own in plain sight.
+    func exhaustedSaturation(of ref: EntityRef) -> SignalAssessment? {
+        faults(of: ref).first {
+            $0.signal.type == .saturation && $0.recoveredAt == nil && $0.current >= playbook.exhaustedLevel
+        }
+    }
+
+    /// Upstreams of `ref` without signals that another failing entity also depends on directly: where its
+    /// failure could seem to meet another's.
+    func silentUpstreamsShared(by ref: EntityRef) -> [EntityRef] {
+        lake.dependencies(of: ref, depth: playbook.upstreamDepth, asOf: nil).map(\.ref).filter { upstream in
+            (lake.entity(upstream, asOf: nil)?.signals.isEmpty ?? true)
+                && lake.dependents(of: upstream, depth: 1, asOf: nil).contains {
+                    $0.ref != ref && faultOnset(of: $0.ref) != nil
+                }
+        }
+        .sorted()
     }
 
     /// When its trouble began: the signals' onset, else its first alert.

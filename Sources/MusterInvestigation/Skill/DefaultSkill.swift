@@ -48,18 +48,25 @@ public enum DefaultSkill {
            more than 15 minutes before the first alert dates nothing when an alerting entity shows a severe symptom
            (5x its baseline or more, or down): a creep no alert followed for that long (CPU rising with the morning
            ramp, a cache's p99 during its snapshot) is a condition, not the start of this failure. The evidence
-           names every fault set aside and why.
+           names every fault set aside and why. When pages are grouped, the same holds within one entity: a mild creep
+           of its latency, errors or lag that began 15 minutes or more before a severe fault of it does not date its
+           trouble.
         6. Pages join one incident on shared evidence: the same entity, one depending on another, a shared upstream
            (weighted by its distance and the trouble it shows). A shared tenant label (`org`, `customer`) alone ties
            two pages only where that tenant can have done something on both sides: a page from an entity whose load
            is steady (per-tenant SLO rules page for the biggest tenant whatever broke) names who felt it, so a
            tenant's traffic moving on one service does not tie it to a page of the same tenant on a service whose
-           load did not move. An upstream whose own signals are normal still ties two of its direct callers when it
+           load did not move. Where that load has a breakdown by the tenant's label, the tenant's own value counts: it
+           rising 2x or more (the deviation rule) moved the load, though a large steady tenant keeps the total under
+           the test (30/s -> 120/s beside a steady 600/s). An upstream whose own signals are normal still ties two of its direct callers when it
            was deployed or changed no later than a minute after both turned bad and both did within 10 minutes of
-           the change (a hub only weakly). An upstream without signals, reached through hops without signals only,
-           ties two failing services whatever their symptoms when it is the only place left where their failures can
-           meet: neither changed in the last 3 hours, no upstream of either is failing or alerting, and they turned
-           bad within 3 minutes of each other. A resource that two alerting services use directly ties them (0.6)
+           the change (a hub only weakly). A caller that turned bad within 5 minutes of that change is not explained by
+           another upstream of its own whose trouble began more than 5 minutes before it: it rode that trouble out (a
+           slow cache, no error for 20 minutes), so it still joins. An upstream without signals, reached through hops
+           without signals only, ties two failing services whatever their symptoms when it is the only place left where
+           their failures can meet: neither changed in the last 3 hours, neither has a saturation of its own still at or
+           above `exhausted_level` (a full disk is a cause in plain sight), no upstream of either is failing or
+           alerting, and they turned bad within 3 minutes of each other. A resource that two alerting services use directly ties them (0.6)
            when one lags behind it with nothing else in sight to explain it (no change of its own, no other upstream
            failing or alerting) while the other's own load moved: what a writer sends is what a reader reads. An alert
            that announces a deadline rather than a failure (a reminder:
@@ -105,7 +112,9 @@ public enum DefaultSkill {
           signals turned bad within 30 minutes after it, or, for a producer, when every alerting reader of what it
           writes did, or, for an upstream whose own signals stay normal, when every alerting entity depends on it and
           every alerting service calling it directly, two or more, turned bad within 10 minutes after it with no change
-          or failing upstream of their own (a changed contract breaks the callers, not the service); flat signals or a late onset are evidence against, and so is an upstream of it that failed
+          or failing upstream of their own (a changed contract breaks the callers, not the service; an upstream of theirs
+          counts only when it turned bad within 5 minutes before them: one whose trouble they rode out longer explains
+          nothing); flat signals or a late onset are evidence against, and so is an upstream of it that failed
           first (unless that upstream's trouble began in the very minute of the change and reaches nobody else: a
           deploy that cannot be scheduled shows on its cluster). Onsets in the same sample give no order: the
           change, which came before both, keeps the lead,
@@ -141,7 +150,9 @@ public enum DefaultSkill {
           (queue, backlog) that fills while its inflow is not up, after a reader of it failed following a failing
           upstream of that reader's own, backs up behind that reader: it is halved. An upstream without any
           signals where two or more separate branches of alerting services (none calls another) meet, all turned
-          bad within 3 minutes, is a candidate of its own (never a certainty); its other callers that measure
+          bad within 3 minutes, is a candidate of its own (never a certainty); a service whose own saturation is still at
+          or above `exhausted_level` has its cause in plain sight and is no branch (its saturation says so); its other
+          callers that measure
           something but do not alert count as branches when they fail too (witnesses); a failing service or a change whose
           peer on another branch failed with it, through such an upstream, is a weaker account (x0.7). An upstream
           with no failure in sight on which a remediation (failover, restart, scale-out) helped is a candidate:
