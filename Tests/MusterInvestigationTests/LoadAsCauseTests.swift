@@ -112,6 +112,32 @@ struct LoadAsCauseTests {
         #expect(dependency.evidence.contains { $0.isAgainst && $0.text.contains("measures no load of its own") })
     }
 
+    /// A database that measures no load of its own goes down two minutes before one tenant's SDK retries the refused
+    /// calls fivefold through a caller: the rise came after the failure, so it is no overload, and the database
+    /// stays the cause (a failover is proposed).
+    @Test func aCallerLoadThatRoseAfterTheDependencyFailedIsRetriesNotOverload() async throws {
+        let db = EntityRef(kind: "resource", id: "pg")
+        let claims = EntityRef(kind: "service", id: "claims-api")
+        var database = entity(db, [signalItem("up", .health)])
+        database.properties["actions"] = .array([.string("failover")])
+        let lake = try lake([
+            database,
+            entity(
+                claims, [signalItem("requests", .load, breakdown: "org"), signalItem("errors", .errors)],
+                dependsOn: [db]),
+        ])
+        let store = MetricStore()
+        series(store, "up") { $0 >= -7 ? 0 : 1 }
+        series(store, "requests", labels: ["org": "o-harlow"]) { $0 >= -5 ? 150 : 30 }
+        series(store, "requests", labels: ["org": "o-other"]) { $0 >= -5 ? 66 : 60 }
+        series(store, "errors") { $0 >= -7 ? 0.6 : 0.002 }
+        let verdict = await investigate(lake, store, alerting: [claims])
+        #expect(verdict.rootCause?.kind == .dependency)
+        #expect(verdict.rootCause?.entity == db)
+        let dependency = try #require(verdict.hypotheses.first { $0.kind == .dependency && $0.entity == db })
+        #expect(!dependency.evidence.contains { $0.text.contains("measures no load of its own") })
+    }
+
     /// A caller whose own queries (no breakdown: it is the source itself) tripled a minute after its deploy, and
     /// the database failed a minute later: the deploy is the cause, not the database it overloaded.
     @Test func aCallerDeployedJustBeforeItsOwnLoadRoseIsTheCause() async throws {

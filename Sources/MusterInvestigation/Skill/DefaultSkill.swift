@@ -139,7 +139,8 @@ public enum DefaultSkill {
           load flat) another dependency of its callers was changed (a candidate of 0.6 or more), is overloaded, not
           broken: x0.7. One that measures no load of its own is read through
           its callers: a spike traced to a customer or org, or a change that made one (a candidate of 0.6 or more),
-          on a direct caller of it, rising from 5 minutes before it began to fail to 2 minutes after, overloads it
+          on a direct caller of it, rising from 5 minutes before it began to fail up to the minute it did (a rise after
+          that is callers retrying what it refused: a database down, then an SDK's retries), overloads it
           the same way (x0.7), and so it is not failed first against the change that overloaded it. An upstream whose only faults are mild saturations
           (under 2x its baseline and under `exhausted_level`: CPU 12% -> 18% during a backup) while what its users
           feel is normal (its own latency, errors, health or lag, and every other caller of it that measures them
