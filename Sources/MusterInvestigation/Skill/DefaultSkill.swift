@@ -110,7 +110,10 @@ public enum DefaultSkill {
           service it depends on (no signals to clear it): that later change is the nearer trigger. The mirror: a
           changed entity that stayed well at unchanged load for 5 minutes or more after its change, and turned bad
           (it or what it explains) within 5 minutes of its load (or that of the caller in front of it) rising in a
-          spike traced to a customer or org (a candidate of 0.6 or more), was triggered by the spike: x0.6.
+          spike traced to a customer or org (a candidate of 0.6 or more), was triggered by the spike: x0.6. Unless
+          the same load came earlier, before the change (four fifths of the rise or more, 3 samples in a row), while
+          every symptom failing now stayed normal (within a quarter of its deviation now): what the old version
+          absorbed the new one cannot, so the change took the headroom away and keeps the lead.
           A tenant of a shared resource (another entity that depends on a failing upstream, neither alerting nor
           upstream of the alerting entities) counts too when its saturation or load turned bad within 30 minutes
           after its deploy or change, no later than a minute after a saturation of the shared resource began (a
