@@ -43,7 +43,10 @@ public enum DefaultSkill {
            an outage of the cache it uses): the entity's trouble began with the fault still going.
         5. Weigh a fault by its severity. A run that crept mildly (a tenth of its worst deviation or less) for 10
            minutes or more before a step to half its worst or more, where it stays, is dated from that step (a p99
-           that crept 0.22 -> 0.30 s after a deploy and jumped to 4 s with the database failing). A mild fault (its
+           that crept 0.22 -> 0.30 s after a deploy and jumped to 4 s with the database failing). But a creep that
+           began within a minute of a deploy or change of its entity is that change's fingerprint (a new version slower
+           from the minute it landed) and dates the run, unless an upstream of the entity began to fail after the
+           creep, by the step: then that failure made the step, and the step keeps the date. A mild fault (its
            worst under 2x its baseline; a saturation also under `exhausted_level`; never a health signal) that began
            more than 15 minutes before the first alert dates nothing when an alerting entity shows a severe symptom
            (5x its baseline or more, or down): a creep no alert followed for that long (CPU rising with the morning
