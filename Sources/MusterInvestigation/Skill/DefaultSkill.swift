@@ -40,11 +40,14 @@ public enum DefaultSkill {
         4. Date each entity's trouble from the episode still going. A fault that recovered more than 10 minutes
            before the first alert is another episode. So is one that was back to normal for 3 minutes or more
            before another fault of the same entity began that is still going (a warm-up blip after a deploy, then
-           an outage of the cache it uses): the entity's trouble began with the fault still going.
+           an outage of the cache it uses): the entity's trouble began with the fault still going. But a signal whose
+           episodes recur (a pool that fills, is reset by restarts and fills again), the first of them within 2 minutes
+           of a deploy or change of its entity, has one fault since that change: it is dated from its first episode,
+           unless an upstream of the entity began to fail after the first, by the latest (that failure made it).
         5. Weigh a fault by its severity. A run that crept mildly (a tenth of its worst deviation or less) for 10
            minutes or more before a step to half its worst or more, where it stays, is dated from that step (a p99
            that crept 0.22 -> 0.30 s after a deploy and jumped to 4 s with the database failing). But a creep that
-           began within a minute of a deploy or change of its entity is that change's fingerprint (a new version slower
+           began within 2 minutes of a deploy or change of its entity is that change's fingerprint (a new version slower
            from the minute it landed) and dates the run, unless an upstream of the entity began to fail after the
            creep, by the step: then that failure made the step, and the step keeps the date. A mild fault (its
            worst under 2x its baseline; a saturation also under `exhausted_level`; never a health signal) that began
