@@ -154,6 +154,9 @@ public enum DefaultSkill {
           (under 2x its baseline and under `exhausted_level`: CPU 12% -> 18% during a backup) while what its users
           feel is normal (its own latency, errors, health or lag, and every other caller of it that measures them
           and does not alert; at least one of those measured) is busier, not failing: x0.5.
+          A failing dependency deployed or changed in the 30 minutes before it failed is better explained by that
+          change: x0.6. So is one whose own deploy or change, however long before (within the 6 hours), was undone
+          with success (5): the rollback fixed the change, not a failing dependency.
           It is infrastructure when a word of its `type` is a cluster, node, broker, host or zone (`kubernetes-cluster` is, an `ozone` store is not).
         - **saturation**: only when an alerting entity's own saturation signal is anomalous. A stronger
           outside cause (a score of 0.6 or more) halves its score. A pool that filled while another saturation
