@@ -90,6 +90,7 @@ extension InvestigationContext {
             frontier = next
         }
         observe(upstreams.keys, lake: lake, assessments: &assessments, samples: &samples)
+        keepFingerprints(&assessments, lake: lake, depth: playbook.upstreamDepth)
         var context = InvestigationContext(
             facts: facts, lake: lake, metrics: metrics, playbook: playbook, upstreams: upstreams,
             siblings: siblings, assessments: assessments, samples: samples)

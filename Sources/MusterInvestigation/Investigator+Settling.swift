@@ -212,9 +212,20 @@ extension Investigator {
                     firstFault >= loaded.onset.addingTimeInterval(-ChangeCheck.sameSample),
                     firstFault <= loaded.onset.addingTimeInterval(ChangeCheck.settled)
                 else { continue }
+                let what = hypothesis.kind == .deployment ? "deploy" : "change"
+                // The same load absorbed before the change: the change took the headroom away, the spike exposed it.
+                if let absorbed = context.absorbedRise(of: loaded.entity, before: at, symptomatic: explained) {
+                    var kept = hypothesis
+                    kept.evidence.append(
+                        Evidence(
+                            "\(loaded.entity)'s load rose \(SignalAssessment.format(absorbed.ratio))x at "
+                                + "\(Timestamp.clockTime(absorbed.at)) too, before the \(what), while "
+                                + "\(absorbed.symptoms.joined(separator: ", ")) stayed normal: that load was absorbed "
+                                + "then, so the \(what) took the headroom away and the spike only exposed it"))
+                    return kept
+                }
                 var marked = hypothesis
                 marked.score *= 0.6
-                let what = hypothesis.kind == .deployment ? "deploy" : "change"
                 marked.evidence.append(
                     Evidence(
                         "but \(changed) stayed well at unchanged load for \(DurationText.format(loaded.onset.timeIntervalSince(at))) "
@@ -235,9 +246,11 @@ extension Investigator {
     ) -> Hypothesis {
         let callers = Set(lake.dependents(of: hypothesis.entity, depth: 1, asOf: nil).map(\.ref))
         let sources = hypotheses.filter { source in
+            // The rise must come first (the same sample gives no order): load that rose after the dependency
+            // failed is the callers retrying what it refused, not what broke it.
             guard let loaded = source.loaded, source.score >= 0.6, callers.contains(loaded.entity),
                 loaded.onset >= failed.addingTimeInterval(-ChangeCheck.settled),
-                loaded.onset <= failed.addingTimeInterval(120)
+                loaded.onset <= failed.addingTimeInterval(ChangeCheck.sameSample)
             else { return false }
             return source.kind == .trafficSpike
                 ? ["customer", "org"].contains(source.entity.kind) : [.deployment, .configChange].contains(source.kind)

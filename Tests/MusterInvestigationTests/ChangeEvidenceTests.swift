@@ -104,4 +104,49 @@ struct ChangeEvidenceTests {
         let db = try #require(verdict.hypotheses.first { $0.entity == world.db })
         #expect(db.evidence.contains { $0.isAgainst && $0.text.contains("suffered that change") })
     }
+    /// A service deployed 65 minutes before its errors began (and its caller's), rolled back at +1m with the errors
+    /// gone from +3m: undoing its own deploy helped, so the deploy, not the service as a failing dependency of its
+    /// caller, is the better account; without the rollback the dependency reading says its deploy was too early
+    /// to count, never that there was none.
+    @Test(arguments: [true, false])
+    func aFailingDependencyWhoseOwnDeployWasUndoneWithSuccessYieldsToIt(rolledBack: Bool) async throws {
+        let lake = ContextLake.inMemory()
+        let team = EntityRef(kind: "team", id: "t")
+        let calc = EntityRef(kind: "service", id: "calc")
+        let run = EntityRef(kind: "service", id: "run")
+        try lake.upsert(
+            [
+                Entity(ref: team),
+                Entity(
+                    ref: calc,
+                    properties: [
+                        "actions": .array([.string("rollback")]), "signals": .array([signalItem("calc_err", .errors)]),
+                    ],
+                    relations: ["ownedBy": [team]]),
+                Entity(
+                    ref: run, properties: ["signals": .array([signalItem("run_err", .errors)])],
+                    relations: ["ownedBy": [team], "dependsOn": [calc]]),
+            ], at: world.t0.addingTimeInterval(-86_400))
+        try lake.record(Deployment(target: calc, at: world.t0.addingTimeInterval(-75 * 60), version: "8.3"))
+        if rolledBack {
+            try lake.record(ActionRecord(name: "rollback", target: calc, at: world.t0.addingTimeInterval(60)))
+        }
+        let store = MetricStore()
+        for minute in -180...10 {
+            let time = world.t0.addingTimeInterval(Double(minute) * 60)
+            let jitter = 1 + 0.02 * Double((minute * 7919) % 5 - 2)
+            let failing = minute >= -10 && (!rolledBack || minute < 3)
+            store.append("calc_err", labels: [:], time: time, value: (failing ? 0.3 : 0.002) * jitter, kind: .gauge)
+            store.append("run_err", labels: [:], time: time, value: (failing ? 0.2 : 0.002) * jitter, kind: .gauge)
+        }
+        let verdict = await investigateAlerts(
+            lake, store, alerting: [calc, run], start: world.t0, now: world.t0.addingTimeInterval(600))
+        let dependency = try #require(verdict.hypotheses.first { $0.kind == .dependency && $0.entity == calc })
+        #expect(!dependency.evidence.contains { $0.text.contains("no deploy or change on it before it failed") })
+        #expect(dependency.evidence.contains { $0.isAgainst && $0.text.contains("helped: the deploy") } == rolledBack)
+        if rolledBack {
+            #expect(verdict.rootCause?.kind == .deployment)
+            #expect(verdict.rootCause?.entity == calc)
+        }
+    }
 }

@@ -101,4 +101,40 @@ struct EpisodeSeverityTests {
         #expect((assessment.creptSince != nil) == (onset != creepFrom))
         #expect(assessment.summary.contains("mild creep") == (onset != creepFrom))
     }
+    /// A p99 that crept 1.4x from the minute of a deploy and stepped 18x an hour later, with a flag changed nine
+    /// minutes before the step: the creep is the deploy's fingerprint and dates the run, so the deploy is the
+    /// cause and the flag came into trouble already going. A creep that began five minutes after the deploy dates
+    /// nothing (the flag leads); so does one whose step a database failing at the step explains.
+    @Test(arguments: [(-60, false, RootCauseKind.deployment), (-65, false, .configChange), (-60, true, .dependency)])
+    func aCreepFromTheMinuteOfADeployIsItsFingerprint(deployAt: Int, dbFails: Bool, winner: RootCauseKind)
+        async throws
+    {
+        let (lake, store) = try world(
+            apiErrors: { $0 >= -3 ? 0.3 : 0.003 },
+            apiLatency: { $0 >= -3 ? 4.1 : ($0 >= -60 ? 0.31 : 0.22) },
+            dbLatency: { dbFails && $0 >= -4 ? 1.5 : 0.01 })
+        try lake.record(Change(target: api, at: t0.addingTimeInterval(-12 * 60), summary: "flag on for staff"))
+        let verdict = try await investigate(lake, store, deployAt: deployAt)
+        #expect(verdict.hypotheses.first?.kind == winner)
+        let fingerprint = verdict.hypotheses.flatMap(\.evidence).contains { $0.text.contains("its fingerprint") }
+        #expect(fingerprint == (winner == .deployment))
+    }
+    /// A fault that recurs in the same phases (bad 8 minutes, normal 7, four times) since the first began two
+    /// minutes after a deploy is one fault since the deploy: the episodes date from the first, and the deploy is the
+    /// cause. A deploy ten minutes before the first episode leaves the latest one the date; a database failing
+    /// after the first episode, before the latest, made it, which keeps its date too (the database is the cause).
+    @Test(arguments: [(-62, false, true), (-70, false, false), (-62, true, false)])
+    func aFaultRecurringSinceADeployDatesFromItsFirstEpisode(deployAt: Int, dbFails: Bool, recurring: Bool)
+        async throws
+    {
+        let bad = { (minute: Int) in minute >= -60 && (minute + 60) % 15 < 8 }
+        let (lake, store) = try world(
+            apiErrors: { bad($0) ? 0.3 : 0.003 }, apiLatency: { bad($0) ? 4.1 : 0.22 },
+            dbLatency: { dbFails && $0 >= -15 ? 1.5 : 0.01 })
+        let verdict = try await investigate(lake, store, deployAt: deployAt)
+        if recurring { #expect(verdict.hypotheses.first?.kind == .deployment) }
+        if dbFails { #expect(verdict.hypotheses.first?.kind == .dependency) }
+        let dated = verdict.hypotheses.flatMap(\.evidence).contains { $0.text.contains("one fault recurring since it") }
+        #expect(dated == recurring)
+    }
 }

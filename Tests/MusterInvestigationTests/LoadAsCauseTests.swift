@@ -85,6 +85,29 @@ struct LoadAsCauseTests {
         if spikeWins { #expect(verdict.rootCause?.entity == customer) }
     }
 
+    /// The same as above with the deploy 12 minutes before the spike, but the org ran the same burst two hours
+    /// earlier (before the deploy) with latency flat: the old version absorbed it, so the deploy took the headroom
+    /// away and keeps the lead; a burst whose latency rose then too was never absorbed, and the spike triggers.
+    @Test(arguments: [(0.12, true), (1.5, false)])
+    func aDeployKeepsTheLeadWhenTheSameSpikeWasAbsorbedBeforeIt(earlierLatency: Double, deployWins: Bool)
+        async throws
+    {
+        let api = EntityRef(kind: "service", id: "quote-api")
+        let lake = try lake([
+            entity(api, [signalItem("requests", .load, breakdown: "org"), signalItem("latency", .latency)])
+        ])
+        try lake.record(Deployment(target: api, at: t0.addingTimeInterval(-12 * 60), version: "7.4"))
+        let store = MetricStore()
+        let earlier = -130 ... -115
+        series(store, "requests", labels: ["org": "o-harlow"]) { $0 >= -4 || earlier.contains($0) ? 130 : 15 }
+        series(store, "requests", labels: ["org": "o-other"]) { _ in 45 }
+        series(store, "latency") { $0 >= -3 ? 2.8 : earlier.contains($0) ? earlierLatency : 0.12 }
+        let verdict = await investigate(lake, store, alerting: [api])
+        let deploy = try #require(verdict.hypotheses.first { $0.kind == .deployment && $0.entity == api })
+        #expect(deploy.evidence.contains { !$0.isAgainst && $0.text.contains("took the headroom away") } == deployWins)
+        #expect(verdict.rootCause?.kind == (deployWins ? .deployment : .trafficSpike))
+    }
+
     /// A database that measures no load of its own fails a minute after one tenant's requests through a caller
     /// (not alerting) rose twentyfold: it is overloaded by that tenant, not broken, and no failover is proposed.
     @Test func aDatabaseWithoutALoadSignalIsOverloadedThroughItsCaller() async throws {
@@ -110,6 +133,32 @@ struct LoadAsCauseTests {
         #expect(!verdict.actions.contains { $0.action == "failover" })
         let dependency = try #require(verdict.hypotheses.first { $0.kind == .dependency && $0.entity == db })
         #expect(dependency.evidence.contains { $0.isAgainst && $0.text.contains("measures no load of its own") })
+    }
+
+    /// A database that measures no load of its own goes down two minutes before one tenant's SDK retries the refused
+    /// calls fivefold through a caller: the rise came after the failure, so it is no overload, and the database
+    /// stays the cause (a failover is proposed).
+    @Test func aCallerLoadThatRoseAfterTheDependencyFailedIsRetriesNotOverload() async throws {
+        let db = EntityRef(kind: "resource", id: "pg")
+        let claims = EntityRef(kind: "service", id: "claims-api")
+        var database = entity(db, [signalItem("up", .health)])
+        database.properties["actions"] = .array([.string("failover")])
+        let lake = try lake([
+            database,
+            entity(
+                claims, [signalItem("requests", .load, breakdown: "org"), signalItem("errors", .errors)],
+                dependsOn: [db]),
+        ])
+        let store = MetricStore()
+        series(store, "up") { $0 >= -7 ? 0 : 1 }
+        series(store, "requests", labels: ["org": "o-harlow"]) { $0 >= -5 ? 150 : 30 }
+        series(store, "requests", labels: ["org": "o-other"]) { $0 >= -5 ? 66 : 60 }
+        series(store, "errors") { $0 >= -7 ? 0.6 : 0.002 }
+        let verdict = await investigate(lake, store, alerting: [claims])
+        #expect(verdict.rootCause?.kind == .dependency)
+        #expect(verdict.rootCause?.entity == db)
+        let dependency = try #require(verdict.hypotheses.first { $0.kind == .dependency && $0.entity == db })
+        #expect(!dependency.evidence.contains { $0.text.contains("measures no load of its own") })
     }
 
     /// A caller whose own queries (no breakdown: it is the source itself) tripled a minute after its deploy, and

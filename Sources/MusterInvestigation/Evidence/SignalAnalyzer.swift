@@ -82,6 +82,8 @@ public struct SignalAnalyzer: Sendable {
         // The onset of the latest episode: a failure that recovered and came back belongs to this incident by
         // its second start. Runs split by a short dip (up to `sustain - 1` normal samples) are one episode.
         var onsetIndex: Int?
+        var firstIndex: Int?
+        var episodes = 0
         var lastBad: Int?
         var index = 0
         while index < flags.count {
@@ -91,7 +93,11 @@ public struct SignalAnalyzer: Sendable {
                 let reachesNow = end == flags.count
                 if run.allSatisfy({ $0 }) && (run.count == sustain || reachesNow && run.count >= minimumOpenRun) {
                     let continues = lastBad.map { index - $0 <= sustain } ?? false
-                    if onsetIndex == nil || !continues { onsetIndex = index }
+                    if onsetIndex == nil || !continues {
+                        onsetIndex = index
+                        firstIndex = firstIndex ?? index
+                        episodes += 1
+                    }
                 }
                 if onsetIndex != nil { lastBad = index }
             }
@@ -102,6 +108,13 @@ public struct SignalAnalyzer: Sendable {
             recoveredAt: nil, strength: 0)
         guard var onsetIndex else { return assessment }
         onsetIndex = departure(before: onsetIndex, in: window, baseline: baseline, type: signal.type)
+        // Earlier episodes of the same signal in the window: kept so that a recurring fault can be dated from its
+        // first (``InvestigationContext/keepFingerprints``).
+        if episodes > 1, let firstIndex {
+            assessment.firstEpisode =
+                window[departure(before: firstIndex, in: window, baseline: baseline, type: signal.type)].time
+            assessment.episodes = episodes
+        }
         // A mild creep that a much larger level shift follows inside the same run: the episode is dated from the
         // step that made it severe, and the creep is kept in words.
         if let step = severeStep(in: window, from: onsetIndex, baseline: baseline, type: signal.type) {

@@ -21,6 +21,17 @@ public struct SignalAssessment: Hashable, Sendable {
     public var creptSince: Date? = nil
     /// The creep's typical level before the step.
     public var creptTo: Double? = nil
+    /// When the step came, for a creep that dates the run as the fingerprint of a change (the onset is the creep's).
+    public var steppedAt: Date? = nil
+    /// The instant of the deploy or change whose fingerprint the creep is; nil otherwise.
+    public var fingerprintOf: Date? = nil
+    /// When the first of several episodes of this signal in the window read began (the onset is the latest's,
+    /// unless the episodes recur from a change: then the onset is this); nil for a single episode.
+    public var firstEpisode: Date? = nil
+    /// How many episodes of this signal the window read holds.
+    public var episodes = 1
+    /// When the latest episode began, for a recurring fault dated from its first as a change's fingerprint.
+    public var latestEpisode: Date? = nil
 
     /// A sustained anomaly in the worse direction (for `load`: an increase or a drop).
     public var isAnomalous: Bool { onset != nil }
@@ -34,7 +45,16 @@ public struct SignalAssessment: Hashable, Sendable {
         guard let onset else { return "\(name) normal at \(Self.format(current)) (baseline \(Self.format(baseline)))" }
         var text = "\(name) \(Self.format(baseline)) -> \(Self.format(peak)) since \(Timestamp.clockTime(onset))"
         if signal.type == .load, baseline > 0 { text += " (\(Self.format(ratio))x)" }
-        if let creptSince, let creptTo {
+        if let latestEpisode, let fingerprintOf {
+            text +=
+                " (\(episodes) episodes, the latest since \(Timestamp.clockTime(latestEpisode)), the first within 2 "
+                + "minutes of the change at \(Timestamp.clockTime(fingerprintOf)): one fault recurring since it)"
+        } else if let creptTo, let steppedAt, let fingerprintOf {
+            text +=
+                " (a mild creep to \(Self.format(creptTo)) that began within 2 minutes of the change at "
+                + "\(Timestamp.clockTime(fingerprintOf)), its fingerprint, then a much larger step at "
+                + "\(Timestamp.clockTime(steppedAt)): the run dates from the creep)"
+        } else if let creptSince, let creptTo {
             text +=
                 " (a much larger step after a mild creep to \(Self.format(creptTo)) since "
                 + "\(Timestamp.clockTime(creptSince)), which dates nothing)"

@@ -132,8 +132,28 @@ struct DependencyCheck: HypothesisCheck {
                     Evidence(
                         "changed (\(change.summary)) \(InvestigationContext.gap(change.at, onset)) before it failed: the change, not a failing dependency, is the better account",
                         against: true))
+            } else if let undone = Self.helpfulUndo(of: ref, before: onset, context: context) {
+                // Undoing its own earlier change helped: that change, however long before, is the better account.
+                score *= 0.6
+                evidence.append(
+                    Evidence(
+                        "\(undone.what) \(InvestigationContext.gap(undone.at, onset)) before it failed, and undoing it "
+                            + "(\(undone.undo) at \(Timestamp.clockTime(undone.undoneAt))) helped: the \(undone.noun), "
+                            + "not a failing dependency, is the better account", against: true))
             } else {
-                evidence.append(Evidence("no deploy or change on it before it failed"))
+                let earlier =
+                    context.lake.deployments(
+                        on: [ref], from: onset.addingTimeInterval(-context.playbook.changeLookBack), to: window.0
+                    ).count
+                    + context.lake.changes(
+                        on: [ref], from: onset.addingTimeInterval(-context.playbook.changeLookBack), to: window.0
+                    ).count
+                evidence.append(
+                    Evidence(
+                        earlier == 0
+                            ? "no deploy or change on it before it failed"
+                            : "no deploy or change on it in the \(DurationText.format(context.playbook.alignmentWindow)) "
+                                + "before it failed"))
             }
             let type = context.lake.entity(ref, asOf: nil)?.type ?? ""
             let isInfrastructure = context.playbook.isInfrastructure(type: type)
@@ -146,6 +166,28 @@ struct DependencyCheck: HypothesisCheck {
                     evidence: evidence))
         }
         return results
+    }
+
+    /// A deploy or change of `ref` before `onset` (within the change look-back) that a rollback or revert undid
+    /// after it, where the undo helped (``ActionJudge``).
+    static func helpfulUndo(of ref: EntityRef, before onset: Date, context: InvestigationContext) -> (
+        what: String, noun: String, at: Date, undo: String, undoneAt: Date
+    )? {
+        let from = onset.addingTimeInterval(-context.playbook.changeLookBack)
+        let deploys = context.lake.deployments(on: [ref], from: from, to: onset).map {
+            (what: "deployed \($0.version ?? "")", noun: "deploy", at: $0.at, undo: "rollback")
+        }
+        let changes = context.lake.changes(on: [ref], from: from, to: onset).map {
+            (what: "changed (\($0.summary))", noun: "change", at: $0.at, undo: "config-revert")
+        }
+        for change in (deploys + changes).sorted(by: { $0.at > $1.at }) {
+            if let undone = context.judged.helped.first(where: {
+                $0.name == change.undo && $0.target == ref && $0.at > change.at
+            }) {
+                return (change.what, change.noun, change.at, change.undo, undone.at)
+            }
+        }
+        return nil
     }
 
     /// When `ref`'s trouble is a buffer filling (saturation or lag) while what flows into it is not up: a reader

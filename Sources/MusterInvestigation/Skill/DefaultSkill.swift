@@ -40,10 +40,16 @@ public enum DefaultSkill {
         4. Date each entity's trouble from the episode still going. A fault that recovered more than 10 minutes
            before the first alert is another episode. So is one that was back to normal for 3 minutes or more
            before another fault of the same entity began that is still going (a warm-up blip after a deploy, then
-           an outage of the cache it uses): the entity's trouble began with the fault still going.
+           an outage of the cache it uses): the entity's trouble began with the fault still going. But a signal whose
+           episodes recur (a pool that fills, is reset by restarts and fills again), the first of them within 2 minutes
+           of a deploy or change of its entity, has one fault since that change: it is dated from its first episode,
+           unless an upstream of the entity began to fail after the first, by the latest (that failure made it).
         5. Weigh a fault by its severity. A run that crept mildly (a tenth of its worst deviation or less) for 10
            minutes or more before a step to half its worst or more, where it stays, is dated from that step (a p99
-           that crept 0.22 -> 0.30 s after a deploy and jumped to 4 s with the database failing). A mild fault (its
+           that crept 0.22 -> 0.30 s after a deploy and jumped to 4 s with the database failing). But a creep that
+           began within 2 minutes of a deploy or change of its entity is that change's fingerprint (a new version slower
+           from the minute it landed) and dates the run, unless an upstream of the entity began to fail after the
+           creep, by the step: then that failure made the step, and the step keeps the date. A mild fault (its
            worst under 2x its baseline; a saturation also under `exhausted_level`; never a health signal) that began
            more than 15 minutes before the first alert dates nothing when an alerting entity shows a severe symptom
            (5x its baseline or more, or down): a creep no alert followed for that long (CPU rising with the morning
@@ -130,7 +136,10 @@ public enum DefaultSkill {
           service it depends on (no signals to clear it): that later change is the nearer trigger. The mirror: a
           changed entity that stayed well at unchanged load for 5 minutes or more after its change, and turned bad
           (it or what it explains) within 5 minutes of its load (or that of the caller in front of it) rising in a
-          spike traced to a customer or org (a candidate of 0.6 or more), was triggered by the spike: x0.6.
+          spike traced to a customer or org (a candidate of 0.6 or more), was triggered by the spike: x0.6. Unless
+          the same load came earlier, before the change (four fifths of the rise or more, 3 samples in a row), while
+          every symptom failing now stayed normal (within a quarter of its deviation now): what the old version
+          absorbed the new one cannot, so the change took the headroom away and keeps the lead.
           A tenant of a shared resource (another entity that depends on a failing upstream, neither alerting nor
           upstream of the alerting entities) counts too when its saturation or load turned bad within 30 minutes
           after its deploy or change, no later than a minute after a saturation of the shared resource began (a
@@ -161,11 +170,15 @@ public enum DefaultSkill {
           load flat) another dependency of its callers was changed (a candidate of 0.6 or more), is overloaded, not
           broken: x0.7. One that measures no load of its own is read through
           its callers: a spike traced to a customer or org, or a change that made one (a candidate of 0.6 or more),
-          on a direct caller of it, rising from 5 minutes before it began to fail to 2 minutes after, overloads it
+          on a direct caller of it, rising from 5 minutes before it began to fail up to the minute it did (a rise after
+          that is callers retrying what it refused: a database down, then an SDK's retries), overloads it
           the same way (x0.7), and so it is not failed first against the change that overloaded it. An upstream whose only faults are mild saturations
           (under 2x its baseline and under `exhausted_level`: CPU 12% -> 18% during a backup) while what its users
           feel is normal (its own latency, errors, health or lag, and every other caller of it that measures them
           and does not alert; at least one of those measured) is busier, not failing: x0.5.
+          A failing dependency deployed or changed in the 30 minutes before it failed is better explained by that
+          change: x0.6. So is one whose own deploy or change, however long before (within the 6 hours), was undone
+          with success (5): the rollback fixed the change, not a failing dependency.
           It is infrastructure when a word of its `type` is a cluster, node, broker, host or zone (`kubernetes-cluster` is, an `ozone` store is not).
         - **saturation**: only when an alerting entity's own saturation signal is anomalous. A stronger
           outside cause (a score of 0.6 or more) halves its score. A pool that filled while another saturation
