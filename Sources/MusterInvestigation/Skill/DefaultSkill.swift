@@ -121,7 +121,10 @@ public enum DefaultSkill {
           recommended again). An upstream that recovered within the judging window after a helpful rollback or
           revert of a service that depends on it suffered that change: it is halved. A saturation signal flat
           before a deploy and climbing steadily since, to exhaustion, is a leak the deploy introduced, unless the
-          climb began before the deploy or the load grew with it (half as much, relatively, or more). A change made after its entity's own trouble began (another of its signals
+          climb began before the deploy or the load grew with it (half as much, relatively, or more). A restart frees
+          what leaked, not the leak: after one, the climb is judged stretch by stretch (each between restarts climbs
+          steadily, starting below where the one before ended, the last to exhaustion), and a leak's deploy is a suspect
+          up to 24 hours before the symptoms, beyond the 6-hour look-back. A change made after its entity's own trouble began (another of its signals
           was bad more than a minute before) came into the trouble: it is marked down. So is the change of an entity
           that stayed well for 5 minutes or more after it and turned bad right after a deploy or change of a silent
           service it depends on (no signals to clear it): that later change is the nearer trigger. The mirror: a
