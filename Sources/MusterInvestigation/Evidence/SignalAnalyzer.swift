@@ -56,10 +56,18 @@ public struct SignalAnalyzer: Sendable {
         if baselineSamples.count < 5 {
             baselineSamples = Array(samples.filter { $0.time < reference }.prefix(max(1, samples.count / 2)))
         }
-        guard let baseline = Baseline(samples: baselineSamples) else { return nil }
+        guard var baseline = Baseline(samples: baselineSamples) else { return nil }
         let recent = samples.suffix(3).map(\.value).sorted()
         let current = recent[recent.count / 2]
-        let windowStart = reference.addingTimeInterval(-lookBack)
+        var windowStart = reference.addingTimeInterval(-lookBack)
+        // A failure older than most of the baseline window: the window is the failure itself, so normal is what
+        // came before the step, and the episode is dated from it however long ago that was.
+        let step = settledStep(in: samples, usual: baseline, baselineEnd: baselineEnd, type: signal.type)
+        if let step {
+            baseline = step.baseline
+            baselineSamples = step.before
+            windowStart = min(windowStart, step.time)
+        }
         let window = samples.filter { $0.time >= windowStart }
         let atOperatingPoint = isSteadyAtExhaustedLevel(baselineSamples, baseline: baseline, type: signal.type)
         var flags = window.map {
@@ -107,6 +115,7 @@ public struct SignalAnalyzer: Sendable {
             entity: entity, signal: signal, baseline: baseline.median, current: current, peak: current, onset: nil,
             recoveredAt: nil, strength: 0)
         guard var onsetIndex else { return assessment }
+        if step != nil { assessment.baselineSettledBefore = baselineEnd }
         onsetIndex = departure(before: onsetIndex, in: window, baseline: baseline, type: signal.type)
         // Earlier episodes of the same signal in the window: kept so that a recurring fault can be dated from its
         // first (``InvestigationContext/keepFingerprints``).
@@ -135,6 +144,51 @@ public struct SignalAnalyzer: Sendable {
             assessment.recoveredAt = window[min(window.count - 1, lastBad + 1)].time
         }
         return assessment
+    }
+
+    /// The least stretch of history before a step that can describe normal.
+    public var settledSpan: TimeInterval = 30 * 60
+
+    /// A step older than most of the baseline window, still going: the first sample (at least `settledSpan` into the
+    /// history, before `baselineEnd`) from which the signal is anomalous against the history before it (up to
+    /// `baselineSpan` of it) for `sustain` samples, never back to normal for `sustain` samples in a row, and still
+    /// anomalous at the latest sample, where the usual baseline's own median is anomalous against that history too
+    /// (more than half of the usual window is the failure). Nil for a signal whose usual baseline describes normal.
+    func settledStep(in samples: [Sample], usual: Baseline, baselineEnd: Date, type: SignalType)
+        -> (time: Date, baseline: Baseline, before: [Sample])?
+    {
+        guard let first = samples.first?.time, samples.count > 2 * sustain else { return nil }
+        let earliest = first.addingTimeInterval(settledSpan)
+        // A cheap gate: the usual median is no failure against the start of the history.
+        let head = samples.prefix { $0.time < earliest }
+        guard let headBaseline = Baseline(samples: Array(head)),
+            isAnomalous(usual.median, baseline: headBaseline, type: type, atOperatingPoint: false)
+        else { return nil }
+        for index in samples.indices where samples[index].time >= earliest && samples[index].time < baselineEnd {
+            let from = samples[index].time.addingTimeInterval(-baselineSpan)
+            let before = samples[..<index].filter { $0.time >= from }
+            guard let baseline = Baseline(samples: before) else { continue }
+            let steady = isSteadyAtExhaustedLevel(before, baseline: baseline, type: type)
+            func isBad(_ value: Double) -> Bool {
+                isAnomalous(value, baseline: baseline, type: type, atOperatingPoint: steady)
+            }
+            guard isAnomalous(usual.median, baseline: baseline, type: type, atOperatingPoint: steady),
+                samples[index..<min(samples.count, index + sustain)].allSatisfy({ isBad($0.value) }),
+                isBad(samples[samples.count - 1].value)
+            else { continue }
+            var normalRun = 0
+            var isContinuous = true
+            for sample in samples[index...] {
+                normalRun = isBad(sample.value) ? 0 : normalRun + 1
+                if normalRun >= sustain {
+                    isContinuous = false
+                    break
+                }
+            }
+            guard isContinuous else { continue }
+            return (samples[index].time, baseline, before)
+        }
+        return nil
     }
 
     /// How many recent samples a flapping health signal is looked for in, and the share of them down.

@@ -32,6 +32,9 @@ public struct SignalAssessment: Hashable, Sendable {
     public var episodes = 1
     /// When the latest episode began, for a recurring fault dated from its first as a change's fingerprint.
     public var latestEpisode: Date? = nil
+    /// Set when the usual baseline window (ending at this instant) was mostly this failure: the baseline is then
+    /// the history before the failure's step.
+    public var baselineSettledBefore: Date? = nil
 
     /// A sustained anomaly in the worse direction (for `load`: an increase or a drop).
     public var isAnomalous: Bool { onset != nil }
@@ -58,6 +61,10 @@ public struct SignalAssessment: Hashable, Sendable {
             text +=
                 " (a much larger step after a mild creep to \(Self.format(creptTo)) since "
                 + "\(Timestamp.clockTime(creptSince)), which dates nothing)"
+        }
+        if baselineSettledBefore != nil {
+            text += " (a step older than most of the usual baseline window, which is this failure itself: normal is "
+            text += "read from before the step)"
         }
         if let recoveredAt { text += ", back to normal at \(Timestamp.clockTime(recoveredAt))" }
         return text

@@ -39,7 +39,24 @@ struct ChangeCheck: HypothesisCheck {
             }
         }
         var best: [EntityRef: Hypothesis] = [:]
-        for candidate in candidates {
+        var olderLeaks: [Candidate] = []
+        if kind == .deployment {
+            // A leak is exhausted hours after the deploy that introduced it, later still when a restart reset it on
+            // the way: a deploy before the look-back is a suspect when the climb since it is a leak's.
+            let earliest = symptoms.addingTimeInterval(-Self.leakLookBack)
+            for deploy in context.lake.deployments(on: suspects, from: earliest, to: from) {
+                guard
+                    await leak(
+                        since: deploy.at, of: deploy.target, faults: context.faults(of: deploy.target),
+                        context: context) != nil
+                else { continue }
+                olderLeaks.append(
+                    Candidate(
+                        target: deploy.target, at: deploy.at,
+                        words: "deployed \(deploy.version ?? "a new version")" + (deploy.by.map { " by \($0)" } ?? "")))
+            }
+        }
+        for candidate in candidates + olderLeaks {
             var hypothesis = await judge(candidate, context: context, symptoms: symptoms)
             weighUndo(of: candidate, context.judged, into: &hypothesis, context: context)
             if let known = best[candidate.target], known.score >= hypothesis.score { continue }
@@ -82,8 +99,12 @@ struct ChangeCheck: HypothesisCheck {
         }
     }
 
+    /// How long before the symptoms the deploy that introduced a leak may lie (beyond `change_lookback`).
+    static let leakLookBack: TimeInterval = 24 * 3600
+
     /// A saturation ratio that was flat for the hour before `at` and has climbed steadily since, to exhaustion:
-    /// the words that say so, or nil.
+    /// the words that say so, or nil. A restart of `target` since resets the climb: each stretch between restarts
+    /// must climb steadily, starting below where the one before ended, and the last one reach exhaustion.
     private func leak(since at: Date, of target: EntityRef, faults: [SignalAssessment], context: InvestigationContext)
         async -> String?
     {
@@ -103,18 +124,47 @@ struct ChangeCheck: HypothesisCheck {
                 let late = SeriesMath.median(before.filter { $0.time > at.addingTimeInterval(-1800) }.map(\.value)),
                 abs(late - early) < 0.05, late < exhausted - 0.2
             else { continue }
-            // Four quarters after the deploy, each higher than the one before: a steady climb, not a step.
-            let size = after.count / 4
-            let quarters = (0..<4).compactMap { SeriesMath.median(after[($0 * size)..<(($0 + 1) * size)].map(\.value)) }
-            guard quarters.count == 4, quarters.first! > late + 0.02,
-                zip(quarters, quarters.dropFirst()).allSatisfy({ $0 < $1 }),
-                await !loadCarries(target, growth: quarters.last! / max(late, 1e-9), since: at, context: context)
+            let restarts = context.lake.actions(on: [target], from: at, to: context.facts.now)
+                .filter { $0.name == "restart" && $0.result != "failed" }.map(\.at).sorted()
+            var stretches: [[Sample]] = []
+            var rest = after
+            for restart in restarts {
+                stretches.append(rest.filter { $0.time <= restart })
+                rest = rest.filter { $0.time > restart }
+            }
+            stretches.append(rest)
+            // Four quarters after the deploy (and after each restart), each higher than the one before: a steady
+            // climb, not a step; a restart brings it down, and it climbs again.
+            var climbs: [[Double]] = []
+            for stretch in stretches {
+                guard let quarters = Self.steadyClimb(stretch), quarters.first! > late + 0.02 else { break }
+                if let previous = climbs.last, quarters.first! >= previous.last! { break }
+                climbs.append(quarters)
+            }
+            guard climbs.count == stretches.count, let last = climbs.last,
+                await !loadCarries(target, growth: last.last! / max(late, 1e-9), since: at, context: context)
             else { continue }
+            let reset =
+                restarts.isEmpty
+                ? ""
+                : ", and climbed again at once after the restart at "
+                    + restarts.map { Timestamp.clockTime($0) }.joined(separator: ", ")
+                    + " reset it (a restart frees what leaked, not the leak)"
             return
                 "\(target)'s \(fault.signal.name) was flat at \(SignalAssessment.format(late)) before it and has climbed "
-                + "steadily since, to \(SignalAssessment.format(fault.current)): a leak it introduced"
+                + "steadily since, to \(SignalAssessment.format(fault.current))\(reset): a leak it introduced"
         }
         return nil
+    }
+
+    /// The medians of four quarters of `samples`, each higher than the one before; nil when they are fewer than 8
+    /// or do not climb.
+    static func steadyClimb(_ samples: [Sample]) -> [Double]? {
+        guard samples.count >= 8 else { return nil }
+        let size = samples.count / 4
+        let quarters = (0..<4).compactMap { SeriesMath.median(samples[($0 * size)..<(($0 + 1) * size)].map(\.value)) }
+        guard quarters.count == 4, zip(quarters, quarters.dropFirst()).allSatisfy({ $0 < $1 }) else { return nil }
+        return quarters
     }
 
     /// Whether a load signal of `target` grew since `at` by at least half as much, relatively, as a saturation

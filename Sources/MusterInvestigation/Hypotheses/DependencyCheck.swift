@@ -68,7 +68,18 @@ struct DependencyCheck: HypothesisCheck {
                         against: true))
             }
             let windowStart = context.facts.firstOnset.addingTimeInterval(-context.playbook.onsetLookBack)
-            if onset <= windowStart.addingTimeInterval(context.playbook.baselineGap / 6), let first = faults.first,
+            // A step dated from the history before the usual baseline window is no condition of unknown age: when
+            // the services below turned bad with it, it is the start of their failure, however long ago.
+            let isDatedStep =
+                faults.first?.baselineSettledBefore != nil && lead >= -60 && lead <= context.playbook.alignmentWindow
+            if isDatedStep {
+                evidence.append(
+                    Evidence(
+                        "its failure began \(DurationText.format(context.facts.firstOnset.timeIntervalSince(onset))) "
+                            + "before the first alert, a step dated from the history before it, and the services below "
+                            + "turned bad with it: the same failure, alerted late"))
+            } else if onset <= windowStart.addingTimeInterval(context.playbook.baselineGap / 6),
+                let first = faults.first,
                 first.signal.type != .saturation
             {
                 score *= 0.6

@@ -36,7 +36,13 @@ public enum DefaultSkill {
            there without climbing (a cache kept full by design): then only the deviation rule applies. An
            upstream without signals of its own is seen through its direct callers: a caller's signal whose match
            names it (`peer: geo-vendor`, the latency of calls to an external API) counts as the upstream's too,
-           seen by that caller.
+           seen by that caller. A failure that began before most of the baseline window is judged against the history
+           before it: when the baseline window's own median is anomalous against the history before some step (at
+           least 30 minutes of it, up to 3 hours), and from that step on the signal is anomalous against that history,
+           never back to normal for 3 samples in a row and still anomalous now, the step is the onset however long ago
+           it was, and the history before it is the baseline (a customer's replay 2h40m before a backlog crossed its
+           threshold; a relay that began rejecting mail 2h30m before its sender's retry queue paged). The evidence says
+           that normal was read from before the step.
         4. Date each entity's trouble from the episode still going. A fault that recovered more than 10 minutes
            before the first alert is another episode. So is one that was back to normal for 3 minutes or more
            before another fault of the same entity began that is still going (a warm-up blip after a deploy, then
@@ -130,7 +136,10 @@ public enum DefaultSkill {
           recommended again). An upstream that recovered within the judging window after a helpful rollback or
           revert of a service that depends on it suffered that change: it is halved. A saturation signal flat
           before a deploy and climbing steadily since, to exhaustion, is a leak the deploy introduced, unless the
-          climb began before the deploy or the load grew with it (half as much, relatively, or more). A change made after its entity's own trouble began (another of its signals
+          climb began before the deploy or the load grew with it (half as much, relatively, or more). A restart frees
+          what leaked, not the leak: after one, the climb is judged stretch by stretch (each between restarts climbs
+          steadily, starting below where the one before ended, the last to exhaustion), and a leak's deploy is a suspect
+          up to 24 hours before the symptoms, beyond the 6-hour look-back. A change made after its entity's own trouble began (another of its signals
           was bad more than a minute before) came into the trouble: it is marked down. So is the change of an entity
           that stayed well for 5 minutes or more after it and turned bad right after a deploy or change of a silent
           service it depends on (no signals to clear it): that later change is the nearer trigger. The mirror: a
@@ -154,7 +163,10 @@ public enum DefaultSkill {
           a confident one.
         - **dependency** / **infrastructure**: an upstream whose signals turned bad before those of the
           services below it. Upstreams are looked at 3 hops deep (`upstream_depth`), and further, up to 4 more
-          hops, while the last hop is failing (or has no signals and what depends on it is failing). Each hop
+          hops, while the last hop is failing (or has no signals and what depends on it is failing). One already
+          abnormal when the 2-hour onset window (`onset_lookback`) begins is an older condition (x0.6), unless its
+          failure is a step dated from the history before the baseline window (1.3) and the services below turned
+          bad with it (within 30 minutes after): then it is the same failure, alerted late. Each hop
           without a failure of its own between it and the pages lowers it a little; failing hops do not. A buffer
           (queue, backlog) that fills while its inflow is not up, after a reader of it failed following a failing
           upstream of that reader's own, backs up behind that reader: it is halved. An upstream without any
