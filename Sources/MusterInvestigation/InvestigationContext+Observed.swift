@@ -4,6 +4,18 @@ import MusterModel
 import MusterTelemetry
 
 extension InvestigationContext {
+    /// Label keys that name the other end of a call (`peer: geo-vendor`): a signal whose match gives one of them an
+    /// entity's id measures the caller's calls to that entity.
+    static let peerLabels: Set<String> = [
+        "peer", "peer_service", "upstream", "remote", "remote_service", "destination", "destination_service",
+        "server", "callee", "dependency", "target",
+    ]
+
+    /// Whether `signal` measures calls to `ref`: a peer label of its match names it.
+    static func names(_ signal: SignalSpec, peer ref: EntityRef) -> Bool {
+        signal.match.contains { peerLabels.contains($0.key) && $0.value == ref.id }
+    }
+
     /// Gives an upstream without signals of its own the client-side signals its direct callers measure about it: a
     /// caller's signal whose `match` names the upstream (`peer: geo-vendor`, the latency of calls to an external API)
     /// is evidence about that upstream, seen from the caller. Such a signal is named "<name> seen by <caller>".

@@ -113,9 +113,12 @@ struct DependencyCheck: HypothesisCheck {
                             + "(\(Timestamp.clockTime(stalled.at))), after \(stalled.cause): it backs up behind a reader "
                             + "that stopped draining it", against: true))
             }
-            if let headroom = await context.headroom(of: ref, faults: faults) {
+            switch await context.headroom(of: ref, faults: faults) {
+            case .busier(let words):
                 score *= 0.5
-                evidence.append(Evidence(headroom, against: true))
+                evidence.append(Evidence(words, against: true))
+            case .felt(let words): evidence.append(Evidence(words))
+            case nil: break
             }
             let window = (onset.addingTimeInterval(-context.playbook.alignmentWindow), onset.addingTimeInterval(60))
             let deploys = context.lake.deployments(on: [ref], from: window.0, to: window.1)

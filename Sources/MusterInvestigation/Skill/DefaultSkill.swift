@@ -154,7 +154,9 @@ public enum DefaultSkill {
           the same way (x0.7), and so it is not failed first against the change that overloaded it. An upstream whose only faults are mild saturations
           (under 2x its baseline and under `exhausted_level`: CPU 12% -> 18% during a backup) while what its users
           feel is normal (its own latency, errors, health or lag, and every other caller of it that measures them
-          and does not alert; at least one of those measured) is busier, not failing: x0.5.
+          and does not alert; at least one of those measured) is busier, not failing: x0.5. Not when a caller, alerting
+          or not, times its own calls to it (a peer label names it, `peer: redis-sessions`) and that timing turned bad:
+          its users feel it (a server-side latency counts execution only, not the queue in front of one pegged thread).
           It is infrastructure when a word of its `type` is a cluster, node, broker, host or zone (`kubernetes-cluster` is, an `ozone` store is not).
         - **saturation**: only when an alerting entity's own saturation signal is anomalous. A stronger
           outside cause (a score of 0.6 or more) halves its score. A pool that filled while another saturation
