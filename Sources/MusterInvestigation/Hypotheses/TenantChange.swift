@@ -25,8 +25,8 @@ struct TenantChange {
             guard !victims.isEmpty else { continue }
             for hit in context.lake.dependents(of: shared, depth: 1, asOf: nil).sorted(by: { $0.ref < $1.ref }) {
                 let tenant = hit.ref
-                guard !facts.alerting.contains(tenant), context.upstreams[tenant] == nil,
-                    context.siblings[tenant] == nil, found[tenant] == nil,
+                // A tenant with a load signal (a sibling, judged as a producer too) is a tenant all the same.
+                guard !facts.alerting.contains(tenant), context.upstreams[tenant] == nil, found[tenant] == nil,
                     let change = latestChange(of: tenant, before: filledAt)
                 else { continue }
                 var grown: SignalAssessment?

@@ -126,7 +126,8 @@ public enum DefaultSkill {
           upstream of the alerting entities) counts too when its saturation or load turned bad within 30 minutes
           after its deploy or change, no later than a minute after a saturation of the shared resource began (a
           batch job's new version eats a node's memory and its neighbours are killed): the tenant takes what its
-          neighbours need, and the shared resource's failing is marked down as its consequence.
+          neighbours need, and the shared resource's failing is marked down as its consequence. A tenant that also
+          measures its load (and so is judged as a producer beside the consumers too) is a tenant all the same.
           An org or customer is a suspect only when the failures are confined to it: an alerting entity's errors
           signal with an org or customer breakdown is split like a load, and when one value is 60% or more of the
           rise and its errors grew 2x more than the rest's, a change on that org (or its customer) within 30 minutes
