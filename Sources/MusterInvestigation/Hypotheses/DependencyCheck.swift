@@ -113,6 +113,13 @@ struct DependencyCheck: HypothesisCheck {
                             + "(\(Timestamp.clockTime(stalled.at))), after \(stalled.cause): it backs up behind a reader "
                             + "that stopped draining it", against: true))
             }
+            if let filler = await context.filler(of: ref) {
+                score *= Self.filledWeight
+                evidence.append(
+                    Evidence(
+                        "but \(filler.entity)'s \(filler.fault.summary), most of what its users grew: "
+                            + "\(filler.entity), which alerts, filled it", against: true))
+            }
             switch await context.headroom(of: ref, faults: faults) {
             case .busier(let words):
                 score *= 0.5
@@ -150,6 +157,10 @@ struct DependencyCheck: HypothesisCheck {
         }
         return results
     }
+
+    /// What a shared resource filled by an alerting user's own growth keeps of its score: that user's saturation
+    /// is the account (``InvestigationContext/filler(of:)``).
+    static let filledWeight = 0.5
 
     /// When `ref`'s trouble is a buffer filling (saturation or lag) while what flows into it is not up: a reader
     /// of it (an entity that depends on it) that failed no later than it began to fill, after an upstream of

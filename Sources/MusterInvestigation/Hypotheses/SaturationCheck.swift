@@ -20,7 +20,18 @@ struct SaturationCheck: HypothesisCheck {
             var evidence = saturated.prefix(3).map { Evidence("\(ref): \($0.summary)") }
             // Its own upstreams: an alerting service that others call is their upstream, not its own.
             let own = context.lake.dependencies(of: ref, depth: context.playbook.upstreamDepth, asOf: nil).map(\.ref)
-            let upstreamFaults = Set(own).subtracting([ref]).filter { !context.faults(of: $0).isEmpty }
+            // A shared resource it uses directly that its own growth filled (its neighbours there fail) is its
+            // doing: no upstream trouble of its own, and what fails below that resource is explained.
+            var filled: EntityRef?
+            for hit in context.lake.dependencies(of: ref, depth: 1, asOf: nil).sorted(by: { $0.ref < $1.ref }) {
+                guard let filler = await context.filler(of: hit.ref), filler.entity == ref else { continue }
+                filled = hit.ref
+                evidence.append(Evidence(filler.words))
+                break
+            }
+            let upstreamFaults = Set(own).subtracting([ref] + (filled.map { [$0] } ?? [])).filter {
+                !context.faults(of: $0).isEmpty
+            }
             var score = 0.5 + min(0.2, first.strength / 100)
             if upstreamFaults.isEmpty {
                 evidence.append(Evidence("no upstream of \(ref) shows trouble"))
@@ -32,7 +43,7 @@ struct SaturationCheck: HypothesisCheck {
                         against: true))
                 score -= 0.15
             }
-            let covered = context.covered(by: ref)
+            let covered = context.covered(by: ref).union(filled.map { context.covered(by: $0) } ?? [])
             let coverage = Double(covered.count) / Double(context.alertingCount)
             if coverage < 1 {
                 evidence.append(Evidence("explains \(context.coverageWords(covered))", against: true))

@@ -127,7 +127,9 @@ public enum DefaultSkill {
           after its deploy or change, no later than a minute after a saturation of the shared resource began (a
           batch job's new version eats a node's memory and its neighbours are killed): the tenant takes what its
           neighbours need, and the shared resource's failing is marked down as its consequence. A tenant that also
-          measures its load (and so is judged as a producer beside the consumers too) is a tenant all the same.
+          measures its load (and so is judged as a producer beside the consumers too) is a tenant all the same. A
+          tenant whose growth is under half of what the users of the shared resource that measure the same metric grew
+          (a batch job's working set +1.2 GiB beside a neighbour's +26 GiB) did not fill it: x0.3.
           An org or customer is a suspect only when the failures are confined to it: an alerting entity's errors
           signal with an org or customer breakdown is split like a load, and when one value is 60% or more of the
           rise and its errors grew 2x more than the rest's, a change on that org (or its customer) within 30 minutes
@@ -160,7 +162,12 @@ public enum DefaultSkill {
           its users feel it (a server-side latency counts execution only, not the queue in front of one pegged thread).
           It is infrastructure when a word of its `type` is a cluster, node, broker, host or zone (`kubernetes-cluster` is, an `ozone` store is not).
         - **saturation**: only when an alerting entity's own saturation signal is anomalous. A stronger
-          outside cause (a score of 0.6 or more) halves its score. A pool that filled while another saturation
+          outside cause (a score of 0.6 or more) halves its score. An alerting service whose own saturation (not mild)
+          began no later than a minute after a shared resource it uses directly filled, while another alerting user of
+          that resource turned bad no earlier, and whose growth is half or more of what the users of the resource that
+          measure the same metric grew (at least one other does), filled it: it takes what its neighbours need. It
+          explains what fails below that resource, the resource is no upstream trouble of its own, and the resource's
+          failing is marked down (x0.5). A pool that filled while another saturation
           signal of the entity fell by 30% or more and its load did not rise (threads full, CPU 45% -> 12%, at the
           same traffic) is waiting on something it calls, not short of capacity: x0.6. A scale-out of it that ran and
           did not help (5) speaks against a shortage: x0.5.
