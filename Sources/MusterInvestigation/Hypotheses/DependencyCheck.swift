@@ -113,6 +113,10 @@ struct DependencyCheck: HypothesisCheck {
                             + "(\(Timestamp.clockTime(stalled.at))), after \(stalled.cause): it backs up behind a reader "
                             + "that stopped draining it", against: true))
             }
+            for doubt in context.doubtfulViews(of: ref, faults: faults) {
+                score *= Self.doubtfulViewWeight
+                evidence.append(Evidence(doubt, against: true))
+            }
             if let filler = await context.filler(of: ref) {
                 score *= Self.filledWeight
                 evidence.append(
@@ -161,6 +165,9 @@ struct DependencyCheck: HypothesisCheck {
     /// What a shared resource filled by an alerting user's own growth keeps of its score: that user's saturation
     /// is the account (``InvestigationContext/filler(of:)``).
     static let filledWeight = 0.5
+
+    /// What an upstream without signals keeps of its score for each doubt about its callers' views of it.
+    static let doubtfulViewWeight = 0.5
 
     /// When `ref`'s trouble is a buffer filling (saturation or lag) while what flows into it is not up: a reader
     /// of it (an entity that depends on it) that failed no later than it began to fill, after an upstream of

@@ -29,8 +29,26 @@ struct SaturationCheck: HypothesisCheck {
                 evidence.append(Evidence(filler.words))
                 break
             }
+            // An upstream without signals seen only through its own timing of calls to it, which turned bad no
+            // earlier than its saturation, is no outside trouble: its own pauses slow what it times.
+            let saturatedAt = first.onset ?? .distantFuture
+            let ownView = { (upstream: EntityRef) -> Bool in
+                let seen = context.faults(of: upstream)
+                return !seen.isEmpty && (context.lake.entity(upstream, asOf: nil)?.signals ?? []).isEmpty
+                    && seen.allSatisfy { view in
+                        guard let seenAt = view.onset else { return false }
+                        return context.observer(of: view) == ref && saturatedAt <= seenAt.addingTimeInterval(60)
+                    }
+            }
             let upstreamFaults = Set(own).subtracting([ref] + (filled.map { [$0] } ?? [])).filter {
-                !context.faults(of: $0).isEmpty
+                !context.faults(of: $0).isEmpty && !ownView($0)
+            }
+            let seenOnly = Set(own).filter(ownView).sorted()
+            if !seenOnly.isEmpty {
+                evidence.append(
+                    Evidence(
+                        "\(seenOnly.map(\.description).joined(separator: ", ")) looks slow only through \(ref)'s own timing "
+                            + "of calls to it, which turned bad no earlier than its saturation: no outside trouble"))
             }
             var score = 0.5 + min(0.2, first.strength / 100)
             if upstreamFaults.isEmpty {

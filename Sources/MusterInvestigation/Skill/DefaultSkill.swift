@@ -35,8 +35,13 @@ public enum DefaultSkill {
            or above 0.9 (`exhausted_level`) is anomalous however little it moved, unless its baseline already sat
            there without climbing (a cache kept full by design): then only the deviation rule applies. An
            upstream without signals of its own is seen through its direct callers: a caller's signal whose match
-           names it (`peer: geo-vendor`, the latency of calls to an external API) counts as the upstream's too,
-           seen by that caller.
+           names it by a peer label (`peer`, `peer_service`, `upstream`, `remote`, `remote_service`, `destination`,
+           `destination_service`, `server`, `callee`, `dependency`, `target`: `peer: geo-vendor`, the latency of calls to
+           an external API) counts as the upstream's too, seen by that caller; another label that happens to hold its id
+           does not. Such a view is doubtful when another caller's view of the same kind stayed normal, and when the
+           caller behind every bad view had its own saturation turn bad no later than a minute after its view did (a
+           JVM's GC pauses inflate every timing it takes): each halves the upstream (x0.5), and that caller's saturation
+           does not count the upstream as trouble of its own.
         4. Date each entity's trouble from the episode still going. A fault that recovered more than 10 minutes
            before the first alert is another episode. So is one that was back to normal for 3 minutes or more
            before another fault of the same entity began that is still going (a warm-up blip after a deploy, then
