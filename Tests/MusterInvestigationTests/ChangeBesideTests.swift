@@ -9,7 +9,8 @@ import Testing
 /// A database whose queries rose 10x while its caller's own requests stayed flat has no outside source: a change
 /// of the cache beside it (another dependency of the same caller), right after which the cache's memory fell from
 /// 72% to 2%, is the cause. A cache whose memory did not move, or a caller whose requests rose with the queries,
-/// leaves the database the failing dependency.
+/// leaves the database the failing dependency. The database alerting itself changes nothing: its own throughput rose
+/// with no outside source, and the change beside it is the source to name.
 struct ChangeBesideTests {
     let t0 = Date(timeIntervalSince1970: 1_800_000_000)
     let api = EntityRef(kind: "service", id: "api")
@@ -17,10 +18,11 @@ struct ChangeBesideTests {
     let db = EntityRef(kind: "resource", id: "db")
 
     @Test(arguments: [
-        (true, false, RootCauseKind.configChange), (false, false, .dependency), (true, true, .dependency),
+        (true, false, false, RootCauseKind.configChange), (false, false, false, .dependency),
+        (true, true, false, .dependency), (true, false, true, .configChange),
     ])
     func aLoadSurgeWithNoOutsideSourceIsTracedToTheChangeBesideIt(
-        cacheEmptied: Bool, callerLoadRises: Bool, winner: RootCauseKind
+        cacheEmptied: Bool, callerLoadRises: Bool, dbAlerts: Bool, winner: RootCauseKind
     ) async throws {
         let lake = ContextLake.inMemory()
         let team = EntityRef(kind: "team", id: "t")
@@ -62,9 +64,11 @@ struct ChangeBesideTests {
                 store.append(name, labels: [:], time: time, value: value * jitter, kind: .gauge)
             }
         }
-        let verdict = await investigateAlerts(lake, store, alerting: [api], start: t0, now: t0.addingTimeInterval(60))
+        let verdict = await investigateAlerts(
+            lake, store, alerting: dbAlerts ? [db, api] : [api], start: t0, now: t0.addingTimeInterval(60))
         let top = try #require(verdict.hypotheses.first)
         #expect(top.kind == winner)
+        #expect((verdict.rootCause?.kind == .configChange) == (winner == .configChange))
         #expect(top.evidence.contains { $0.text.contains("no outside source") } == (winner == .configChange))
     }
 }

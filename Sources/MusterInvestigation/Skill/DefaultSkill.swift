@@ -102,7 +102,9 @@ public enum DefaultSkill {
           before has no outside source: the extra work comes from how the callers use it. A deploy or change of
           another dependency of those callers, within 30 minutes before the rise, after which a signal of it
           shifted sharply in either direction (a cache's memory 72% -> 2% as an upgrade empties it: every miss falls
-          through to the database), is the cause.
+          through to the database), is the cause. That holds when the loaded entity alerts itself too (its own
+          throughput, which otherwise names no source): the change beside it is the source (a rate limiter deployed to
+          fail open: its denials fall 2,900/s -> 5/s and the service behind the gateway takes 3.6x at the same traffic).
           A producer upstream of the alerting entities that measures no load of its own is loaded
           through its callers: a spike on a caller in front of it (a gateway) counts, attributed by its breakdown.
         - **deployment** and **config-change**: a deploy or change in the 6 hours before the symptoms on an
