@@ -8,8 +8,8 @@ import Testing
 
 /// A database whose queries rose 10x while its caller's own requests stayed flat has no outside source: a change
 /// of the cache beside it (another dependency of the same caller), right after which the cache's memory fell from
-/// 72% to 2%, is the cause. A cache whose memory did not move, or a caller whose requests rose with the queries,
-/// leaves the database the failing dependency. The database alerting itself changes nothing: its own throughput rose
+/// 72% to 2%, is the cause. A cache whose memory did not move, or a caller whose requests rose with the queries
+/// (10x, or 1.6x: under a spike, yet a clear rise by the deviation rule), leaves the database the failing dependency. The database alerting itself changes nothing: its own throughput rose
 /// with no outside source, and the change beside it is the source to name.
 struct ChangeBesideTests {
     let t0 = Date(timeIntervalSince1970: 1_800_000_000)
@@ -18,11 +18,11 @@ struct ChangeBesideTests {
     let db = EntityRef(kind: "resource", id: "db")
 
     @Test(arguments: [
-        (true, false, false, RootCauseKind.configChange), (false, false, false, .dependency),
-        (true, true, false, .dependency), (true, false, true, .configChange),
+        (true, 1.0, false, RootCauseKind.configChange), (false, 1.0, false, .dependency),
+        (true, 10.0, false, .dependency), (true, 1.0, true, .configChange), (true, 1.6, false, .dependency),
     ])
     func aLoadSurgeWithNoOutsideSourceIsTracedToTheChangeBesideIt(
-        cacheEmptied: Bool, callerLoadRises: Bool, dbAlerts: Bool, winner: RootCauseKind
+        cacheEmptied: Bool, callerRise: Double, dbAlerts: Bool, winner: RootCauseKind
     ) async throws {
         let lake = ContextLake.inMemory()
         let team = EntityRef(kind: "team", id: "t")
@@ -57,7 +57,7 @@ struct ChangeBesideTests {
             let values = [
                 ("cache_memory", cacheEmptied && minute >= -6 ? 0.02 : 0.72),
                 ("db_queries", minute >= -6 ? 4200 : 400), ("db_cpu", minute >= -6 ? 0.99 : 0.35),
-                ("api_requests", callerLoadRises && minute >= -6 ? 9500 : 950),
+                ("api_requests", minute >= -6 ? 950 * callerRise : 950),
                 ("api_errors", minute >= -5 ? 0.2 : 0.002),
             ]
             for (name, value) in values {

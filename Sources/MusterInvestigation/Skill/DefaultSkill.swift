@@ -99,7 +99,7 @@ public enum DefaultSkill {
           beside the alerting entities on a shared resource (not upstream of them) whose own load, with no breakdown
           to split it, rose: it is the source itself (its queries tripled after its deploy).
           A load without a breakdown that rose while every caller of it that measures load sent no more than
-          before has no outside source: the extra work comes from how the callers use it. A deploy or change of
+          before (did not rise by the deviation rule: a caller up 1.6x, under a spike, still sent more) has no outside source: the extra work comes from how the callers use it. A deploy or change of
           another dependency of those callers, within 30 minutes before the rise, after which a signal of it
           shifted sharply in either direction (a cache's memory 72% -> 2% as an upgrade empties it: every miss falls
           through to the database), is the cause. That holds when the loaded entity alerts itself too (its own
