@@ -4,16 +4,29 @@ import MusterModel
 import MusterTelemetry
 
 extension InvestigationContext {
-    /// Why an upstream whose only faults are mild saturation is busier, not failing, or nil when it may be failing.
+    /// What an upstream whose only faults are mild saturation does to its users.
+    enum Headroom: Equatable {
+        /// What its users feel is normal: busier, not failing (the words say why).
+        case busier(String)
+        /// A caller's own measure of its calls to it (`peer: redis-sessions`) turned bad: its users feel it.
+        case felt(String)
+    }
+
+    /// Whether an upstream whose only faults are mild saturation is busier or felt by its users; nil when a fault is
+    /// not mild, or nothing its users feel is measured.
     ///
     /// A saturation signal is anomalous by its relative deviation alone (CPU 12% -> 18% is 1.5x), yet a resource
     /// far from exhaustion (every fault mild: under `mildRatio` times its baseline and under `exhausted_level`)
     /// fails nobody while what its users feel is normal: its own latency, errors and health, or the signals of
     /// another caller of it that does not alert. At least one of those must be measured and every one measured
-    /// normal. The words name the mild faults and the normal signals and callers.
-    func headroom(of ref: EntityRef, faults: [SignalAssessment]) async -> String? {
+    /// normal. A caller's signal about its calls to it (a peer label names it) that turned bad says otherwise,
+    /// whether that caller alerts or not: a server-side latency that counts execution only misses the queue in front
+    /// of a pegged single thread (25% of a 4-core host), which its clients time. The words name the mild faults and
+    /// the normal signals and callers, or the caller's signal that turned bad.
+    func headroom(of ref: EntityRef, faults: [SignalAssessment]) async -> Headroom? {
         guard !faults.isEmpty, faults.allSatisfy({ $0.signal.type == .saturation && isMild($0) }) else { return nil }
         let felt: Set<SignalType> = [.latency, .errors, .health, .lag]
+        if let words = peerSymptom(of: ref, types: felt) { return .felt(words) }
         let own = (assessments[ref] ?? []).filter { felt.contains($0.signal.type) }
         guard !own.contains(where: \.isAnomalous) else { return nil }
         var peers: [EntityRef] = []
@@ -45,8 +58,22 @@ extension InvestigationContext {
                 "\(peers.map(\.description).joined(separator: ", ")), which \(peers.count == 1 ? "calls" : "call") it "
                     + "too, normal")
         }
-        return "\(ref)'s \(mild.joined(separator: ", ")) is mild and far from exhausted "
-            + "(\(SignalAssessment.format(playbook.exhaustedLevel))), with \(normal.joined(separator: " and ")): "
-            + "busier, not failing"
+        return .busier(
+            "\(ref)'s \(mild.joined(separator: ", ")) is mild and far from exhausted "
+                + "(\(SignalAssessment.format(playbook.exhaustedLevel))), with \(normal.joined(separator: " and ")): "
+                + "busier, not failing")
+    }
+
+    /// "service:a's redis-call-latency (calls to it) 0.002 -> 0.85 since 09:01: its users feel it" when a direct
+    /// caller's signal of one of `types` that names `ref` by a peer label turned bad; nil otherwise.
+    private func peerSymptom(of ref: EntityRef, types: Set<SignalType>) -> String? {
+        for hit in lake.dependents(of: ref, depth: 1, asOf: nil).sorted(by: { $0.ref < $1.ref }) {
+            for seen in assessments[hit.ref] ?? []
+            where types.contains(seen.signal.type) && seen.isAnomalous && Self.names(seen.signal, peer: ref) {
+                return "\(hit.ref)'s \(seen.summary), its own timing of calls to \(ref): the users of \(ref) feel it "
+                    + "(a mild saturation is no headroom when they do)"
+            }
+        }
+        return nil
     }
 }

@@ -58,10 +58,10 @@ extension Investigator {
                         && lake.dependencies(of: hypothesis.entity, depth: 1, asOf: nil).contains {
                             $0.ref == change.entity
                         }
-                // A tenant of it beside the alerting entities, neither alerting nor upstream of them (TenantChange).
+                // A tenant of it beside the alerting entities, neither alerting nor upstream of them (TenantChange),
+                // whether or not it measures load (a sibling).
                 let isTenant =
                     context.upstreams[change.entity] == nil && !context.facts.alerting.contains(change.entity)
-                    && context.siblings[change.entity] == nil
                     && lake.dependents(of: hypothesis.entity, depth: 1, asOf: nil).contains { $0.ref == change.entity }
                 guard neighbours || isTenant,
                     let at = changeInstant(of: change, before: onset, within: window, context: context)

@@ -8,8 +8,9 @@ import Testing
 
 /// A database whose queries rose 10x while its caller's own requests stayed flat has no outside source: a change
 /// of the cache beside it (another dependency of the same caller), right after which the cache's memory fell from
-/// 72% to 2%, is the cause. A cache whose memory did not move, or a caller whose requests rose with the queries,
-/// leaves the database the failing dependency.
+/// 72% to 2%, is the cause. A cache whose memory did not move, or a caller whose requests rose with the queries
+/// (10x, or 1.6x: under a spike, yet a clear rise by the deviation rule), leaves the database the failing dependency. The database alerting itself changes nothing: its own throughput rose
+/// with no outside source, and the change beside it is the source to name.
 struct ChangeBesideTests {
     let t0 = Date(timeIntervalSince1970: 1_800_000_000)
     let api = EntityRef(kind: "service", id: "api")
@@ -17,10 +18,11 @@ struct ChangeBesideTests {
     let db = EntityRef(kind: "resource", id: "db")
 
     @Test(arguments: [
-        (true, false, RootCauseKind.configChange), (false, false, .dependency), (true, true, .dependency),
+        (true, 1.0, false, RootCauseKind.configChange), (false, 1.0, false, .dependency),
+        (true, 10.0, false, .dependency), (true, 1.0, true, .configChange), (true, 1.6, false, .dependency),
     ])
     func aLoadSurgeWithNoOutsideSourceIsTracedToTheChangeBesideIt(
-        cacheEmptied: Bool, callerLoadRises: Bool, winner: RootCauseKind
+        cacheEmptied: Bool, callerRise: Double, dbAlerts: Bool, winner: RootCauseKind
     ) async throws {
         let lake = ContextLake.inMemory()
         let team = EntityRef(kind: "team", id: "t")
@@ -55,16 +57,18 @@ struct ChangeBesideTests {
             let values = [
                 ("cache_memory", cacheEmptied && minute >= -6 ? 0.02 : 0.72),
                 ("db_queries", minute >= -6 ? 4200 : 400), ("db_cpu", minute >= -6 ? 0.99 : 0.35),
-                ("api_requests", callerLoadRises && minute >= -6 ? 9500 : 950),
+                ("api_requests", minute >= -6 ? 950 * callerRise : 950),
                 ("api_errors", minute >= -5 ? 0.2 : 0.002),
             ]
             for (name, value) in values {
                 store.append(name, labels: [:], time: time, value: value * jitter, kind: .gauge)
             }
         }
-        let verdict = await investigateAlerts(lake, store, alerting: [api], start: t0, now: t0.addingTimeInterval(60))
+        let verdict = await investigateAlerts(
+            lake, store, alerting: dbAlerts ? [db, api] : [api], start: t0, now: t0.addingTimeInterval(60))
         let top = try #require(verdict.hypotheses.first)
         #expect(top.kind == winner)
+        #expect((verdict.rootCause?.kind == .configChange) == (winner == .configChange))
         #expect(top.evidence.contains { $0.text.contains("no outside source") } == (winner == .configChange))
     }
 }

@@ -73,12 +73,22 @@ struct ChangeBeside {
     }
 
     /// "service:a requests 950 -> 960" for the direct callers of `ref` that measure load, when there is at least one
-    /// and none of their loads rose (anomalous upwards); nil otherwise. Only callers assessed in the context count.
+    /// and none of their loads rose; nil otherwise. Only callers assessed in the context count. "Rose" is the
+    /// deviation rule (`sigmas` and `relative_change`), not the spike ratio: a caller that sent 1.6x is a source.
     static func flatCallerLoads(of ref: EntityRef, context: InvestigationContext) -> String? {
         var words: [String] = []
+        var relaxed = SignalAnalyzer(playbook: context.playbook)
+        relaxed.loadRatio = 1 + context.playbook.relativeChange
         for hit in context.lake.dependents(of: ref, depth: 1, asOf: nil).sorted(by: { $0.ref < $1.ref }) {
             for load in (context.assessments[hit.ref] ?? []) where load.signal.type == .load {
                 if load.isAnomalous && load.peak > load.baseline { return nil }
+                if let samples = context.samples[hit.ref]?[load.signal.name],
+                    let rise = relaxed.assess(
+                        samples, signal: load.signal, entity: hit.ref, reference: context.facts.firstOnset),
+                    rise.isAnomalous, rise.peak > rise.baseline
+                {
+                    return nil
+                }
                 words.append(
                     "\(hit.ref) \(load.signal.name) \(SignalAssessment.format(load.baseline)) -> "
                         + SignalAssessment.format(load.current))

@@ -63,7 +63,18 @@ struct ChangeCheck: HypothesisCheck {
             best[candidate.target] = hypothesis
         }
         // Tenants of a shared resource that filled after their change (a batch job eating a node's memory).
-        var more = await TenantChange(context: context, kind: kind).hypotheses(symptoms: symptoms)
+        for tenant in await TenantChange(context: context, kind: kind).hypotheses(symptoms: symptoms) {
+            guard var known = best[tenant.hypothesis.entity] else {
+                best[tenant.hypothesis.entity] = tenant.hypothesis
+                continue
+            }
+            // Judged already (a sibling): another user's growth filled the shared resource all the same.
+            guard let outgrown = tenant.outgrown else { continue }
+            known.score *= TenantChange.outgrownWeight
+            known.evidence.append(outgrown)
+            best[tenant.hypothesis.entity] = known
+        }
+        var more: [Hypothesis] = []
         // A change on the one org or customer the failures are confined to (a feature flag for one org).
         if kind == .configChange { more += await ConfinedFailures(context: context).hypotheses() }
         for hypothesis in more where best[hypothesis.entity] == nil {

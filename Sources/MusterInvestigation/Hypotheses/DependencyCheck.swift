@@ -124,9 +124,23 @@ struct DependencyCheck: HypothesisCheck {
                             + "(\(Timestamp.clockTime(stalled.at))), after \(stalled.cause): it backs up behind a reader "
                             + "that stopped draining it", against: true))
             }
-            if let headroom = await context.headroom(of: ref, faults: faults) {
+            for doubt in context.doubtfulViews(of: ref, faults: faults) {
+                score *= Self.doubtfulViewWeight
+                evidence.append(Evidence(doubt, against: true))
+            }
+            if let filler = await context.filler(of: ref) {
+                score *= Self.filledWeight
+                evidence.append(
+                    Evidence(
+                        "but \(filler.entity)'s \(filler.fault.summary), most of what its users grew: "
+                            + "\(filler.entity), which alerts, filled it", against: true))
+            }
+            switch await context.headroom(of: ref, faults: faults) {
+            case .busier(let words):
                 score *= 0.5
-                evidence.append(Evidence(headroom, against: true))
+                evidence.append(Evidence(words, against: true))
+            case .felt(let words): evidence.append(Evidence(words))
+            case nil: break
             }
             let window = (onset.addingTimeInterval(-context.playbook.alignmentWindow), onset.addingTimeInterval(60))
             let deploys = context.lake.deployments(on: [ref], from: window.0, to: window.1)
@@ -200,6 +214,12 @@ struct DependencyCheck: HypothesisCheck {
         }
         return nil
     }
+    /// What a shared resource filled by an alerting user's own growth keeps of its score: that user's saturation
+    /// is the account (``InvestigationContext/filler(of:)``).
+    static let filledWeight = 0.5
+
+    /// What an upstream without signals keeps of its score for each doubt about its callers' views of it.
+    static let doubtfulViewWeight = 0.5
 
     /// When `ref`'s trouble is a buffer filling (saturation or lag) while what flows into it is not up: a reader
     /// of it (an entity that depends on it) that failed no later than it began to fill, after an upstream of

@@ -20,7 +20,36 @@ struct SaturationCheck: HypothesisCheck {
             var evidence = saturated.prefix(3).map { Evidence("\(ref): \($0.summary)") }
             // Its own upstreams: an alerting service that others call is their upstream, not its own.
             let own = context.lake.dependencies(of: ref, depth: context.playbook.upstreamDepth, asOf: nil).map(\.ref)
-            let upstreamFaults = Set(own).subtracting([ref]).filter { !context.faults(of: $0).isEmpty }
+            // A shared resource it uses directly that its own growth filled (its neighbours there fail) is its
+            // doing: no upstream trouble of its own, and what fails below that resource is explained.
+            var filled: EntityRef?
+            for hit in context.lake.dependencies(of: ref, depth: 1, asOf: nil).sorted(by: { $0.ref < $1.ref }) {
+                guard let filler = await context.filler(of: hit.ref), filler.entity == ref else { continue }
+                filled = hit.ref
+                evidence.append(Evidence(filler.words))
+                break
+            }
+            // An upstream without signals seen only through its own timing of calls to it, which turned bad no
+            // earlier than its saturation, is no outside trouble: its own pauses slow what it times.
+            let saturatedAt = first.onset ?? .distantFuture
+            let ownView = { (upstream: EntityRef) -> Bool in
+                let seen = context.faults(of: upstream)
+                return !seen.isEmpty && (context.lake.entity(upstream, asOf: nil)?.signals ?? []).isEmpty
+                    && seen.allSatisfy { view in
+                        guard let seenAt = view.onset else { return false }
+                        return context.observer(of: view) == ref && saturatedAt <= seenAt.addingTimeInterval(60)
+                    }
+            }
+            let upstreamFaults = Set(own).subtracting([ref] + (filled.map { [$0] } ?? [])).filter {
+                !context.faults(of: $0).isEmpty && !ownView($0)
+            }
+            let seenOnly = Set(own).filter(ownView).sorted()
+            if !seenOnly.isEmpty {
+                evidence.append(
+                    Evidence(
+                        "\(seenOnly.map(\.description).joined(separator: ", ")) looks slow only through \(ref)'s own timing "
+                            + "of calls to it, which turned bad no earlier than its saturation: no outside trouble"))
+            }
             var score = 0.5 + min(0.2, first.strength / 100)
             if upstreamFaults.isEmpty {
                 evidence.append(Evidence("no upstream of \(ref) shows trouble"))
@@ -32,7 +61,7 @@ struct SaturationCheck: HypothesisCheck {
                         against: true))
                 score -= 0.15
             }
-            let covered = context.covered(by: ref)
+            let covered = context.covered(by: ref).union(filled.map { context.covered(by: $0) } ?? [])
             let coverage = Double(covered.count) / Double(context.alertingCount)
             if coverage < 1 {
                 evidence.append(Evidence("explains \(context.coverageWords(covered))", against: true))

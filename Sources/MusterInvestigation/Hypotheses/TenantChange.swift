@@ -11,12 +11,21 @@ struct TenantChange {
     let context: InvestigationContext
     let kind: RootCauseKind
 
+    /// A tenant's hypothesis, and the evidence against it when another user of the shared resource grew most of
+    /// what filled it (measured in the same metric).
+    struct Found {
+        var hypothesis: Hypothesis
+        var outgrown: Evidence?
+    }
+
     /// One hypothesis per changed tenant whose saturation or load turned bad within the alignment window after
-    /// its change, no later than a minute after a saturation fault of the shared resource began.
-    func hypotheses(symptoms: Date) async -> [Hypothesis] {
+    /// its change, no later than a minute after a saturation fault of the shared resource began. A tenant whose
+    /// saturation growth is under half of what the users of the shared resource measure in the same metric grew
+    /// (a batch job's 1.2 GiB beside a neighbour's 26 GiB) did not fill it: marked down (``outgrownWeight``).
+    func hypotheses(symptoms: Date) async -> [Found] {
         let analyzer = SignalAnalyzer(playbook: context.playbook)
         let facts = context.facts
-        var found: [EntityRef: Hypothesis] = [:]
+        var found: [EntityRef: Found] = [:]
         for shared in context.upstreams.keys.sorted() {
             guard let filled = context.faults(of: shared).first(where: { $0.signal.type == .saturation }),
                 let filledAt = filled.onset
@@ -25,8 +34,8 @@ struct TenantChange {
             guard !victims.isEmpty else { continue }
             for hit in context.lake.dependents(of: shared, depth: 1, asOf: nil).sorted(by: { $0.ref < $1.ref }) {
                 let tenant = hit.ref
-                guard !facts.alerting.contains(tenant), context.upstreams[tenant] == nil,
-                    context.siblings[tenant] == nil, found[tenant] == nil,
+                // A tenant with a load signal (a sibling, judged as a producer too) is a tenant all the same.
+                guard !facts.alerting.contains(tenant), context.upstreams[tenant] == nil, found[tenant] == nil,
                     let change = latestChange(of: tenant, before: filledAt)
                 else { continue }
                 var grown: SignalAssessment?
@@ -63,16 +72,33 @@ struct TenantChange {
                 } else {
                     evidence.append(Evidence("every alerting entity depends on \(shared)"))
                 }
-                found[tenant] = Hypothesis(
+                var outgrown: Evidence?
+                if grown.signal.type == .saturation,
+                    let share = await context.growthShare(of: grown, by: tenant, in: shared),
+                    share.share < InvestigationContext.fillerShare
+                {
+                    outgrown = Evidence(
+                        "but \(share.words): \(tenant)'s growth is \(Int((share.share * 100).rounded()))% of it, "
+                            + "not what filled \(shared)", against: true)
+                }
+                var hypothesis = Hypothesis(
                     kind: kind, entity: tenant,
                     score: 0.55 + 0.3 * min(1, coverage) + (lead <= 15 * 60 ? 0.1 : 0.05),
                     summary: "\(context.title(tenant)) \(change.words), and its use of \(context.title(shared)) "
                         + "grew until its neighbours failed",
                     evidence: evidence)
+                if let outgrown {
+                    hypothesis.score *= Self.outgrownWeight
+                    hypothesis.evidence.append(outgrown)
+                }
+                found[tenant] = Found(hypothesis: hypothesis, outgrown: outgrown)
             }
         }
         return Array(found.values)
     }
+
+    /// What a tenant that grew little of what filled the shared resource keeps of its score.
+    static let outgrownWeight = 0.3
 
     /// The latest deploy or change of this check's kind on `tenant` within the alignment window before `onset`
     /// (up to a sample after it), with words.

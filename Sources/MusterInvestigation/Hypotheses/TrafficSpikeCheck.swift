@@ -199,6 +199,8 @@ struct TrafficSpikeCheck: HypothesisCheck {
                     against: true))
         }
         var score = 0.45 + 0.25 * coverage + 0.15 * min(1, log10(max(1, load.ratio))) + 0.1 * share - lateness
+        // A change beside it names a source even for the alerting entity's own throughput.
+        let namedScore = score
         if isSelf && entity == ref {
             // Nobody to throttle: the alerting entity's own traffic grew, which is capacity (saturation) or a
             // consequence, not a spike from a source.
@@ -241,10 +243,14 @@ struct TrafficSpikeCheck: HypothesisCheck {
         if entity == ref && !isOwnSource {
             // No outside source: a change beside it (on another dependency of its callers) may have made the work.
             let beside = ChangeBeside(context: context)
-            guard found == nil, load.signal.breakdown == nil, !isSelf, load.peak > load.baseline,
+            // Its own throughput too (an alerting entity whose callers sent no more): the change beside it is the
+            // source to name, and the self-throughput mark no longer applies.
+            guard found == nil, load.signal.breakdown == nil, load.peak > load.baseline,
                 let change = beside.find(load, of: ref, onset: onset)
             else { return spike }
-            return beside.hypothesis(change, explaining: spike, loaded: ref)
+            var named = spike
+            named.score = max(spike.score, namedScore)
+            return beside.hypothesis(change, explaining: named, loaded: ref)
         }
         var sent = spike
         // Its own load names it as the source: that its load has no breakdown does not speak against the change.

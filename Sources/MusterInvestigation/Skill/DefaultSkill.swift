@@ -35,8 +35,13 @@ public enum DefaultSkill {
            or above 0.9 (`exhausted_level`) is anomalous however little it moved, unless its baseline already sat
            there without climbing (a cache kept full by design): then only the deviation rule applies. An
            upstream without signals of its own is seen through its direct callers: a caller's signal whose match
-           names it (`peer: geo-vendor`, the latency of calls to an external API) counts as the upstream's too,
-           seen by that caller. A failure that began before most of the baseline window is judged against the history
+           names it by a peer label (`peer`, `peer_service`, `upstream`, `remote`, `remote_service`, `destination`,
+           `destination_service`, `server`, `callee`, `dependency`, `target`: `peer: geo-vendor`, the latency of calls to
+           an external API) counts as the upstream's too, seen by that caller; another label that happens to hold its id
+           does not. Such a view is doubtful when another caller's view of the same kind stayed normal, and when the
+           caller behind every bad view had its own saturation turn bad no later than a minute after its view did (a
+           JVM's GC pauses inflate every timing it takes): each halves the upstream (x0.5), and that caller's saturation
+           does not count the upstream as trouble of its own. A failure that began before most of the baseline window is judged against the history
            before it: when the baseline window's own median is anomalous against the history before some step (at
            least 30 minutes of it, up to 3 hours), and from that step on the signal is anomalous against that history,
            never back to normal for 3 samples in a row and still anomalous now, the step is the onset however long ago
@@ -113,10 +118,12 @@ public enum DefaultSkill {
           beside the alerting entities on a shared resource (not upstream of them) whose own load, with no breakdown
           to split it, rose: it is the source itself (its queries tripled after its deploy).
           A load without a breakdown that rose while every caller of it that measures load sent no more than
-          before has no outside source: the extra work comes from how the callers use it. A deploy or change of
+          before (did not rise by the deviation rule: a caller up 1.6x, under a spike, still sent more) has no outside source: the extra work comes from how the callers use it. A deploy or change of
           another dependency of those callers, within 30 minutes before the rise, after which a signal of it
           shifted sharply in either direction (a cache's memory 72% -> 2% as an upgrade empties it: every miss falls
-          through to the database), is the cause.
+          through to the database), is the cause. That holds when the loaded entity alerts itself too (its own
+          throughput, which otherwise names no source): the change beside it is the source (a rate limiter deployed to
+          fail open: its denials fall 2,900/s -> 5/s and the service behind the gateway takes 3.6x at the same traffic).
           A producer upstream of the alerting entities that measures no load of its own is loaded
           through its callers: a spike on a caller in front of it (a gateway) counts, attributed by its breakdown.
         - **deployment** and **config-change**: a deploy or change in the 6 hours before the symptoms on an
@@ -153,7 +160,10 @@ public enum DefaultSkill {
           upstream of the alerting entities) counts too when its saturation or load turned bad within 30 minutes
           after its deploy or change, no later than a minute after a saturation of the shared resource began (a
           batch job's new version eats a node's memory and its neighbours are killed): the tenant takes what its
-          neighbours need, and the shared resource's failing is marked down as its consequence.
+          neighbours need, and the shared resource's failing is marked down as its consequence. A tenant that also
+          measures its load (and so is judged as a producer beside the consumers too) is a tenant all the same. A
+          tenant whose growth is under half of what the users of the shared resource that measure the same metric grew
+          (a batch job's working set +1.2 GiB beside a neighbour's +26 GiB) did not fill it: x0.3.
           An org or customer is a suspect only when the failures are confined to it: an alerting entity's errors
           signal with an org or customer breakdown is split like a load, and when one value is 60% or more of the
           rise and its errors grew 2x more than the rest's, a change on that org (or its customer) within 30 minutes
@@ -187,13 +197,20 @@ public enum DefaultSkill {
           the same way (x0.7), and so it is not failed first against the change that overloaded it. An upstream whose only faults are mild saturations
           (under 2x its baseline and under `exhausted_level`: CPU 12% -> 18% during a backup) while what its users
           feel is normal (its own latency, errors, health or lag, and every other caller of it that measures them
-          and does not alert; at least one of those measured) is busier, not failing: x0.5.
+          and does not alert; at least one of those measured) is busier, not failing: x0.5. Not when a caller, alerting
+          or not, times its own calls to it (a peer label names it, `peer: redis-sessions`) and that timing turned bad:
+          its users feel it (a server-side latency counts execution only, not the queue in front of one pegged thread).
           A failing dependency deployed or changed in the 30 minutes before it failed is better explained by that
           change: x0.6. So is one whose own deploy or change, however long before (within the 6 hours), was undone
           with success (5): the rollback fixed the change, not a failing dependency.
           It is infrastructure when a word of its `type` is a cluster, node, broker, host or zone (`kubernetes-cluster` is, an `ozone` store is not).
         - **saturation**: only when an alerting entity's own saturation signal is anomalous. A stronger
-          outside cause (a score of 0.6 or more) halves its score. A pool that filled while another saturation
+          outside cause (a score of 0.6 or more) halves its score. An alerting service whose own saturation (not mild)
+          began no later than a minute after a shared resource it uses directly filled, while another alerting user of
+          that resource turned bad no earlier, and whose growth is half or more of what the users of the resource that
+          measure the same metric grew (at least one other does), filled it: it takes what its neighbours need. It
+          explains what fails below that resource, the resource is no upstream trouble of its own, and the resource's
+          failing is marked down (x0.5). A pool that filled while another saturation
           signal of the entity fell by 30% or more and its load did not rise (threads full, CPU 45% -> 12%, at the
           same traffic) is waiting on something it calls, not short of capacity: x0.6. A scale-out of it that ran and
           did not help (5) speaks against a shortage: x0.5.
