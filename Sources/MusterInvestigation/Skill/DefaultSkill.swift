@@ -76,10 +76,13 @@ public enum DefaultSkill {
            when one lags behind it with nothing else in sight to explain it (no change of its own, no other upstream
            failing or alerting) while the other's own load moved: what a writer sends is what a reader reads. An alert
            that announces a deadline rather than a failure (a reminder:
-           its name, title or a label value matches `correlation.reminders`, a TLS certificate that expires in 14 days)
+           its name, title or a label value matches `correlation.reminders`, a TLS certificate that expires in 14 days;
+           a reminder is known by its shape whatever its words: a day count or a date still ahead, "valid for 12 more
+           days", "rotate before 2027-03-22", "renews in 5 days")
            joins no incident, not even one of its own entity, and no later page joins through it: it breaks nothing
            today, even when it arrives on a service that is failing for another reason. A certificate that has expired
-           is a failure, not a reminder.
+           is a failure, not a reminder: an alert whose text says the deadline has passed ("expired", "0 days left") is
+           no reminder even when its name matches one (a `TLSCertificateExpiry` alert saying the certificate expired).
         7. When every alerting entity has signals and none of them moved, the alerts are quiet: causes found
            elsewhere are halved, since there is no symptom there for them to explain. An alerting entity's own
            load rising 2x or more is a symptom (an ingest-rate alert): it is not quiet.
@@ -283,8 +286,10 @@ public enum DefaultSkill {
 
         correlation:
           # alerts that announce a deadline, not a failure (regexes on the alert name, title and label values): a
-          # certificate that expires in 14 days breaks nothing today, so such an alert joins no incident
-          reminders: ['(?i)expir(es|ing|y)', '(?i)days?[ _]left']
+          # certificate that expires in 14 days breaks nothing today, so such an alert joins no incident. A reminder
+          # is known by its shape: a deadline still ahead (a day count or a date to act before)
+          reminders: ['(?i)expir(es|ing|y)', '(?i)days?[ _]left', '(?i)valid for \d+ (more )?(days?|weeks?)',
+            '(?i)(renews?|expires?) in \d+ (days?|weeks?)', '(?i)(rotate|renew)\w* (before|by) \d{4}-\d{2}-\d{2}']
 
         # Which hypotheses to pursue, for which alert signatures, and how much to trust them.
         # when: every condition set must hold: alerts (regexes on the alert name), labels (label: regex, on the
