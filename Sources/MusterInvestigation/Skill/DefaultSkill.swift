@@ -68,7 +68,9 @@ public enum DefaultSkill {
            was deployed or changed no later than a minute after both turned bad and both did within 10 minutes of
            the change (a hub only weakly). A caller that turned bad within 5 minutes of that change is not explained by
            another upstream of its own whose trouble began more than 5 minutes before it: it rode that trouble out (a
-           slow cache, no error for 20 minutes), so it still joins. An upstream without signals, reached through hops
+           slow cache, no error for 20 minutes), so it still joins; unless something new happened on that upstream within
+           a minute of the caller's onset (a health signal down, a step to 5x its baseline): a slow cache that then went
+           down in the minute the caller failed explains it. An upstream without signals, reached through hops
            without signals only, ties two failing services whatever their symptoms when it is the only place left where
            their failures can meet: neither changed in the last 3 hours, neither has a saturation of its own still at or
            above `exhausted_level` (a full disk is a cause in plain sight), no upstream of either is failing or
