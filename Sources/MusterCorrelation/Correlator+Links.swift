@@ -322,8 +322,14 @@ extension Correlator {
             }
         }
         if case .healthy = arrival.trouble[entity], !sameEntity {
-            best.score *= 0.4
-            best.reason += "; \(entity)'s own signals are normal"
+            // A tenant on the alert whose own breakdown value rose by the load ratio moved (retries into a broken
+            // upstream), even when a large steady tenant keeps the total normal: that is a symptom.
+            if let tenant = arrival.tenantLoadMoved.sorted().first {
+                best.reason += "; \(entity)'s totals are normal, but \(tenant)'s own traffic there rose"
+            } else {
+                best.score *= 0.4
+                best.reason += "; \(entity)'s own signals are normal"
+            }
         }
         // An alert explained by a troubled upstream the incident does not share belongs elsewhere, unless that
         // upstream is itself a silent hop between the alert and a cause the incident shares.

@@ -64,7 +64,9 @@ public enum DefaultSkill {
            tenant's traffic moving on one service does not tie it to a page of the same tenant on a service whose
            load did not move. Where that load has a breakdown by the tenant's label, the tenant's own value counts: it
            rising 2x or more (the deviation rule) moved the load, though a large steady tenant keeps the total under
-           the test (30/s -> 120/s beside a steady 600/s). An upstream whose own signals are normal still ties two of its direct callers when it
+           the test (30/s -> 120/s beside a steady 600/s). It counts for a join through a failing upstream too: the
+           entity's totals are normal, but the tenant's own traffic rose (retries into a broken cluster), a symptom,
+           so its link is not weakened as one from normal signals. An upstream whose own signals are normal still ties two of its direct callers when it
            was deployed or changed no later than a minute after both turned bad and both did within 10 minutes of
            the change (a hub only weakly). A caller that turned bad within 5 minutes of that change is not explained by
            another upstream of its own whose trouble began more than 5 minutes before it: it rode that trouble out (a
