@@ -155,7 +155,8 @@ public actor TroubleProbe {
                     trouble: .anomalous(Self.words(fault)),
                     symptoms: Set(faults.map(\.signal.type)), onset: Self.onset(of: faults),
                     isOngoing: faults.contains { $0.recoveredAt == nil })
-                result.severeOnset = faults.filter { $0.recoveredAt == nil && Self.isSevere($0) }.compactMap(\.onset).max()
+                result.severeOnset = faults.filter { $0.recoveredAt == nil && Self.isSevere($0) }.compactMap(\.onset)
+                    .max()
             } else if let load = loads.first {
                 result = Probed(
                     trouble: .loadShift("\(load.signal.name) \(SignalAssessment.format(load.ratio))x"), symptoms: [])
