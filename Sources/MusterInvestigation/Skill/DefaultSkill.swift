@@ -89,7 +89,9 @@ public enum DefaultSkill {
            no reminder even when its name matches one (a `TLSCertificateExpiry` alert saying the certificate expired).
         7. When every alerting entity has signals and none of them moved, the alerts are quiet: causes found
            elsewhere are halved, since there is no symptom there for them to explain. An alerting entity's own
-           load rising 2x or more is a symptom (an ingest-rate alert): it is not quiet.
+           load rising 2x or more is a symptom (an ingest-rate alert): it is not quiet. So is a tenant the alert names
+           whose own value in the breakdown of that load rose 2x or more, though a large steady tenant keeps the total
+           under the test (retries into a broken upstream).
 
         ## 2. Pursue the hypotheses
 
