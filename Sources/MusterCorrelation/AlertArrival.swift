@@ -27,6 +27,9 @@ public struct AlertArrival: Sendable {
     /// Tenants on the alert (`org=greyhawk-prod`) whose own traffic rose in the breakdown of the entity's load while
     /// its total stayed under the load test (a large steady tenant dilutes it).
     public var tenantLoadMoved: Set<String> = []
+    /// When the latest severe fault of each upstream began (a health signal down, or 5x its baseline or more), where
+    /// one is still going: something new on an upstream that had been in milder trouble for a while.
+    public var severeOnsets: [EntityRef: Date] = [:]
 
     public init(
         alert: Alert, entity: EntityRef?, eventID: String, trouble: [EntityRef: Trouble] = [:],

@@ -322,8 +322,14 @@ extension Correlator {
             }
         }
         if case .healthy = arrival.trouble[entity], !sameEntity {
-            best.score *= 0.4
-            best.reason += "; \(entity)'s own signals are normal"
+            // A tenant on the alert whose own breakdown value rose by the load ratio moved (retries into a broken
+            // upstream), even when a large steady tenant keeps the total normal: that is a symptom.
+            if let tenant = arrival.tenantLoadMoved.sorted().first {
+                best.reason += "; \(entity)'s totals are normal, but \(tenant)'s own traffic there rose"
+            } else {
+                best.score *= 0.4
+                best.reason += "; \(entity)'s own signals are normal"
+            }
         }
         // An alert explained by a troubled upstream the incident does not share belongs elsewhere, unless that
         // upstream is itself a silent hop between the alert and a cause the incident shares.
@@ -380,14 +386,20 @@ extension Correlator {
 
     /// Troubled upstreams of the arrival's entity whose trouble began more than `rideThrough` before the entity's,
     /// when the link runs through a change made no earlier than `rideThrough` before the entity turned bad: the
-    /// entity stayed well through that trouble and broke right after the change, so it does not explain it.
+    /// entity stayed well through that trouble and broke right after the change, so it does not explain it. An
+    /// upstream on which something new happened within a minute of the entity's onset (a health signal down, a 5x
+    /// step) is not ridden out: the entity broke when it did (a slow cache that then went down).
     func ridden(context: ArrivalContext, arrival: AlertArrival, changedAt: Date?) -> Set<EntityRef> {
         guard let changedAt, let mine = arrival.onsets[context.entity],
             mine.timeIntervalSince(changedAt) <= policy.rideThrough
         else { return [] }
         return Set(
             context.troubled.filter { hit in
-                arrival.onsets[hit.ref].map { $0 < mine.addingTimeInterval(-policy.rideThrough) } ?? false
+                guard let onset = arrival.onsets[hit.ref], onset < mine.addingTimeInterval(-policy.rideThrough) else {
+                    return false
+                }
+                let severe = arrival.severeOnsets[hit.ref]
+                return severe.map { abs($0.timeIntervalSince(mine)) > policy.causeLead / 2 } ?? true
             }
             .map(\.ref))
     }

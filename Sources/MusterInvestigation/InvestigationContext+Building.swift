@@ -97,6 +97,7 @@ extension InvestigationContext {
         context.witnesses = witnesses
         context.tenants = await tenantsActedOn(
             everyone, facts: facts, from: context.symptomOnset, lake: lake, metrics: metrics)
+        context.tenantLoadRose = await tenantLoadRose(facts: facts, lake: lake, metrics: metrics, playbook: playbook)
         context.judged = ActionJudge(context: context).judge()
         return context
     }

@@ -33,6 +33,33 @@ extension InvestigationContext {
         return named.intersection(acted)
     }
 
+    /// Alerting entities where a tenant one of their alerts names (`org=org-acme`, by the breakdown's label) saw its
+    /// own value in the breakdown of their load rise by the spike ratio or more: a symptom, though a large steady
+    /// tenant keeps the total under the test (retries into a broken upstream).
+    static func tenantLoadRose(
+        facts: IncidentFacts, lake: any LakeReader, metrics: any MetricSource, playbook: Playbook
+    ) async -> Set<EntityRef> {
+        let analyzer = SignalAnalyzer(playbook: playbook)
+        let from = facts.firstOnset.addingTimeInterval(-(analyzer.baselineSpan + analyzer.baselineGap))
+        var rose: Set<EntityRef> = []
+        for alert in facts.alerts {
+            guard let ref = lake.entity(forAlert: alert, asOf: nil), facts.alerting.contains(ref), !rose.contains(ref)
+            else { continue }
+            for signal in lake.entity(ref, asOf: nil)?.signals ?? [] where signal.type == .load {
+                guard let label = signal.breakdown, let tenant = alert.labels[label],
+                    let groups = try? await metrics.breakdown(of: signal, from: from, to: facts.now),
+                    let samples = groups[tenant],
+                    let own = analyzer.assess(
+                        samples.filter { $0.time <= facts.now }, signal: signal, entity: ref,
+                        reference: facts.firstOnset),
+                    own.isAnomalous, own.peak > own.baseline, own.ratio >= playbook.spikeRatio
+                else { continue }
+                rose.insert(ref)
+            }
+        }
+        return rose
+    }
+
     /// The entity kinds an action on which acts on a tenant's traffic.
     static let tenantKinds = ["customer", "org"]
 }

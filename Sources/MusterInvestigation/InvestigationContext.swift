@@ -43,6 +43,8 @@ public struct InvestigationContext: Sendable {
     /// Customers and orgs whose traffic reaches the neighbourhood and that someone acted on (a throttle) since the
     /// symptoms began (``tenantsActedOn(_:facts:from:lake:metrics:)``).
     var tenants: Set<EntityRef> = []
+    /// Alerting entities where a tenant their alerts name rose 2x or more in the breakdown of their load.
+    var tenantLoadRose: Set<EntityRef> = []
     /// The actions people took, judged once for every check (``ActionJudge``).
     var judged: ActionJudge.Judged = ([], [], [], [])
 

@@ -91,13 +91,14 @@ extension Investigator {
     /// When every alerting entity has signals and none of them moved (a certificate warning, a flapping check),
     /// there is no symptom for an upstream to have caused: causes found elsewhere are marked down, so such an
     /// alert is not handed a neighbour's incident as its root cause. An alerting entity whose own load rose by
-    /// the spike ratio or more is not quiet: that rise is its symptom (an ingest-rate alert).
+    /// the spike ratio or more is not quiet: that rise is its symptom (an ingest-rate alert); so is a tenant its
+    /// alert names whose own value in the breakdown of that load rose so (a steady large tenant dilutes the total).
     func settleQuietAlerts(_ hypotheses: [Hypothesis], context: InvestigationContext) -> [Hypothesis] {
         let alerting = context.facts.alerting
         guard !alerting.isEmpty,
             alerting.allSatisfy({
                 !(context.assessments[$0] ?? []).isEmpty && context.faults(of: $0).isEmpty
-                    && !context.hasLoadSpike($0)
+                    && !context.hasLoadSpike($0) && !context.tenantLoadRose.contains($0)
             })
         else { return hypotheses }
         let names = alerting.map(\.description).joined(separator: ", ")

@@ -47,7 +47,10 @@ public struct Playbook: Hashable, Sendable {
     public var maxScaleFactor = 8.0
     /// Regular expressions on an alert's name, title or label values that mark a reminder: an alert announcing a
     /// deadline (a certificate expiring in 14 days), not reporting a failure. It joins no incident and carries none.
-    public var reminderAlerts = ["(?i)expir(es|ing|y)", "(?i)days?[ _]left"]
+    public var reminderAlerts = [
+        "(?i)expir(es|ing|y)", "(?i)days?[ _]left", #"(?i)valid for \d+ (more )?(days?|weeks?)"#,
+        #"(?i)(renews?|expires?) in \d+ (days?|weeks?)"#, #"(?i)(rotate|renew)\w* (before|by) \d{4}-\d{2}-\d{2}"#,
+    ]
     /// `properties.type` words that make a failing upstream infrastructure.
     public var infrastructureTypes = ["cluster", "node", "broker", "host", "zone"]
 

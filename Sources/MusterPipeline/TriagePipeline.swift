@@ -125,6 +125,7 @@ public actor TriagePipeline {
             arrival.ongoing = probed.ongoing
             arrival.deeper = probed.deeper
             arrival.exhausted = probed.exhausted
+            arrival.severeOnsets = probed.severeOnsets
             if !probed.isLoadShifted {
                 arrival.tenantLoadMoved = await probe.tenantLoadMoved(
                     entity, tenants: Correlator.tenants(of: alert), now: now)

@@ -26,6 +26,8 @@ public actor TroubleProbe {
         var isOngoing = false
         /// A saturation signal of it still at or above the exhausted level, in words ("disk 0.55 -> 1").
         var exhausted: String?
+        /// When its latest severe fault began (a health signal down, or 5x its baseline or more).
+        var severeOnset: Date?
     }
     /// Upstreams per entity; cleared with `catalogChanged()`.
     private var upstreams: [EntityRef: [GraphHit]] = [:]
@@ -52,12 +54,13 @@ public actor TroubleProbe {
     public func probe(_ entity: EntityRef, now: Date) async
         -> (
             trouble: [EntityRef: Trouble], symptoms: Set<SignalType>, onsets: [EntityRef: Date], isLoadShifted: Bool,
-            ongoing: Set<EntityRef>, deeper: [GraphHit], exhausted: String?
+            ongoing: Set<EntityRef>, deeper: [GraphHit], exhausted: String?, severeOnsets: [EntityRef: Date]
         )
     {
         var trouble: [EntityRef: Trouble] = [:]
         var onsets: [EntityRef: Date] = [:]
         var ongoing: Set<EntityRef> = []
+        var severeOnsets: [EntityRef: Date] = [:]
         let own = await assess(entity, now: now)
         if own.isOngoing { ongoing.insert(entity) }
         trouble[entity] = own.trouble
@@ -70,6 +73,7 @@ public actor TroubleProbe {
             let probed = await assess(hit.ref, now: now)
             trouble[hit.ref] = probed.trouble
             onsets[hit.ref] = probed.onset
+            severeOnsets[hit.ref] = probed.severeOnset
             if probed.isOngoing { ongoing.insert(hit.ref) }
         }
         // A chain of failing upstreams goes on past the depth, one hop at a time, while its last hop is failing
@@ -95,12 +99,13 @@ public actor TroubleProbe {
                 let probed = await assess(hit.ref, now: now)
                 trouble[hit.ref] = probed.trouble
                 onsets[hit.ref] = probed.onset
+                severeOnsets[hit.ref] = probed.severeOnset
                 if probed.isOngoing { ongoing.insert(hit.ref) }
             }
             deeper += next
             frontier = next
         }
-        return (trouble, own.symptoms, onsets, own.isLoadShifted, ongoing, deeper, own.exhausted)
+        return (trouble, own.symptoms, onsets, own.isLoadShifted, ongoing, deeper, own.exhausted, severeOnsets)
     }
 
     /// The tenants (`org=greyhawk-prod`, as the alert labels them) whose own traffic on `entity` rose by the load
@@ -150,6 +155,8 @@ public actor TroubleProbe {
                     trouble: .anomalous(Self.words(fault)),
                     symptoms: Set(faults.map(\.signal.type)), onset: Self.onset(of: faults),
                     isOngoing: faults.contains { $0.recoveredAt == nil })
+                result.severeOnset = faults.filter { $0.recoveredAt == nil && Self.isSevere($0) }.compactMap(\.onset)
+                    .max()
             } else if let load = loads.first {
                 result = Probed(
                     trouble: .loadShift("\(load.signal.name) \(SignalAssessment.format(load.ratio))x"), symptoms: [])

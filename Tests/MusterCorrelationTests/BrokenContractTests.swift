@@ -16,9 +16,11 @@ struct BrokenContractTests {
     let cache = EntityRef(kind: "resource", id: "cache")
 
     /// `cacheSlowMinutesBefore`: the second caller also uses a cache, slow since then (nil: not slow).
-    func decision(deployedMinutesBefore minutes: Double?, cacheSlowMinutesBefore slow: Double? = nil) throws
-        -> CorrelationDecision
-    {
+    /// `cacheDownMinutesBefore`: the cache then went down (a health signal, a severe fault) since then.
+    func decision(
+        deployedMinutesBefore minutes: Double?, cacheSlowMinutesBefore slow: Double? = nil,
+        cacheDownMinutesBefore down: Double? = nil
+    ) throws -> CorrelationDecision {
         let lake = ContextLake.inMemory()
         try lake.upsert(
             [
@@ -42,7 +44,10 @@ struct BrokenContractTests {
                 trouble[cache] = .anomalous("latency 0.002 -> 0.007")
                 onsets[cache] = t0.addingTimeInterval(-slow * 60)
             }
-            return AlertArrival(alert: alert, entity: entity, eventID: entity.id, trouble: trouble, onsets: onsets)
+            var arrival = AlertArrival(
+                alert: alert, entity: entity, eventID: entity.id, trouble: trouble, onsets: onsets)
+            if entity == referrals, let down { arrival.severeOnsets[cache] = t0.addingTimeInterval(-down * 60) }
+            return arrival
         }
         _ = correlator.ingest(arrival(appointments, at: 0))
         return correlator.ingest(arrival(referrals, at: 60))
@@ -61,6 +66,15 @@ struct BrokenContractTests {
         let decision = try decision(deployedMinutesBefore: 3, cacheSlowMinutesBefore: slowMinutes)
         #expect((decision.outcome == .joined) == joins)
         if joins { #expect(decision.reasons.first?.contains("rode out resource:cache's trouble") == true) }
+    }
+
+    /// A cache slow for 25 minutes that went down in the very minute the caller broke was not ridden out: something
+    /// new happened on it, so it explains the caller. Down long before, it was ridden out like the slowness.
+    @Test(arguments: [(2.0, false), (20.0, true)])
+    func anUpstreamThatWentDownAsTheCallerBrokeWasNotRiddenOut(downMinutes: Double, joins: Bool) throws {
+        let decision = try decision(
+            deployedMinutesBefore: 3, cacheSlowMinutesBefore: 25, cacheDownMinutesBefore: downMinutes)
+        #expect((decision.outcome == .joined) == joins)
     }
 
     @Test(arguments: [nil, 40.0])

@@ -57,4 +57,17 @@ struct ReminderTests {
         let expired = correlator.ingest(arrival("cert", "api: TLS certificate expired", on: api, at: 60))
         #expect(expired.incident == page.incident)
     }
+
+    /// A name that matches a reminder pattern (an expiry alert) does not make a reminder when the text says the
+    /// deadline has passed: 0 days left, clients failing the handshake, is a failure.
+    @Test(arguments: ["certificate EXPIRED at 13:58 UTC", "certificate of api: 0 days left"])
+    func aPassedDeadlineIsNoReminder(title: String) throws {
+        var correlator = try correlator()
+        let page = correlator.ingest(arrival("errors", "api: 19% of requests failing", on: api, at: 0))
+        var cert = arrival("cert", "api: \(title)", on: api, at: 60)
+        cert.alert.labels = ["alertname": "TLSCertificateExpiry"]
+        let expired = correlator.ingest(cert)
+        #expect(correlator.reminderPattern(of: cert.alert) == nil)
+        #expect(expired.incident == page.incident)
+    }
 }

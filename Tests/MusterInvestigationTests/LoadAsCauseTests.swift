@@ -63,6 +63,33 @@ struct LoadAsCauseTests {
         #expect(!(verdict.rootCause?.evidence.contains { $0.text.contains("no symptom there") } ?? true))
     }
 
+    /// A per-tenant alert on a publisher whose total stays under the test (a steady large tenant) while the tenant it
+    /// names rose 2.8x on its own (retries into a broker that failed first): that rise is a symptom, so the alert
+    /// is not quiet and the broker is not marked down as explaining nothing. A tenant that stayed flat is quiet.
+    @Test(arguments: [(170.0, false), (60.0, true)])
+    func aTenantsOwnRiseMakesItsAlertNoQuietOne(tenantNow: Double, quiet: Bool) async throws {
+        let api = EntityRef(kind: "service", id: "event-api")
+        let broker = EntityRef(kind: "resource", id: "broker")
+        let lake = try lake([
+            entity(broker, [signalItem("urp", .errors)]),
+            entity(api, [signalItem("published", .load, breakdown: "org")], dependsOn: [broker]),
+        ])
+        let store = MetricStore()
+        series(store, "published", labels: ["org": "o-harlow"]) { $0 >= -2 ? tenantNow : 60 }
+        series(store, "published", labels: ["org": "o-whale"]) { _ in 900 }
+        series(store, "urp") { $0 >= -5 ? 0.42 : 0.001 }
+        let alert = Alert(
+            source: .generic, sourceID: "publish", dedupKey: "publish", status: .firing, title: "o-harlow publish slow",
+            severity: .warning, labels: ["service": api.id, "org": "o-harlow"], startedAt: t0, receivedAt: t0)
+        #expect(lake.entity(forAlert: alert, asOf: nil) == api)
+        let facts = IncidentFacts(
+            id: IncidentID(1), now: t0.addingTimeInterval(120), firstOnset: t0, alerting: [api], alerts: [alert])
+        let verdict = await Investigator(lake: lake, metrics: store, playbook: .standard).investigate(facts)
+        let hypothesis = verdict.hypotheses.first { $0.entity == broker }
+        #expect(hypothesis != nil)
+        #expect((hypothesis?.evidence.contains { $0.text.contains("no symptom there") } ?? false) == quiet)
+    }
+
     /// A service deployed at `deployedAt` minutes, then loaded by one org from -4m and failing from -3m. Eight
     /// calm minutes at unchanged load after the deploy make the spike the trigger; a deploy a minute before the
     /// load rose keeps the lead (it may have made the load).

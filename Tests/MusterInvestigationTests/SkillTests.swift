@@ -108,6 +108,11 @@ struct SkillTests {
     @Test func reminderPatternsComeFromThePlaybook() throws {
         let patterns = Playbook.standard.reminderAlerts.compactMap { try? Regex($0) }
         #expect(patterns.contains { "TLS certificate expires in 14 days".contains($0) })
+        // A reminder is known by its shape, whatever its words: a day count or a date still ahead.
+        #expect(patterns.contains { "signing certificate is valid for 12 more days".contains($0) })
+        #expect(patterns.contains { "rotate before 2027-03-22".contains($0) })
+        #expect(patterns.contains { "token renews in 5 days".contains($0) })
+        #expect(!patterns.contains { "orders-api 5xx 18% since the deploy before 14:00".contains($0) })
         let custom = try playbook("version: 1\ncorrelation: {reminders: ['renewal due']}\n")
         #expect(custom.reminderAlerts == ["renewal due"])
         #expect(

@@ -53,6 +53,35 @@ struct TroubleProbeTests {
         #expect(probed.onsets[api] == t0.addingTimeInterval(errorsJump ? -120 : -24 * 60))
     }
 
+    /// A cache slow since 22 minutes ago that went down a minute ago: its trouble dates from the slowness, and its
+    /// latest severe fault (the health signal down) from a minute ago; slow only, it has no severe fault.
+    @Test(arguments: [true, false])
+    func anUpstreamsLatestSevereFaultIsDated(goesDown: Bool) async throws {
+        let lake = ContextLake.inMemory()
+        let cache = EntityRef(kind: "resource", id: "cache")
+        let signals: JSONValue = .array([
+            .object(["name": .string("latency"), "type": .string("latency"), "metric": .string("get_p99")]),
+            .object(["name": .string("up"), "type": .string("health"), "metric": .string("up")]),
+        ])
+        try lake.upsert(
+            [
+                Entity(ref: cache, properties: ["signals": signals]),
+                Entity(ref: api, relations: ["dependsOn": [cache]]),
+            ],
+            at: t0.addingTimeInterval(-86_400))
+        let store = MetricStore()
+        for minute in -240...0 {
+            let time = t0.addingTimeInterval(Double(minute) * 60)
+            let jitter = 1 + 0.02 * Double((minute * 7919) % 5 - 2)
+            store.append(
+                "get_p99", labels: [:], time: time, value: (minute >= -22 ? 0.009 : 0.002) * jitter, kind: .gauge)
+            store.append("up", labels: [:], time: time, value: goesDown && minute >= -1 ? 0 : 1, kind: .gauge)
+        }
+        let probed = await TroubleProbe(lake: lake, metrics: store).probe(api, now: t0)
+        #expect(probed.onsets[cache] == t0.addingTimeInterval(-22 * 60))
+        #expect(probed.severeOnsets[cache] == (goesDown ? t0.addingTimeInterval(-60) : nil))
+    }
+
     /// A whale sends a steady 600/s; a small org goes 30 -> 120/s: the total moves 1.14x, under the load test, but
     /// the org's own breakdown value moved. A tenant whose value stayed flat did not.
     @Test func aTenantsOwnBreakdownValueMovesUnderASteadyTotal() async throws {

@@ -75,11 +75,15 @@ public enum DefaultSkill {
            tenant's traffic moving on one service does not tie it to a page of the same tenant on a service whose
            load did not move. Where that load has a breakdown by the tenant's label, the tenant's own value counts: it
            rising 2x or more (the deviation rule) moved the load, though a large steady tenant keeps the total under
-           the test (30/s -> 120/s beside a steady 600/s). An upstream whose own signals are normal still ties two of its direct callers when it
+           the test (30/s -> 120/s beside a steady 600/s). It counts for a join through a failing upstream too: the
+           entity's totals are normal, but the tenant's own traffic rose (retries into a broken cluster), a symptom,
+           so its link is not weakened as one from normal signals. An upstream whose own signals are normal still ties two of its direct callers when it
            was deployed or changed no later than a minute after both turned bad and both did within 10 minutes of
            the change (a hub only weakly). A caller that turned bad within 5 minutes of that change is not explained by
            another upstream of its own whose trouble began more than 5 minutes before it: it rode that trouble out (a
-           slow cache, no error for 20 minutes), so it still joins. An upstream without signals, reached through hops
+           slow cache, no error for 20 minutes), so it still joins; unless something new happened on that upstream within
+           a minute of the caller's onset (a health signal down, a step to 5x its baseline): a slow cache that then went
+           down in the minute the caller failed explains it. An upstream without signals, reached through hops
            without signals only, ties two failing services whatever their symptoms when it is the only place left where
            their failures can meet: neither changed in the last 3 hours, neither has a saturation of its own still at or
            above `exhausted_level` (a full disk is a cause in plain sight), no upstream of either is failing or
@@ -87,13 +91,18 @@ public enum DefaultSkill {
            when one lags behind it with nothing else in sight to explain it (no change of its own, no other upstream
            failing or alerting) while the other's own load moved: what a writer sends is what a reader reads. An alert
            that announces a deadline rather than a failure (a reminder:
-           its name, title or a label value matches `correlation.reminders`, a TLS certificate that expires in 14 days)
+           its name, title or a label value matches `correlation.reminders`, a TLS certificate that expires in 14 days;
+           a reminder is known by its shape whatever its words: a day count or a date still ahead, "valid for 12 more
+           days", "rotate before 2027-03-22", "renews in 5 days")
            joins no incident, not even one of its own entity, and no later page joins through it: it breaks nothing
            today, even when it arrives on a service that is failing for another reason. A certificate that has expired
-           is a failure, not a reminder.
+           is a failure, not a reminder: an alert whose text says the deadline has passed ("expired", "0 days left") is
+           no reminder even when its name matches one (a `TLSCertificateExpiry` alert saying the certificate expired).
         7. When every alerting entity has signals and none of them moved, the alerts are quiet: causes found
            elsewhere are halved, since there is no symptom there for them to explain. An alerting entity's own
-           load rising 2x or more is a symptom (an ingest-rate alert): it is not quiet.
+           load rising 2x or more is a symptom (an ingest-rate alert): it is not quiet. So is a tenant the alert names
+           whose own value in the breakdown of that load rose 2x or more, though a large steady tenant keeps the total
+           under the test (retries into a broken upstream).
 
         ## 2. Pursue the hypotheses
 
@@ -312,8 +321,10 @@ public enum DefaultSkill {
 
         correlation:
           # alerts that announce a deadline, not a failure (regexes on the alert name, title and label values): a
-          # certificate that expires in 14 days breaks nothing today, so such an alert joins no incident
-          reminders: ['(?i)expir(es|ing|y)', '(?i)days?[ _]left']
+          # certificate that expires in 14 days breaks nothing today, so such an alert joins no incident. A reminder
+          # is known by its shape: a deadline still ahead (a day count or a date to act before)
+          reminders: ['(?i)expir(es|ing|y)', '(?i)days?[ _]left', '(?i)valid for \d+ (more )?(days?|weeks?)',
+            '(?i)(renews?|expires?) in \d+ (days?|weeks?)', '(?i)(rotate|renew)\w* (before|by) \d{4}-\d{2}-\d{2}']
 
         # Which hypotheses to pursue, for which alert signatures, and how much to trust them.
         # when: every condition set must hold: alerts (regexes on the alert name), labels (label: regex, on the
