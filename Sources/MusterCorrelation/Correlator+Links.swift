@@ -145,7 +145,9 @@ extension Correlator {
 
     mutating func cachedFanIn(_ ref: EntityRef) -> (count: Int, share: Double) {
         if let cached = fanInCache[ref] { return cached }
-        let value = fanIn(ref)
+        let total = catalogSizeCache ?? catalogSize()
+        catalogSizeCache = total
+        let value = fanIn(ref, catalogSize: total)
         fanInCache[ref] = value
         return value
     }
@@ -472,11 +474,14 @@ extension Correlator {
     }
 
     /// How many services and resources depend on `ref` (transitively), and their share of the catalog.
-    func fanIn(_ ref: EntityRef) -> (count: Int, share: Double) {
-        let total = max(1, lake.count(ofKind: "service") + lake.count(ofKind: "resource"))
+    func fanIn(_ ref: EntityRef, catalogSize: Int? = nil) -> (count: Int, share: Double) {
+        let total = max(1, catalogSize ?? catalogSizeCache ?? self.catalogSize())
         let count = lake.dependents(of: ref, depth: nil, asOf: nil).count
         return (count, Double(count) / Double(total))
     }
+
+    /// How many services and resources the catalog holds.
+    func catalogSize() -> Int { lake.count(ofKind: "service") + lake.count(ofKind: "resource") }
 
     /// How much a shared tenant label says: a tenant that did something (a load change on the alerting entity)
     /// can be the common cause; a label on an entity whose traffic is steady is only who felt it first (per-tenant

@@ -11,14 +11,26 @@ extension Correlator {
     /// the deadline has passed (expired, 0 days left) is no reminder, even when its name matches one.
     func reminderPattern(of alert: Alert) -> String? {
         let texts = [alert.name, alert.title] + alert.labels.keys.sorted().compactMap { alert.labels[$0] }
-        let passed = Self.passedDeadlinePatterns.contains { pattern in
-            guard let regex = try? Regex(pattern) else { return false }
-            return texts.contains { $0.contains(regex) }
-        }
-        if passed { return nil }
-        return policy.reminderPatterns.first { pattern in
-            guard let regex = try? Regex(pattern) else { return false }
-            return texts.contains { $0.contains(regex) }
-        }
+        return reminders.pattern(matching: texts)
+    }
+}
+
+/// Reminder and passed-deadline patterns, compiled once per correlator.
+final class ReminderMatcher: @unchecked Sendable {
+    // Unchecked: the compiled expressions are never mutated after `init`, and matching only reads them.
+    private let passed: [Regex<AnyRegexOutput>]
+    private let reminders: [(pattern: String, regex: Regex<AnyRegexOutput>)]
+
+    /// Compiles `patterns`; one that does not compile is skipped (the playbook reader validates them).
+    init(patterns: [String]) {
+        passed = Correlator.passedDeadlinePatterns.compactMap { try? Regex($0) }
+        reminders = patterns.compactMap { pattern in (try? Regex(pattern)).map { (pattern, $0) } }
+    }
+
+    /// The first reminder pattern one of `texts` matches, unless one says the deadline has passed.
+    func pattern(matching texts: [String]) -> String? {
+        guard !reminders.isEmpty else { return nil }
+        if passed.contains(where: { regex in texts.contains { $0.contains(regex) } }) { return nil }
+        return reminders.first { reminder in texts.contains { $0.contains(reminder.regex) } }?.pattern
     }
 }

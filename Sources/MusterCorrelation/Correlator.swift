@@ -24,11 +24,16 @@ public struct Correlator: Sendable {
     /// Catalog facts that do not change between catalog upserts.
     var fanInCache: [EntityRef: (count: Int, share: Double)] = [:]
     var upstreamCache: [EntityRef: [GraphHit]] = [:]
+    /// How many services and resources the catalog holds (the denominator of a fan-in share).
+    var catalogSizeCache: Int?
     private var lastEviction = Date.distantPast
+    /// The playbook's reminder patterns, compiled once (compiling them per alert was half of a storm's time).
+    let reminders: ReminderMatcher
 
     public init(lake: any LakeReader, policy: CorrelationPolicy = CorrelationPolicy()) {
         self.lake = lake
         self.policy = policy
+        self.reminders = ReminderMatcher(patterns: policy.reminderPatterns)
     }
 
     /// Open incidents and resolved ones, in order of opening; merged ones are folded into their target.
@@ -45,6 +50,7 @@ public struct Correlator: Sendable {
     public mutating func catalogChanged() {
         fanInCache = [:]
         upstreamCache = [:]
+        catalogSizeCache = nil
     }
 
     /// Upstreams of an entity to the policy's depth, cached until the catalog changes.
