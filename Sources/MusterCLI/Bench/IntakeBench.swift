@@ -59,9 +59,6 @@ enum IntakeBench {
         let intake = try IntakeStore(path: directory.appendingPathComponent("intake.db").path)
         var configuration = ServerConfiguration()
         configuration.port = 0
-        if let threads = ProcessInfo.processInfo.environment["MUSTER_BENCH_THREADS"].flatMap(Int.init) {
-            configuration.threads = threads
-        }
         configuration.secrets.intakeToken = token
         let service = MusterService(
             configuration: configuration, lake: lake, intake: intake, metricSource: MetricStore())
