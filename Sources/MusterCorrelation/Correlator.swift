@@ -342,6 +342,7 @@ public struct Correlator: Sendable {
     }
 
     private mutating func attach(_ arrival: AlertArrival, key: String, to id: IncidentID, reasons: [String]) {
+        let isReminder = reminderPattern(of: arrival.alert) != nil
         let tracked = TrackedAlert(
             key: key, alert: arrival.alert, entity: arrival.entity, incident: id, events: [arrival.eventID],
             reasons: reasons, symptoms: arrival.symptoms)
@@ -381,11 +382,10 @@ public struct Correlator: Sendable {
                 incident.upstreams[hit.ref] = (hit.distance, entity)
             }
             // A reminder carries no join: later alerts do not find its incident, nor count its entity alerting.
-            let isReminder = reminderPattern(of: arrival.alert) != nil
             if !isReminder { index.add(id, entity: entity, upstreams: upstreams.map(\.ref)) }
             index.alertKeysByEntity[entity, default: []].insert(key)
         }
-        if reminderPattern(of: arrival.alert) == nil {
+        if !isReminder {
             for tenant in Self.tenants(of: arrival.alert) { index.addTenant(id, tenant) }
         }
         incidents[id] = incident
