@@ -4,7 +4,12 @@ public import Foundation
 public enum Timestamp {
     /// Parses an RFC 3339 timestamp; nil when it is not one.
     public static func parse(_ text: String) -> Date? {
-        let bytes = Array(text.utf8)
+        var text = text
+        return text.withUTF8 { parse(utf8: $0) }
+    }
+
+    /// ``parse(_:)`` over the text's UTF-8 bytes, read in place.
+    public static func parse(utf8 bytes: UnsafeBufferPointer<UInt8>) -> Date? {
         func number(_ range: Range<Int>) -> Int? {
             guard range.upperBound <= bytes.count else { return nil }
             var value = 0

@@ -126,18 +126,13 @@ public actor MusterService {
     private func take(_ row: IntakeRow) async {
         guard let source = AlertSource(rawValue: row.source) else { return }
         let eventID = "intake-\(row.id)"
-        if let delivery = handOff.withLock({ $0.removeValue(forKey: row.id) }) {
-            await pipeline.receive(
-                delivery, source: source, eventID: eventID, at: row.receivedAt, deliveryID: row.deliveryID)
-            return
-        }
-        do {
-            let payload = try SignalDecoder.parseJSON(row.body)
-            _ = try await pipeline.receive(
-                source, payload: payload, eventID: eventID, at: row.receivedAt, deliveryID: row.deliveryID)
-        } catch {
-            // Validated at intake; a failure here is logged in the pipeline timeline, never fatal.
-        }
+        // A row whose decoded delivery was not handed off is decoded again; it was validated at intake.
+        guard
+            let delivery = handOff.withLock({ $0.removeValue(forKey: row.id) })
+                ?? (try? SignalDecoder.decode(source, body: row.body, receivedAt: row.receivedAt))
+        else { return }
+        await pipeline.receive(
+            delivery, source: source, eventID: eventID, at: row.receivedAt, deliveryID: row.deliveryID)
     }
 
     /// Records, for each incident triaged for the first time, how long after its first delivery that was,

@@ -19,8 +19,18 @@ public enum SignalDecoder {
     }
 
     /// Decodes raw request bytes; a JSON syntax error reports its 1-based line and column.
+    ///
+    /// An Alertmanager body of the usual shape is read straight into alerts (``AlertmanagerBodyReader``); any
+    /// other body, or one that reader does not take, goes through the `JSONValue` tree.
     public static func decode(_ source: AlertSource, body: Data, receivedAt: Date) throws(DecodeError) -> Delivery {
-        try decode(source, payload: parseJSON(body), receivedAt: receivedAt)
+        if source == .alertmanager,
+            let delivery = body.withUnsafeBytes({ raw in
+                AlertmanagerBodyReader.decode(raw.assumingMemoryBound(to: UInt8.self), receivedAt: receivedAt)
+            })
+        {
+            return delivery
+        }
+        return try decode(source, payload: parseJSON(body), receivedAt: receivedAt)
     }
 
     /// Parses bytes into a `JSONValue`.

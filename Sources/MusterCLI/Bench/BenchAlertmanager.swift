@@ -7,6 +7,9 @@ final class BenchAlertmanager {
     private let process: Process
     private let log: URL
 
+    /// The Alertmanager process, for its CPU time.
+    var processID: Int32 { process.processIdentifier }
+
     /// Writes `config` to `directory/alertmanager.yml`, starts Alertmanager on it and waits for `/-/ready`.
     init(config: String, directory: URL, readyWithin timeout: Duration = .seconds(20)) async throws {
         let executable = try Self.executable()

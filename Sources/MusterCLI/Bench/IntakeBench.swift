@@ -46,7 +46,11 @@ enum IntakeBench {
                     "POST", path: "/api/v2/alerts", port: alertmanager.port,
                     body: apiBody(variant, alerts: perRequest, at: now))
             }
-            let other = try await measure(port: alertmanager.port, requests: requests)
+            let serverCPU = ProcessCPU.of(process: alertmanager.processID)
+            var other = try await measure(port: alertmanager.port, requests: requests)
+            if let before = serverCPU, let after = ProcessCPU.of(process: alertmanager.processID) {
+                other.serverCPU = after - before
+            }
             lines += report(muster: muster, alertmanager: other, alertsPerRequest: perRequest)
         }
         return lines
@@ -82,7 +86,8 @@ enum IntakeBench {
                 body: webhookBody(variant, alerts: alertsPerRequest, at: now),
                 headers: ["Authorization": "Bearer \(token)"])
         }
-        let outcome: Outcome
+        var outcome: Outcome
+        let processCPU = ProcessCPU.ofThisProcess()
         do {
             outcome = try await measure(port: server.port, requests: requests)
         } catch {
@@ -92,6 +97,8 @@ enum IntakeBench {
         let drainStarted = ContinuousClock.now
         let drained = await waitForDrain(intake)
         let drainTime = ContinuousClock.now - drainStarted
+        // The server's share: the whole process while it served and caught up, less the client's threads.
+        outcome.serverCPU = ProcessCPU.ofThisProcess() - processCPU - outcome.clientCPU
         let stored = (try? await intake.count()) ?? -1
         await stop()
         return MusterOutcome(outcome: outcome, stored: stored, drained: drained, drainTime: drainTime)
@@ -107,11 +114,14 @@ enum IntakeBench {
 
     // MARK: - Measuring
 
-    /// One side's results: answers by status, latencies in microseconds, wall time, and the first failure.
+    /// One side's results: answers by status, latencies in microseconds, wall time, CPU seconds of the client's
+    /// threads and of the server, and the first failure.
     struct Outcome: Sendable {
         var statuses: [Int: Int] = [:]
         var latencies: [Double] = []
         var elapsed: Duration = .zero
+        var clientCPU = 0.0
+        var serverCPU: Double?
         var failure: String?
 
         var successes: Int { statuses.filter { (200..<300).contains($0.key) }.values.reduce(0, +) }
@@ -121,6 +131,7 @@ enum IntakeBench {
         mutating func merge(_ other: Outcome) {
             statuses.merge(other.statuses, uniquingKeysWith: +)
             latencies += other.latencies
+            clientCPU += other.clientCPU
             failure = failure ?? other.failure
         }
     }
@@ -137,6 +148,7 @@ enum IntakeBench {
                     try await onBenchThread {
                         var outcome = Outcome()
                         outcome.latencies.reserveCapacity(requestsPerConnection)
+                        let threadCPU = ProcessCPU.ofThisThread()
                         do {
                             let connection = try BenchHTTPConnection(port: port)
                             for index in 0..<requestsPerConnection where clock.now < deadline {
@@ -148,6 +160,7 @@ enum IntakeBench {
                         } catch {
                             outcome.failure = "connection \(worker): \(error)"
                         }
+                        outcome.clientCPU = ProcessCPU.ofThisThread() - threadCPU
                         return outcome
                     }
                 }
@@ -183,6 +196,10 @@ enum IntakeBench {
         func alertRate(_ outcome: Outcome) -> String {
             BenchStats.format(outcome.rate * Double(alertsPerRequest), digits: 0)
         }
+        func cpuPerRequest(_ outcome: Outcome) -> String {
+            guard let cpu = outcome.serverCPU, outcome.answered > 0 else { return "?" }
+            return BenchStats.format(cpu * 1e6 / Double(outcome.answered), digits: 1)
+        }
         let planned = connections * requestsPerConnection
         var lines = [
             BenchTable.section(
@@ -197,6 +214,11 @@ enum IntakeBench {
             BenchRow(
                 "requests/s",
                 pair(BenchStats.format(muster.rate, digits: 0), BenchStats.format(alertmanager.rate, digits: 0))),
+            BenchRow(
+                "server CPU per request (µs)", pair(cpuPerRequest(muster), cpuPerRequest(alertmanager)),
+                target: "Muster ≤ AM",
+                isMet: (muster.serverCPU ?? .infinity) <= (alertmanager.serverCPU ?? 0)
+                    * Double(muster.answered) / Double(max(alertmanager.answered, 1))),
             BenchRow("latency p50 (ms)", pair(milliseconds(muster, 50), milliseconds(alertmanager, 50))),
             BenchRow("latency p99 (ms)", pair(milliseconds(muster, 99), milliseconds(alertmanager, 99))),
             BenchRow("answers (count×status)", pair(statuses(muster), statuses(alertmanager))),
