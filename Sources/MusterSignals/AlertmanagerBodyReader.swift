@@ -41,7 +41,9 @@ enum AlertmanagerBodyReader {
 
     /// An `endsAt` as read: it matters, and must parse, only for a resolved alert.
     private enum End {
-        case absent, date(Date), unreadable
+        case absent
+        case date(Date)
+        case unreadable
     }
 
     private struct Reader {
