@@ -212,7 +212,12 @@ public enum DefaultSkill {
           A failing dependency deployed or changed in the 30 minutes before it failed is better explained by that
           change: x0.6. So is one whose own deploy or change, however long before (within the 6 hours), was undone
           with success (5): the rollback fixed the change, not a failing dependency.
-          It is infrastructure when a word of its `type` is a cluster, node, broker, host or zone (`kubernetes-cluster` is, an `ozone` store is not).
+          It is infrastructure when a word of its `type` is a cluster, node, broker, host or zone (`kubernetes-cluster` is, an `ozone` store is not),
+          whatever made it a candidate (its signals, its alert, a meeting of branches, a fix that helped). Such a place
+          without signals where the branches meet, unchanged in the hour before, rises (+0.15) when a service outside it
+          (not depending on it, not alerting) with signals of the kinds that failed on the branches stayed normal: the
+          failure is confined to what runs there (a zone losing its network). Up to 8 such services are read, by id; any
+          of them failing too leaves it as it was.
         - **saturation**: only when an alerting entity's own saturation signal is anomalous. A stronger
           outside cause (a score of 0.6 or more) halves its score. An alerting service whose own saturation (not mild)
           began no later than a minute after a shared resource it uses directly filled, while another alerting user of
