@@ -125,7 +125,10 @@ public enum DefaultSkill {
           only after the symptoms is weak: failing calls are retried. A source that is a service (a caller) deployed
           or changed within 30 minutes before its load rose makes that deploy or change the cause; so does a client
           beside the alerting entities on a shared resource (not upstream of them) whose own load, with no breakdown
-          to split it, rose: it is the source itself (its queries tripled after its deploy).
+          to split it, rose: it is the source itself (its queries tripled after its deploy). Such a client's own load
+          that stayed idle (1% of its peak or less) in every sample from a deploy or change of it (within the 6-hour
+          look-back) until it rose dates that change at the rise: a job whose schedule was moved, or a deferred rollout,
+          shows only when it runs.
           A load without a breakdown that rose while every caller of it that measures load sent no more than
           before (did not rise by the deviation rule: a caller up 1.6x, under a spike, still sent more) has no outside source: the extra work comes from how the callers use it. A deploy or change of
           another dependency of those callers, within 30 minutes before the rise, after which a signal of it
