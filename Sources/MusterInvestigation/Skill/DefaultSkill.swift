@@ -147,7 +147,9 @@ public enum DefaultSkill {
           counts only when it turned bad within 5 minutes before them: one whose trouble they rode out longer explains
           nothing); flat signals or a late onset are evidence against, and so is an upstream of it that failed
           first (unless that upstream's trouble began in the very minute of the change and reaches nobody else: a
-          deploy that cannot be scheduled shows on its cluster). Onsets in the same sample give no order: the
+          deploy that cannot be scheduled shows on its cluster; nor a direct upstream whose faults are all mild, under 2x
+          its baseline and never its health, while its own load jumped 2x or more from the change on: the change sent it
+          that load, a cache TTL set to 0 calling it on every request). Onsets in the same sample give no order: the
           change, which came before both, keeps the lead,
           unless undoing it (a rollback, a revert) was already tried and did not help. Undoing it, once judged (5),
           weighs on it: a fix that worked makes it a strong candidate however long before the symptoms it came; one
