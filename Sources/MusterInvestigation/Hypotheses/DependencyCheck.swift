@@ -51,10 +51,16 @@ struct DependencyCheck: HypothesisCheck {
                     "\(coverageWords) depend on it: \(covered.sorted().map(\.description).joined(separator: ", "))"))
             evidence += context.setAsideWords(of: [ref] + covered.sorted()).map { Evidence($0) }
             var score = 0.35 + 0.35 * coverage + min(0.1, (faults.first?.strength ?? 0) / 200)
-            if lead >= -60 {
+            // An alert fires once its condition has held a while (its `for:`): dated by its own alert alone, the
+            // failure may have begun up to 2 minutes before it.
+            if lead >= (ownAlert == nil ? -60 : -Self.alertLag) {
                 score += 0.15
                 evidence.append(
-                    Evidence("it turned bad \(DurationText.format(max(0, lead))) before the services below it"))
+                    Evidence(
+                        lead < -60
+                            ? "its alert began \(DurationText.format(-lead)) after the services below it turned bad, "
+                                + "within the time an alert takes to fire"
+                            : "it turned bad \(DurationText.format(max(0, lead))) before the services below it"))
             } else {
                 score -= 0.1
                 evidence.append(
@@ -244,6 +250,9 @@ struct DependencyCheck: HypothesisCheck {
 
     /// The hypothesis for an upstream without signals where separate branches of alerting entities failed
     /// together: topology and timing only, never a certainty on its own.
+    /// How late an alert's start may date the failure it reports.
+    static let alertLag: TimeInterval = 2 * 60
+
     /// The contract's kind of a failing upstream: infrastructure when its `properties.type` names a cluster, node,
     /// broker, host or zone (whether it has signals or not), else dependency.
     private func kind(of ref: EntityRef, _ context: InvestigationContext) -> RootCauseKind {

@@ -98,6 +98,11 @@ public enum DefaultSkill {
            today, even when it arrives on a service that is failing for another reason. A certificate that has expired
            is a failure, not a reminder: an alert whose text says the deadline has passed ("expired", "0 days left") is
            no reminder even when its name matches one (a `TLSCertificateExpiry` alert saying the certificate expired).
+           An entity's own failure alert (severity error or worse, no reminder) is trouble even while its signals are
+           normal (a database whose server certificate expired idles as its clients cannot connect) once two or more of its
+           direct callers turned bad within 2 minutes of that alert's start: such a caller joins it as through a failing
+           upstream (unless another upstream of the caller is in trouble: that one explains it), the alert joins the
+           incident of such a caller, and two such callers share it as a cause (0.9).
         7. When every alerting entity has signals and none of them moved, the alerts are quiet: causes found
            elsewhere are halved, since there is no symptom there for them to explain. An alerting entity's own
            load rising 2x or more is a symptom (an ingest-rate alert): it is not quiet. So is a tenant the alert names
@@ -217,6 +222,9 @@ public enum DefaultSkill {
           A failing dependency deployed or changed in the 30 minutes before it failed is better explained by that
           change: x0.6. So is one whose own deploy or change, however long before (within the 6 hours), was undone
           with success (5): the rollback fixed the change, not a failing dependency.
+          An upstream failing only by its own alert (its signals normal) is dated by that alert's start, which lags the
+          failure by the time an alert takes to fire: services below it that turned bad up to 2 minutes before it do not
+          make it late.
           It is infrastructure when a word of its `type` is a cluster, node, broker, host or zone (`kubernetes-cluster` is, an `ozone` store is not),
           whatever made it a candidate (its signals, its alert, a meeting of branches, a fix that helped). Such a place
           without signals where the branches meet, unchanged in the hour before, rises (+0.15) when a service outside it
