@@ -132,7 +132,16 @@ extension Correlator {
         }
         // An alerting entity whose own signals are normal (a flapping check) hardly explains others; nor does
         // one that only posted a notice (severity info) and whose signals show nothing.
-        func credibility(_ ref: EntityRef) -> (factor: Double, words: String) {
+        // An entity's own failure alert is trouble though its signals are normal, for a direct caller that turned
+        // bad with it (``ownFailureAlert``).
+        func credibility(_ ref: EntityRef, caller: EntityRef? = nil) -> (factor: Double, words: String) {
+            if arrival.trouble[ref] == .healthy, let caller,
+                turnedBad(caller, withOwnFailureOf: ref, arrival: arrival, entity: entity)
+            {
+                return (
+                    1, "; \(ref)'s signals are normal, but it alerts its own failure and \(caller) turned bad with it"
+                )
+            }
             if arrival.trouble[ref] == .healthy { return (0.3, "; \(ref)'s signals are normal") }
             let isNotice = ref == entity ? arrival.alert.severity == .info : incident.noticeOnly.contains(ref)
             if isNotice, arrival.trouble[ref]?.isAnomalous != true {
@@ -176,7 +185,7 @@ extension Correlator {
             )
         }
         for hit in context.upstreams where incident.entities.contains(hit.ref) {
-            var credible = credibility(hit.ref)
+            var credible = credibility(hit.ref, caller: entity)
             let sided = sidesWithLater(than: hit.ref, causeOnset: incident.troubleOnsets[hit.ref])
             credible.factor *= sided.factor
             credible.words += sided.words
@@ -191,10 +200,13 @@ extension Correlator {
                     reason: "\(entity) depends on alerting \(hit.ref) (\(Self.hops(hit)))\(credible.words)",
                     via: hit.ref))
         }
+        // The arrival alerts its own failure, and a direct caller in the incident turned bad with it.
+        var isOwnFailure = false
         if let anyPath = incident.upstreams[entity] {
             // Both ends must be credible: this entity in trouble, and the alerting one below it too.
             let below = incident.credibleUpstreams[entity] ?? anyPath
-            var credible = credibility(entity)
+            var credible = credibility(entity, caller: below.via)
+            isOwnFailure = arrival.trouble[entity] == .healthy && credible.factor == 1
             if incident.credibleUpstreams[entity] == nil {
                 credible.factor *= 0.3
                 credible.words += "; but \(below.via)'s own signals were normal when it alerted"
@@ -226,6 +238,11 @@ extension Correlator {
                 let isHub = fanIn.share >= policy.hubShare && fanIn.count >= policy.hubMinimum
                 cause = (isHub ? 0.24 : 0.6, broke.words + (isHub ? "; a hub" : ""))
                 changedAt = broke.at
+            } else if arrival.trouble[hit.ref] == .healthy, hit.distance == 1, theirs.distance == 1,
+                turnedBad(entity, withOwnFailureOf: hit.ref, arrival: arrival, entity: entity),
+                turnedBad(theirs.via, withOwnFailureOf: hit.ref, arrival: arrival, entity: entity)
+            {
+                cause = (0.9, "its signals are normal, but it alerts its own failure and both turned bad with it")
             } else if cause.weight < 0.6, cachedHub(hit.ref) != true,
                 let flood = writerFloodsReader(hit, arrival: arrival, context: context, incident: incident)
             {
@@ -284,7 +301,7 @@ extension Correlator {
                 best.reason += "; same symptom (\(common.rawValue))"
             }
         }
-        if case .healthy = arrival.trouble[entity], !sameEntity {
+        if case .healthy = arrival.trouble[entity], !sameEntity, !isOwnFailure {
             // A tenant on the alert whose own breakdown value rose by the load ratio moved (retries into a broken
             // upstream), even when a large steady tenant keeps the total normal: that is a symptom.
             if let tenant = arrival.tenantLoadMoved.sorted().first {

@@ -223,11 +223,31 @@ struct ChangeCheck: HypothesisCheck {
                         .contains { $0.ref == target }
             }
             if abs(start.timeIntervalSince(changedAt)) <= sameSample, others.isEmpty, !undoneInVain { continue }
+            if hit.distance == 1, loadedByChange(hit.ref, changedAt: changedAt, until: onset, context: context) {
+                continue
+            }
             if start <= onset.addingTimeInterval(-sameSample) || start <= onset && (start < changedAt || undoneInVain) {
                 return (hit.ref, fault)
             }
         }
         return nil
+    }
+
+    /// Whether `upstream`, called directly by an entity changed at `changedAt`, shows only mild faults (under 2x its
+    /// baseline, never its health) while its own load jumped by the spike ratio or more from the change on (up to a
+    /// sample after `until`): the change sent it that load (a cache TTL set to 0 calls it on every request), so its
+    /// strain is the change's consequence, not a failure before it.
+    static func loadedByChange(
+        _ upstream: EntityRef, changedAt: Date, until: Date, context: InvestigationContext
+    ) -> Bool {
+        let faults = context.faults(of: upstream).filter { $0.signal.type != .load }
+        guard !faults.isEmpty, faults.allSatisfy({ context.isMild($0) }) else { return false }
+        return (context.assessments[upstream] ?? []).contains { load in
+            guard load.signal.type == .load, load.ratio >= context.playbook.spikeRatio, let rose = load.onset else {
+                return false
+            }
+            return rose >= changedAt.addingTimeInterval(-sameSample) && rose <= until.addingTimeInterval(sameSample)
+        }
     }
 
     /// A deploy or change of an upstream of `target` without signals of its own, made after `target`'s own change

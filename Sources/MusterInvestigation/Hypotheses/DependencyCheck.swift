@@ -29,7 +29,7 @@ struct DependencyCheck: HypothesisCheck {
                 } : nil
             guard let onset = faults.first?.onset ?? ownAlert?.startedAt else {
                 if let meeting = context.silentMeeting(at: ref) {
-                    results.append(silent(ref, meeting, context))
+                    results.append(await silent(ref, meeting, context))
                 } else if let fix = remedied.first(where: { $0.target == ref }) {
                     results.append(hypothesis(ref, remediedBy: fix, context))
                 }
@@ -51,10 +51,16 @@ struct DependencyCheck: HypothesisCheck {
                     "\(coverageWords) depend on it: \(covered.sorted().map(\.description).joined(separator: ", "))"))
             evidence += context.setAsideWords(of: [ref] + covered.sorted()).map { Evidence($0) }
             var score = 0.35 + 0.35 * coverage + min(0.1, (faults.first?.strength ?? 0) / 200)
-            if lead >= -60 {
+            // An alert fires once its condition has held a while (its `for:`): dated by its own alert alone, the
+            // failure may have begun up to 2 minutes before it.
+            if lead >= (ownAlert == nil ? -60 : -Self.alertLag) {
                 score += 0.15
                 evidence.append(
-                    Evidence("it turned bad \(DurationText.format(max(0, lead))) before the services below it"))
+                    Evidence(
+                        lead < -60
+                            ? "its alert began \(DurationText.format(-lead)) after the services below it turned bad, "
+                                + "within the time an alert takes to fire"
+                            : "it turned bad \(DurationText.format(max(0, lead))) before the services below it"))
             } else {
                 score -= 0.1
                 evidence.append(
@@ -180,12 +186,9 @@ struct DependencyCheck: HypothesisCheck {
                             : "no deploy or change on it in the \(DurationText.format(context.playbook.alignmentWindow)) "
                                 + "before it failed"))
             }
-            let type = context.lake.entity(ref, asOf: nil)?.type ?? ""
-            let isInfrastructure = context.playbook.isInfrastructure(type: type)
-            let kind: RootCauseKind = isInfrastructure ? .infrastructure : .dependency
             results.append(
                 Hypothesis(
-                    kind: kind, entity: ref, score: score,
+                    kind: kind(of: ref, context), entity: ref, score: score,
                     summary:
                         "\(context.title(ref)) is failing (\(faults.first?.signal.name ?? "alerting")) and \(coverageWords) depend on it",
                     evidence: evidence))
@@ -247,9 +250,19 @@ struct DependencyCheck: HypothesisCheck {
 
     /// The hypothesis for an upstream without signals where separate branches of alerting entities failed
     /// together: topology and timing only, never a certainty on its own.
+    /// How late an alert's start may date the failure it reports.
+    static let alertLag: TimeInterval = 2 * 60
+
+    /// The contract's kind of a failing upstream: infrastructure when its `properties.type` names a cluster, node,
+    /// broker, host or zone (whether it has signals or not), else dependency.
+    private func kind(of ref: EntityRef, _ context: InvestigationContext) -> RootCauseKind {
+        context.playbook.isInfrastructure(type: context.lake.entity(ref, asOf: nil)?.type ?? "")
+            ? .infrastructure : .dependency
+    }
+
     private func silent(
         _ ref: EntityRef, _ meeting: (branches: [EntityRef], first: Date, last: Date), _ context: InvestigationContext
-    ) -> Hypothesis {
+    ) async -> Hypothesis {
         let covered = context.covered(by: ref).subtracting([ref])
         let coverage = Double(covered.count) / Double(context.alertingCount)
         let span = DurationText.format(meeting.last.timeIntervalSince(meeting.first))
@@ -270,8 +283,20 @@ struct DependencyCheck: HypothesisCheck {
             .isEmpty
             && context.lake.changes(on: [ref], from: meeting.first.addingTimeInterval(-3600), to: meeting.last).isEmpty
         if unchanged { evidence.append(Evidence("no deploy or change on it in the hour before")) }
+        var score = 0.25 + 0.3 * coverage + 0.1
+        // A zone or host confines a failure to what runs on it: a comparable service elsewhere that stayed normal
+        // is the control that says so (a region-wide or client-side cause would reach it too).
+        if kind(of: ref, context) == .infrastructure, unchanged,
+            let control = await context.normalOutside(ref, like: meeting.branches)
+        {
+            score += 0.15
+            evidence.append(
+                Evidence(
+                    "\(control.ref), which does not run on it, stayed normal (\(control.signals)): the failure is "
+                        + "confined to what runs on it"))
+        }
         return Hypothesis(
-            kind: kind, entity: ref, score: 0.25 + 0.3 * coverage + 0.1,
+            kind: kind(of: ref, context), entity: ref, score: score,
             summary: "\(context.title(ref)) is where the failures of \(meeting.branches.count) separate services meet",
             evidence: evidence)
     }
@@ -292,7 +317,7 @@ struct DependencyCheck: HypothesisCheck {
             evidence.append(Evidence("\(ref) has no signals to show its failure", against: true))
         }
         return Hypothesis(
-            kind: kind, entity: ref, score: 0.45 + 0.3 * coverage + 0.1,
+            kind: kind(of: ref, context), entity: ref, score: 0.45 + 0.3 * coverage + 0.1,
             summary: "\(context.title(ref)) failed: the \(fix.name) of it fixed the symptoms", evidence: evidence)
     }
 

@@ -83,4 +83,37 @@ extension InvestigationContext {
         }
         return nil
     }
+
+    /// How many services outside an upstream are read, at most, for a control (``normalOutside(_:like:)``).
+    static let controlsRead = 8
+
+    /// A service that does not depend on `ref`, neither alerting nor below it, with signals of the kinds that failed
+    /// on `branches` (load aside), all of them normal: the control for a failure confined to what depends on `ref`.
+    /// Nil when none of the first ``controlsRead`` such services (by id) is normal, or when one of them fails too.
+    func normalOutside(_ ref: EntityRef, like branches: [EntityRef]) async -> (ref: EntityRef, signals: String)? {
+        let failed = Set(branches.flatMap { faults(of: $0) }.map(\.signal.type)).subtracting([.load])
+        guard !failed.isEmpty else { return nil }
+        let below = Set(lake.dependents(of: ref, depth: nil, asOf: nil).map(\.ref))
+        let outside = lake.entities(ofKind: "service", asOf: nil).filter { service in
+            !below.contains(service.ref) && !facts.alerting.contains(service.ref)
+                && service.signals.contains { failed.contains($0.type) }
+        }
+        let analyzer = SignalAnalyzer(playbook: playbook)
+        var control: (ref: EntityRef, signals: String)?
+        for service in outside.sorted(by: { $0.ref < $1.ref }).prefix(Self.controlsRead) {
+            var read: [SignalAssessment] = []
+            for signal in service.signals where failed.contains(signal.type) {
+                if let assessed = await analyzer.assess(
+                    signal, of: service.ref, reference: facts.firstOnset, now: facts.now, source: metrics)
+                {
+                    read.append(assessed)
+                }
+            }
+            guard !read.isEmpty else { continue }
+            // A failure outside it too: not confined to it.
+            if read.contains(where: \.isAnomalous) { return nil }
+            control = control ?? (service.ref, read.map(\.signal.name).joined(separator: ", "))
+        }
+        return control
+    }
 }

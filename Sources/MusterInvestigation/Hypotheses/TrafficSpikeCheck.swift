@@ -255,7 +255,8 @@ struct TrafficSpikeCheck: HypothesisCheck {
         var sent = spike
         // Its own load names it as the source: that its load has no breakdown does not speak against the change.
         if isOwnSource { sent.evidence.removeAll { $0.isAgainst } }
-        return ChangedSource(context: context).explaining(sent, onset: onset) ?? spike
+        return await ChangedSource(context: context).explaining(sent, onset: onset, own: isOwnSource ? load : nil)
+            ?? spike
     }
 
     /// The attribution of `load` (on an entity without a breakdown) through a direct caller whose load has a

@@ -98,6 +98,11 @@ public enum DefaultSkill {
            today, even when it arrives on a service that is failing for another reason. A certificate that has expired
            is a failure, not a reminder: an alert whose text says the deadline has passed ("expired", "0 days left") is
            no reminder even when its name matches one (a `TLSCertificateExpiry` alert saying the certificate expired).
+           An entity's own failure alert (severity error or worse, no reminder) is trouble even while its signals are
+           normal (a database whose server certificate expired idles as its clients cannot connect) once two or more of its
+           direct callers turned bad within 2 minutes of that alert's start: such a caller joins it as through a failing
+           upstream (unless another upstream of the caller is in trouble: that one explains it), the alert joins the
+           incident of such a caller, and two such callers share it as a cause (0.9).
         7. When every alerting entity has signals and none of them moved, the alerts are quiet: causes found
            elsewhere are halved, since there is no symptom there for them to explain. An alerting entity's own
            load rising 2x or more is a symptom (an ingest-rate alert): it is not quiet. So is a tenant the alert names
@@ -125,7 +130,10 @@ public enum DefaultSkill {
           only after the symptoms is weak: failing calls are retried. A source that is a service (a caller) deployed
           or changed within 30 minutes before its load rose makes that deploy or change the cause; so does a client
           beside the alerting entities on a shared resource (not upstream of them) whose own load, with no breakdown
-          to split it, rose: it is the source itself (its queries tripled after its deploy).
+          to split it, rose: it is the source itself (its queries tripled after its deploy). Such a client's own load
+          that stayed idle (1% of its peak or less) in every sample from a deploy or change of it (within the 6-hour
+          look-back) until it rose dates that change at the rise: a job whose schedule was moved, or a deferred rollout,
+          shows only when it runs.
           A load without a breakdown that rose while every caller of it that measures load sent no more than
           before (did not rise by the deviation rule: a caller up 1.6x, under a spike, still sent more) has no outside source: the extra work comes from how the callers use it. A deploy or change of
           another dependency of those callers, within 30 minutes before the rise, after which a signal of it
@@ -144,7 +152,9 @@ public enum DefaultSkill {
           counts only when it turned bad within 5 minutes before them: one whose trouble they rode out longer explains
           nothing); flat signals or a late onset are evidence against, and so is an upstream of it that failed
           first (unless that upstream's trouble began in the very minute of the change and reaches nobody else: a
-          deploy that cannot be scheduled shows on its cluster). Onsets in the same sample give no order: the
+          deploy that cannot be scheduled shows on its cluster; nor a direct upstream whose faults are all mild, under 2x
+          its baseline and never its health, while its own load jumped 2x or more from the change on: the change sent it
+          that load, a cache TTL set to 0 calling it on every request). Onsets in the same sample give no order: the
           change, which came before both, keeps the lead,
           unless undoing it (a rollback, a revert) was already tried and did not help. Undoing it, once judged (5),
           weighs on it: a fix that worked makes it a strong candidate however long before the symptoms it came; one
@@ -212,7 +222,15 @@ public enum DefaultSkill {
           A failing dependency deployed or changed in the 30 minutes before it failed is better explained by that
           change: x0.6. So is one whose own deploy or change, however long before (within the 6 hours), was undone
           with success (5): the rollback fixed the change, not a failing dependency.
-          It is infrastructure when a word of its `type` is a cluster, node, broker, host or zone (`kubernetes-cluster` is, an `ozone` store is not).
+          An upstream failing only by its own alert (its signals normal) is dated by that alert's start, which lags the
+          failure by the time an alert takes to fire: services below it that turned bad up to 2 minutes before it do not
+          make it late.
+          It is infrastructure when a word of its `type` is a cluster, node, broker, host or zone (`kubernetes-cluster` is, an `ozone` store is not),
+          whatever made it a candidate (its signals, its alert, a meeting of branches, a fix that helped). Such a place
+          without signals where the branches meet, unchanged in the hour before, rises (+0.15) when a service outside it
+          (not depending on it, not alerting) with signals of the kinds that failed on the branches stayed normal: the
+          failure is confined to what runs there (a zone losing its network). Up to 8 such services are read, by id; any
+          of them failing too leaves it as it was.
         - **saturation**: only when an alerting entity's own saturation signal is anomalous. A stronger
           outside cause (a score of 0.6 or more) halves its score. An alerting service whose own saturation (not mild)
           began no later than a minute after a shared resource it uses directly filled, while another alerting user of
