@@ -14,8 +14,12 @@ public final class Connection {
     ///
     /// `exclusive` holds the file's lock for the connection's lifetime (`locking_mode=EXCLUSIVE`, set before
     /// WAL so the WAL index lives in memory): no lock calls per transaction, and no other process can open it.
-    /// `busyTimeout` is how long a call waits for a lock another connection holds before it fails.
-    public init(path: String, exclusive: Bool = false, busyTimeout: Duration = .seconds(5)) throws(StorageError) {
+    /// `busyTimeout` is how long a call waits for a lock another connection holds before it fails. `pageSize`
+    /// applies to a file being created (SQLite fixes it with the first table), in bytes: a power of two from 512
+    /// to 65536.
+    public init(
+        path: String, exclusive: Bool = false, busyTimeout: Duration = .seconds(5), pageSize: Int? = nil
+    ) throws(StorageError) {
         var pointer: OpaquePointer?
         let flags = SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE | SQLITE_OPEN_NOMUTEX
         let code = sqlite3_open_v2(path, &pointer, flags, nil)
@@ -31,6 +35,7 @@ public final class Connection {
         sqlite3_busy_timeout(pointer, Int32(clamping: seconds * 1000 + attoseconds / 1_000_000_000_000_000))
         if path != ":memory:" && !path.isEmpty {
             if exclusive { try execute("PRAGMA locking_mode=EXCLUSIVE") }
+            if let pageSize { try execute("PRAGMA page_size=\(pageSize)") }
             try execute("PRAGMA journal_mode=WAL")
             try execute("PRAGMA synchronous=NORMAL")
         }

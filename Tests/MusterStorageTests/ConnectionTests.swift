@@ -112,3 +112,26 @@ struct MigratorTests {
         #expect(try connection.userVersion == 1)
     }
 }
+
+struct PageSizeTests {
+    func pageSize(_ connection: Connection) throws -> Int64 {
+        let statement = try connection.prepare("PRAGMA page_size")
+        _ = try statement.step()
+        return statement.int64(at: 0)
+    }
+
+    @Test func aNewFileTakesThePageSizeAndAnExistingOneKeepsItsOwn() throws {
+        let path = FileManager.default.temporaryDirectory.appendingPathComponent("page-\(UUID()).db").path
+        defer {
+            for suffix in ["", "-wal", "-shm"] { try? FileManager.default.removeItem(atPath: path + suffix) }
+        }
+        do {
+            let connection = try Connection(path: path, pageSize: 65536)
+            try connection.execute("CREATE TABLE a (x BLOB)")
+            #expect(try pageSize(connection) == 65536)
+        }
+        let reopened = try Connection(path: path, pageSize: 4096)
+        #expect(try pageSize(reopened) == 65536)
+        #expect(try pageSize(Connection(path: ":memory:")) == 4096)
+    }
+}
