@@ -79,7 +79,7 @@ public actor TroubleProbe {
             trouble[hit.ref] = probed.trouble
             onsets[hit.ref] = probed.onset
             severeOnsets[hit.ref] = probed.severeOnset
-            if probed.isBusier { busier.insert(hit.ref) }
+            if probed.isBusier, await !isFeltByCallers(hit.ref, now: now) { busier.insert(hit.ref) }
             if probed.isOngoing { ongoing.insert(hit.ref) }
         }
         // A chain of failing upstreams goes on past the depth, one hop at a time, while its last hop is failing
@@ -106,7 +106,7 @@ public actor TroubleProbe {
                 trouble[hit.ref] = probed.trouble
                 onsets[hit.ref] = probed.onset
                 severeOnsets[hit.ref] = probed.severeOnset
-                if probed.isBusier { busier.insert(hit.ref) }
+                if probed.isBusier, await !isFeltByCallers(hit.ref, now: now) { busier.insert(hit.ref) }
                 if probed.isOngoing { ongoing.insert(hit.ref) }
             }
             deeper += next
@@ -139,6 +139,20 @@ public actor TroubleProbe {
             }
         }
         return moved
+    }
+
+    /// Whether a direct caller of `ref` times its own calls to it (a peer label names it, `peer: redis-sessions`) and
+    /// that timing turned bad: the users of a busier upstream feel it (a server-side latency misses the queue in front
+    /// of a pegged single thread).
+    private func isFeltByCallers(_ ref: EntityRef, now: Date) async -> Bool {
+        for hit in lake.dependents(of: ref, depth: 1, asOf: nil) {
+            for signal in lake.entity(hit.ref, asOf: nil)?.signals ?? []
+            where Self.felt.contains(signal.type) && InvestigationContext.names(signal, peer: ref) {
+                let assessed = await analyzer.assess(signal, of: hit.ref, reference: now, now: now, source: metrics)
+                if assessed?.isAnomalous == true { return true }
+            }
+        }
+        return false
     }
 
     /// How many hops a chain of failing upstreams is followed past the depth (as the investigation does).

@@ -87,8 +87,9 @@ public enum DefaultSkill {
            onset: a deploy or change of its own in the 5 minutes before it turned bad, or an upstream of its own that went
            down or stepped within a minute of it (a deploy a minute before, its own Redis down as it failed). A shared
            upstream whose only faults are mild saturations (under 2x its baseline and under `exhausted_level`) while what its
-           users feel (its own latency, errors, health or lag, measured) is normal is busier, not failing: it ties no more
-           than a healthy one (CPU 30% -> 41% beside two unrelated failures). An upstream without signals, reached through hops
+           users feel (its own latency, errors, health or lag, measured, and every caller's own timing of its calls to it)
+           is normal is busier, not failing: it ties no more than a healthy one (CPU 30% -> 41% beside two unrelated
+           failures). An upstream without signals, reached through hops
            without signals only, ties two failing services whatever their symptoms when it is the only place left where
            their failures can meet: neither changed in the last 3 hours, neither has a saturation of its own still at or
            above `exhausted_level` (a full disk is a cause in plain sight), no upstream of either is failing or
