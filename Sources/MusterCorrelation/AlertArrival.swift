@@ -30,6 +30,9 @@ public struct AlertArrival: Sendable {
     /// When the latest severe fault of each upstream began (a health signal down, or 5x its baseline or more), where
     /// one is still going: something new on an upstream that had been in milder trouble for a while.
     public var severeOnsets: [EntityRef: Date] = [:]
+    /// Upstreams whose only faults are mild saturations (under 2x their baseline, under the exhausted level) while
+    /// what their users feel (latency, errors, health, lag), measured, is normal: busier, not failing.
+    public var busier: Set<EntityRef> = []
 
     public init(
         alert: Alert, entity: EntityRef?, eventID: String, trouble: [EntityRef: Trouble] = [:],

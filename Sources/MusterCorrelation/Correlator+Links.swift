@@ -15,7 +15,8 @@ struct Link {
 extension Correlator {
     /// Weight of an upstream as a shared cause: the trouble it shows, dampened when it is a hub.
     func causeWeight(
-        of ref: EntityRef, trouble: Trouble?, alerting: Bool, recentlyChanged: Bool, fanIn: (count: Int, share: Double)
+        of ref: EntityRef, trouble: Trouble?, alerting: Bool, recentlyChanged: Bool, fanIn: (count: Int, share: Double),
+        isBusier: Bool = false
     )
         -> (weight: Double, words: String)
     {
@@ -23,6 +24,10 @@ extension Correlator {
         var words: String
         let isHealthy = trouble == .healthy
         switch trouble {
+        case .anomalous(let reason) where isBusier && !alerting:
+            // A mild saturation while what its users feel is normal fails nobody: no more a shared cause than health.
+            weight = 0.15
+            words = "\(reason), mild, with what its users feel normal: busier, not failing"
         case .anomalous(let reason):
             weight = 1.0
             words = reason
@@ -77,7 +82,8 @@ extension Correlator {
             let fanIn = cachedFanIn(hit.ref)
             let cause = causeWeight(
                 of: hit.ref, trouble: arrival.trouble[hit.ref], alerting: alerting,
-                recentlyChanged: recentlyChanged(hit.ref, now: now), fanIn: fanIn)
+                recentlyChanged: recentlyChanged(hit.ref, now: now), fanIn: fanIn,
+                isBusier: arrival.busier.contains(hit.ref))
             causes[hit.ref] = cause
             if fanIn.share >= policy.hubShare && fanIn.count >= policy.hubMinimum && cause.weight < 0.5 {
                 quietHubs.insert(hit.ref)

@@ -95,15 +95,31 @@ extension Correlator {
             .map(\.ref))
     }
 
+    /// Whether the arrival's entity has an explanation of its own at its onset: a deploy or change of it within
+    /// `rideThrough` before it turned bad (or in that minute), or an upstream of its own whose severe fault (a health
+    /// signal down, a 5x step) began within a minute of it. A changed upstream that looks healthy does not tie it.
+    func isExplainedAtOnset(_ arrival: AlertArrival, entity: EntityRef) -> Bool {
+        guard let mine = arrival.onsets[entity] else { return false }
+        let from = mine.addingTimeInterval(-policy.rideThrough)
+        let to = mine.addingTimeInterval(policy.causeLead / 2)
+        if !lake.deployments(on: [entity], from: from, to: to).isEmpty
+            || !lake.changes(on: [entity], from: from, to: to).isEmpty
+        {
+            return true
+        }
+        return arrival.severeOnsets.values.contains { abs($0.timeIntervalSince(mine)) <= policy.causeLead / 2 }
+    }
+
     /// Words for a deploy or change of `ref` (called directly by the arrival's entity and by `theirs.via`) made
     /// no later than a minute after both callers' trouble began, with both turned bad within
-    /// `callersBreakWindow` after it; nil otherwise.
+    /// `callersBreakWindow` after it, neither with an explanation of its own at its onset; nil otherwise.
     func changeBeforeCallers(
         _ ref: EntityRef, distance: Int, theirs: (distance: Int, via: EntityRef), arrival: AlertArrival,
         entity: EntityRef, incident: IncidentRecord
     ) -> (words: String, at: Date)? {
         guard distance == 1, theirs.distance == 1, let mine = arrival.onsets[entity],
-            let their = incident.troubleOnsets[theirs.via]
+            let their = incident.troubleOnsets[theirs.via], !isExplainedAtOnset(arrival, entity: entity),
+            !incident.explainedAtOnset.contains(theirs.via)
         else { return nil }
         let now = arrival.alert.receivedAt
         let from = now.addingTimeInterval(-policy.recentChange)

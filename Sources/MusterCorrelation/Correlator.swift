@@ -373,6 +373,7 @@ public struct Correlator: Sendable {
             }
             let upstreams = self.upstreams(of: entity, arrival)
             if isUnexplained(arrival, entity: entity, upstreams: upstreams) { incident.unexplained.insert(entity) }
+            if isExplainedAtOnset(arrival, entity: entity) { incident.explainedAtOnset.insert(entity) }
             let credible = arrival.trouble[entity] != .healthy
             for hit in upstreams {
                 if credible, (incident.credibleUpstreams[hit.ref]?.distance ?? Int.max) > hit.distance {
@@ -419,6 +420,7 @@ public struct Correlator: Sendable {
         for (ref, symptoms) in from.symptoms { into.symptoms[ref, default: []].formUnion(symptoms) }
         into.loadChecked.formUnion(from.loadChecked)
         into.unexplained.formUnion(from.unexplained)
+        into.explainedAtOnset.formUnion(from.explainedAtOnset)
         into.loadMoved.formUnion(from.loadMoved)
         into.troubleOnsets.merge(from.troubleOnsets) { min($0, $1) }
         into.log.append((now, reason))

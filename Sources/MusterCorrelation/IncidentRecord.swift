@@ -56,6 +56,10 @@ public struct IncidentRecord: Hashable, Sendable {
     /// Alerting entities that were failing when they alerted with nothing in sight to explain it: no change of
     /// their own, and every upstream of theirs normal or without signals.
     public var unexplained: Set<EntityRef> = []
+    /// Alerting entities with an explanation of their own at their onset (a deploy or change of their own just
+    /// before, an upstream of theirs down or stepped with them): a changed upstream that looks healthy does not tie
+    /// them to others.
+    public var explainedAtOnset: Set<EntityRef> = []
     /// Merges, reopenings and resolutions, in words, with their instant.
     public var log: [(at: Date, note: String)]
     /// The incident this one was merged into.

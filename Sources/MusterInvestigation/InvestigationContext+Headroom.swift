@@ -18,9 +18,10 @@ extension InvestigationContext {
     /// A saturation signal is anomalous by its relative deviation alone (CPU 12% -> 18% is 1.5x), yet a resource
     /// far from exhaustion (every fault mild: under `mildRatio` times its baseline and under `exhausted_level`)
     /// fails nobody while what its users feel is normal: its own latency, errors and health, or the signals of
-    /// another caller of it that does not alert. At least one of those must be measured and every one measured
-    /// normal. A caller's signal about its calls to it (a peer label names it) that turned bad says otherwise,
-    /// whether that caller alerts or not: a server-side latency that counts execution only misses the queue in front
+    /// another caller of it that does not alert (one that turned bad right after a change of its own has that
+    /// explanation, and is left out). At least one of those must be measured and every one measured normal. A
+    /// caller's signal about its calls to it (a peer label names it) that turned bad says otherwise, whether that
+    /// caller alerts or not: a server-side latency that counts execution only misses the queue in front
     /// of a pegged single thread (25% of a 4-core host), which its clients time. The words name the mild faults and
     /// the normal signals and callers, or the caller's signal that turned bad.
     func headroom(of ref: EntityRef, faults: [SignalAssessment]) async -> Headroom? {
@@ -44,7 +45,11 @@ extension InvestigationContext {
                 }
             }
             guard !read.isEmpty else { continue }
-            if read.contains(where: \.isAnomalous) { return nil }
+            if read.contains(where: \.isAnomalous) {
+                // A caller that turned bad right after a deploy or change of its own has that explanation.
+                if changedJustBefore(hit.ref, read.filter(\.isAnomalous)) { continue }
+                return nil
+            }
             peers.append(hit.ref)
         }
         guard !own.isEmpty || !peers.isEmpty else { return nil }
@@ -62,6 +67,14 @@ extension InvestigationContext {
             "\(ref)'s \(mild.joined(separator: ", ")) is mild and far from exhausted "
                 + "(\(SignalAssessment.format(playbook.exhaustedLevel))), with \(normal.joined(separator: " and ")): "
                 + "busier, not failing")
+    }
+
+    /// Whether `ref` was deployed or changed in the 5 minutes before the first of `faults` began (or in that minute).
+    private func changedJustBefore(_ ref: EntityRef, _ faults: [SignalAssessment]) -> Bool {
+        guard let onset = faults.compactMap(\.onset).min() else { return false }
+        let (from, to) = (onset.addingTimeInterval(-5 * 60), onset.addingTimeInterval(60))
+        return !lake.deployments(on: [ref], from: from, to: to).isEmpty
+            || !lake.changes(on: [ref], from: from, to: to).isEmpty
     }
 
     /// "service:a's redis-call-latency (calls to it) 0.002 -> 0.85 since 09:01: its users feel it" when a direct

@@ -1,6 +1,6 @@
 import Foundation
 import MusterLake
-import MusterModel
+public import MusterModel
 import MusterTelemetry
 
 extension InvestigationContext {
@@ -12,7 +12,7 @@ extension InvestigationContext {
     ]
 
     /// Whether `signal` measures calls to `ref`: a peer label of its match names it.
-    static func names(_ signal: SignalSpec, peer ref: EntityRef) -> Bool {
+    public static func names(_ signal: SignalSpec, peer ref: EntityRef) -> Bool {
         signal.match.contains { peerLabels.contains($0.key) && $0.value == ref.id }
     }
 

@@ -126,6 +126,7 @@ public actor TriagePipeline {
             arrival.deeper = probed.deeper
             arrival.exhausted = probed.exhausted
             arrival.severeOnsets = probed.severeOnsets
+            arrival.busier = probed.busier
             if !probed.isLoadShifted {
                 arrival.tenantLoadMoved = await probe.tenantLoadMoved(
                     entity, tenants: Correlator.tenants(of: alert), now: now)

@@ -28,6 +28,9 @@ public actor TroubleProbe {
         var exhausted: String?
         /// When its latest severe fault began (a health signal down, or 5x its baseline or more).
         var severeOnset: Date?
+        /// Its only faults are mild saturations while what its users feel (latency, errors, health, lag), measured,
+        /// is normal: busier, not failing.
+        var isBusier = false
     }
     /// Upstreams per entity; cleared with `catalogChanged()`.
     private var upstreams: [EntityRef: [GraphHit]] = [:]
@@ -54,13 +57,15 @@ public actor TroubleProbe {
     public func probe(_ entity: EntityRef, now: Date) async
         -> (
             trouble: [EntityRef: Trouble], symptoms: Set<SignalType>, onsets: [EntityRef: Date], isLoadShifted: Bool,
-            ongoing: Set<EntityRef>, deeper: [GraphHit], exhausted: String?, severeOnsets: [EntityRef: Date]
+            ongoing: Set<EntityRef>, deeper: [GraphHit], exhausted: String?, severeOnsets: [EntityRef: Date],
+            busier: Set<EntityRef>
         )
     {
         var trouble: [EntityRef: Trouble] = [:]
         var onsets: [EntityRef: Date] = [:]
         var ongoing: Set<EntityRef> = []
         var severeOnsets: [EntityRef: Date] = [:]
+        var busier: Set<EntityRef> = []
         let own = await assess(entity, now: now)
         if own.isOngoing { ongoing.insert(entity) }
         trouble[entity] = own.trouble
@@ -74,6 +79,7 @@ public actor TroubleProbe {
             trouble[hit.ref] = probed.trouble
             onsets[hit.ref] = probed.onset
             severeOnsets[hit.ref] = probed.severeOnset
+            if probed.isBusier, await !isFeltByCallers(hit.ref, now: now) { busier.insert(hit.ref) }
             if probed.isOngoing { ongoing.insert(hit.ref) }
         }
         // A chain of failing upstreams goes on past the depth, one hop at a time, while its last hop is failing
@@ -100,12 +106,15 @@ public actor TroubleProbe {
                 trouble[hit.ref] = probed.trouble
                 onsets[hit.ref] = probed.onset
                 severeOnsets[hit.ref] = probed.severeOnset
+                if probed.isBusier, await !isFeltByCallers(hit.ref, now: now) { busier.insert(hit.ref) }
                 if probed.isOngoing { ongoing.insert(hit.ref) }
             }
             deeper += next
             frontier = next
         }
-        return (trouble, own.symptoms, onsets, own.isLoadShifted, ongoing, deeper, own.exhausted, severeOnsets)
+        return (
+            trouble, own.symptoms, onsets, own.isLoadShifted, ongoing, deeper, own.exhausted, severeOnsets, busier
+        )
     }
 
     /// The tenants (`org=greyhawk-prod`, as the alert labels them) whose own traffic on `entity` rose by the load
@@ -132,6 +141,20 @@ public actor TroubleProbe {
         return moved
     }
 
+    /// Whether a direct caller of `ref` times its own calls to it (a peer label names it, `peer: redis-sessions`) and
+    /// that timing turned bad: the users of a busier upstream feel it (a server-side latency misses the queue in front
+    /// of a pegged single thread).
+    private func isFeltByCallers(_ ref: EntityRef, now: Date) async -> Bool {
+        for hit in lake.dependents(of: ref, depth: 1, asOf: nil) {
+            for signal in lake.entity(hit.ref, asOf: nil)?.signals ?? []
+            where Self.felt.contains(signal.type) && InvestigationContext.names(signal, peer: ref) {
+                let assessed = await analyzer.assess(signal, of: hit.ref, reference: now, now: now, source: metrics)
+                if assessed?.isAnomalous == true { return true }
+            }
+        }
+        return false
+    }
+
     /// How many hops a chain of failing upstreams is followed past the depth (as the investigation does).
     static let extraHops = 4
 
@@ -143,11 +166,13 @@ public actor TroubleProbe {
         if !signals.isEmpty {
             var faults: [SignalAssessment] = []
             var loads: [SignalAssessment] = []
+            var isFeltMeasured = false
             for signal in signals {
                 guard
-                    let assessment = await analyzer.assess(signal, of: ref, reference: now, now: now, source: metrics),
-                    assessment.isAnomalous
+                    let assessment = await analyzer.assess(signal, of: ref, reference: now, now: now, source: metrics)
                 else { continue }
+                if Self.felt.contains(signal.type) { isFeltMeasured = true }
+                guard assessment.isAnomalous else { continue }
                 if signal.type == .load { loads.append(assessment) } else { faults.append(assessment) }
             }
             if let fault = faults.first {
@@ -157,6 +182,7 @@ public actor TroubleProbe {
                     isOngoing: faults.contains { $0.recoveredAt == nil })
                 result.severeOnset = faults.filter { $0.recoveredAt == nil && Self.isSevere($0) }.compactMap(\.onset)
                     .max()
+                result.isBusier = isFeltMeasured && faults.allSatisfy(isMildSaturation)
             } else if let load = loads.first {
                 result = Probed(
                     trouble: .loadShift("\(load.signal.name) \(SignalAssessment.format(load.ratio))x"), symptoms: [])
@@ -196,6 +222,15 @@ public actor TroubleProbe {
 
     static func isMild(_ fault: SignalAssessment) -> Bool {
         [.latency, .errors, .lag].contains(fault.signal.type) && fault.baseline > 0 && fault.peak < 2 * fault.baseline
+    }
+
+    /// What users of an entity feel, as opposed to how busy it is.
+    static let felt: Set<SignalType> = [.latency, .errors, .health, .lag]
+
+    /// A saturation under 2x its baseline and under the exhausted level (CPU 30% -> 41%): busier, not failing.
+    func isMildSaturation(_ fault: SignalAssessment) -> Bool {
+        fault.signal.type == .saturation && fault.baseline > 0 && fault.peak < 2 * fault.baseline
+            && fault.peak < analyzer.exhaustedLevel
     }
 
     static func isSevere(_ fault: SignalAssessment) -> Bool {

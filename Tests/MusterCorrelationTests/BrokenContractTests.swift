@@ -17,9 +17,12 @@ struct BrokenContractTests {
 
     /// `cacheSlowMinutesBefore`: the second caller also uses a cache, slow since then (nil: not slow).
     /// `cacheDownMinutesBefore`: the cache then went down (a health signal, a severe fault) since then.
+    /// `ownDeploy`: a caller deployed itself that many minutes before the first alert. `referralsFirst`: the
+    /// caller with the cache alerts first, so what it had at its onset is on the incident's side.
     func decision(
         deployedMinutesBefore minutes: Double?, cacheSlowMinutesBefore slow: Double? = nil,
-        cacheDownMinutesBefore down: Double? = nil
+        cacheDownMinutesBefore down: Double? = nil, ownDeploy: (caller: EntityRef, minutes: Double)? = nil,
+        referralsFirst: Bool = false
     ) throws -> CorrelationDecision {
         let lake = ContextLake.inMemory()
         try lake.upsert(
@@ -31,6 +34,10 @@ struct BrokenContractTests {
             ], at: t0.addingTimeInterval(-86_400))
         if let minutes {
             try lake.record(Deployment(target: directory, at: t0.addingTimeInterval(-minutes * 60), version: "5"))
+        }
+        if let ownDeploy {
+            try lake.record(
+                Deployment(target: ownDeploy.caller, at: t0.addingTimeInterval(-ownDeploy.minutes * 60), version: "2"))
         }
         var correlator = Correlator(lake: lake)
         func arrival(_ entity: EntityRef, at offset: TimeInterval) -> AlertArrival {
@@ -49,8 +56,9 @@ struct BrokenContractTests {
             if entity == referrals, let down { arrival.severeOnsets[cache] = t0.addingTimeInterval(-down * 60) }
             return arrival
         }
-        _ = correlator.ingest(arrival(appointments, at: 0))
-        return correlator.ingest(arrival(referrals, at: 60))
+        let (first, second) = referralsFirst ? (referrals, appointments) : (appointments, referrals)
+        _ = correlator.ingest(arrival(first, at: 0))
+        return correlator.ingest(arrival(second, at: 60))
     }
 
     @Test func callersFailingRightAfterAChangeOfTheirUpstreamJoin() throws {
@@ -75,6 +83,23 @@ struct BrokenContractTests {
         let decision = try decision(
             deployedMinutesBefore: 3, cacheSlowMinutesBefore: 25, cacheDownMinutesBefore: downMinutes)
         #expect((decision.outcome == .joined) == joins)
+    }
+
+    /// Each caller with an explanation of its own at its onset (turned bad 2 minutes before the first alert): its own
+    /// deploy a minute before, or the cache going down with it. The changed upstream that looks healthy ties
+    /// neither, on the arriving side or the incident's. A deploy of its own 7 minutes before its onset explains
+    /// nothing new: it joins.
+    @Test(arguments: [("appointments", 3.0, false), ("referrals", 3.0, false), ("referrals", 9.0, true)])
+    func aCallerWithAChangeOfItsOwnAtItsOnsetStaysApart(caller: String, minutes: Double, joins: Bool) throws {
+        let decision = try decision(
+            deployedMinutesBefore: 6, ownDeploy: (EntityRef(kind: "service", id: caller), minutes))
+        #expect((decision.outcome == .joined) == joins)
+    }
+
+    @Test func aCallerWhoseOwnUpstreamWentDownAtItsOnsetStaysApartFromALaterCaller() throws {
+        let decision = try decision(
+            deployedMinutesBefore: 6, cacheSlowMinutesBefore: 2, cacheDownMinutesBefore: 2, referralsFirst: true)
+        #expect(decision.outcome == .opened)
     }
 
     @Test(arguments: [nil, 40.0])

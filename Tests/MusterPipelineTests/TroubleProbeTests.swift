@@ -82,6 +82,47 @@ struct TroubleProbeTests {
         #expect(probed.severeOnsets[cache] == (goesDown ? t0.addingTimeInterval(-60) : nil))
     }
 
+    /// A cache whose CPU rose 30% -> 41% while its latency stayed flat is busier, not failing; at 30% -> 95%
+    /// (exhausted), with its latency up too, or with its caller's own timing of calls to it up, it is not.
+    @Test(arguments: [
+        (0.41, false, false, true), (0.95, false, false, false), (0.41, true, false, false), (0.41, false, true, false),
+    ])
+    func anUpstreamWithOnlyAMildSaturationIsBusier(cpu: Double, isSlow: Bool, isTimedSlow: Bool, isBusier: Bool)
+        async throws
+    {
+        let lake = ContextLake.inMemory()
+        let cache = EntityRef(kind: "resource", id: "cache")
+        let signals: JSONValue = .array([
+            .object(["name": .string("cpu"), "type": .string("saturation"), "metric": .string("cpu")]),
+            .object(["name": .string("latency"), "type": .string("latency"), "metric": .string("get_p99")]),
+        ])
+        let calls: JSONValue = .array([
+            .object([
+                "name": .string("cache-calls"), "type": .string("latency"), "metric": .string("cache_calls"),
+                "match": .object(["peer": .string("cache")]),
+            ])
+        ])
+        try lake.upsert(
+            [
+                Entity(ref: cache, properties: ["signals": signals]),
+                Entity(ref: api, properties: ["signals": calls], relations: ["dependsOn": [cache]]),
+            ],
+            at: t0.addingTimeInterval(-86_400))
+        let store = MetricStore()
+        for minute in -240...0 {
+            let time = t0.addingTimeInterval(Double(minute) * 60)
+            let jitter = 1 + 0.02 * Double((minute * 7919) % 5 - 2)
+            let timed = isTimedSlow && minute >= -3 ? 0.4 : 0.004
+            store.append("cache_calls", labels: ["peer": "cache"], time: time, value: timed * jitter, kind: .gauge)
+            store.append("cpu", labels: [:], time: time, value: (minute >= -3 ? cpu : 0.3) * jitter, kind: .gauge)
+            let latency = isSlow && minute >= -3 ? 0.02 : 0.002
+            store.append("get_p99", labels: [:], time: time, value: latency * jitter, kind: .gauge)
+        }
+        let probed = await TroubleProbe(lake: lake, metrics: store).probe(api, now: t0)
+        #expect(probed.trouble[cache]?.isAnomalous == true)
+        #expect(probed.busier.contains(cache) == isBusier)
+    }
+
     /// A whale sends a steady 600/s; a small org goes 30 -> 120/s: the total moves 1.14x, under the load test, but
     /// the org's own breakdown value moved. A tenant whose value stayed flat did not.
     @Test func aTenantsOwnBreakdownValueMovesUnderASteadyTotal() async throws {

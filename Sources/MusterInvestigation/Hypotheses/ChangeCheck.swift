@@ -200,10 +200,11 @@ struct ChangeCheck: HypothesisCheck {
     /// Onsets in the same sample (within `Self.sameSample`) establish no order, and the change breaks the tie:
     /// when it came before both, the upstream counts as first only when its fault began before the change too
     /// (a change that makes every lookup miss stampedes its cache in the very minute its own signals turn bad),
-    /// or when undoing the change (a rollback, a config revert) was already tried and did not help.
+    /// or when undoing the change (a rollback, a config revert) was already tried and did not help. An upstream that
+    /// is busier, not failing (only mild saturations, what its users feel normal) failed nobody first.
     static func failedFirst(
         upstreamOf target: EntityRef, before onset: Date, changedAt: Date, context: InvestigationContext
-    ) -> (ref: EntityRef, fault: SignalAssessment)? {
+    ) async -> (ref: EntityRef, fault: SignalAssessment)? {
         let upstreams = context.lake.dependencies(of: target, depth: context.playbook.upstreamDepth, asOf: nil)
         let judged = context.judged
         let undoneInVain = judged.avoid.contains { advice in
@@ -226,9 +227,12 @@ struct ChangeCheck: HypothesisCheck {
             if hit.distance == 1, loadedByChange(hit.ref, changedAt: changedAt, until: onset, context: context) {
                 continue
             }
-            if start <= onset.addingTimeInterval(-sameSample) || start <= onset && (start < changedAt || undoneInVain) {
-                return (hit.ref, fault)
-            }
+            guard
+                start <= onset.addingTimeInterval(-sameSample) || start <= onset && (start < changedAt || undoneInVain)
+            else { continue }
+            // Busier, not failing (a mild saturation its users do not feel) passes nothing on.
+            if case .busier = await context.headroom(of: hit.ref, faults: context.faults(of: hit.ref)) { continue }
+            return (hit.ref, fault)
         }
         return nil
     }
@@ -282,10 +286,16 @@ struct ChangeCheck: HypothesisCheck {
     static let undoing: Set<String> = ["rollback", "config-revert"]
 
     /// The alerting readers of the shared resource `target` writes to, when `target` is such a producer (a
-    /// sibling: neither alerting nor upstream of them).
-    private func readersBroken(by target: EntityRef, context: InvestigationContext) -> Set<EntityRef> {
+    /// sibling: neither alerting nor upstream of them). A reader deployed or changed itself after `target`'s change
+    /// at `changedAt` and no later than a minute after it turned bad has that nearer trigger: it is left out.
+    private func readersBroken(by target: EntityRef, changedAt: Date, context: InvestigationContext) -> Set<EntityRef> {
         guard let shared = context.siblings[target] else { return [] }
-        return context.upstreams[shared]?.below ?? []
+        return (context.upstreams[shared]?.below ?? []).filter { reader in
+            guard let onset = context.faultOnset(of: reader) else { return true }
+            let (from, to) = (changedAt.addingTimeInterval(1), onset.addingTimeInterval(Self.sameSample))
+            return context.lake.deployments(on: [reader], from: from, to: to).isEmpty
+                && context.lake.changes(on: [reader], from: from, to: to).isEmpty
+        }
     }
 
     /// How soon after a change of an upstream its callers must all fail for the change to have broken them.
@@ -347,7 +357,7 @@ struct ChangeCheck: HypothesisCheck {
         let target = candidate.target
         var covered = context.covered(by: target)
         if context.facts.alerting.contains(target) { covered.insert(target) }
-        let readers = readersBroken(by: target, context: context)
+        let readers = readersBroken(by: target, changedAt: candidate.at, context: context)
         covered.formUnion(readers)
         let coverage = Double(covered.count) / Double(context.alertingCount)
         let lead = symptoms.timeIntervalSince(candidate.at)
@@ -372,7 +382,7 @@ struct ChangeCheck: HypothesisCheck {
                 ))
             let nearby = [target] + context.lake.dependencies(of: target, depth: 1, asOf: nil).map(\.ref).sorted()
             evidence += context.setAsideWords(of: nearby).map { Evidence($0) }
-            if let upstream = Self.failedFirst(
+            if let upstream = await Self.failedFirst(
                 upstreamOf: target, before: aligned.onset!, changedAt: candidate.at, context: context)
             {
                 score *= 0.45
@@ -428,7 +438,7 @@ struct ChangeCheck: HypothesisCheck {
             evidence.append(
                 Evidence("\(target) writes to \(shared), read by \(context.coverageWords(readers)); " + words))
             let readersFailed = readers.compactMap { context.faultOnset(of: $0) }.min() ?? symptoms
-            if let upstream = Self.failedFirst(
+            if let upstream = await Self.failedFirst(
                 upstreamOf: target, before: readersFailed, changedAt: candidate.at, context: context)
             {
                 // What it writes to (or what that runs on) failed first: the readers fail with it, not with the change.

@@ -83,7 +83,13 @@ public enum DefaultSkill {
            another upstream of its own whose trouble began more than 5 minutes before it: it rode that trouble out (a
            slow cache, no error for 20 minutes), so it still joins; unless something new happened on that upstream within
            a minute of the caller's onset (a health signal down, a step to 5x its baseline): a slow cache that then went
-           down in the minute the caller failed explains it. An upstream without signals, reached through hops
+           down in the minute the caller failed explains it. Nor does it tie a caller with an explanation of its own at its
+           onset: a deploy or change of its own in the 5 minutes before it turned bad, or an upstream of its own that went
+           down or stepped within a minute of it (a deploy a minute before, its own Redis down as it failed). A shared
+           upstream whose only faults are mild saturations (under 2x its baseline and under `exhausted_level`) while what its
+           users feel (its own latency, errors, health or lag, measured, and every caller's own timing of its calls to it)
+           is normal is busier, not failing: it ties no more than a healthy one (CPU 30% -> 41% beside two unrelated
+           failures). An upstream without signals, reached through hops
            without signals only, ties two failing services whatever their symptoms when it is the only place left where
            their failures can meet: neither changed in the last 3 hours, neither has a saturation of its own still at or
            above `exhausted_level` (a full disk is a cause in plain sight), no upstream of either is failing or
@@ -146,15 +152,17 @@ public enum DefaultSkill {
         - **deployment** and **config-change**: a deploy or change in the 6 hours before the symptoms on an
           alerting entity, an upstream or a producer beside the consumers. It counts when that entity's own
           signals turned bad within 30 minutes after it, or, for a producer, when every alerting reader of what it
-          writes did, or, for an upstream whose own signals stay normal, when every alerting entity depends on it and
+          writes did (a reader deployed or changed itself after that and no later than a minute after it turned bad has
+          the nearer trigger: it is not the producer's), or, for an upstream whose own signals stay normal, when every alerting entity depends on it and
           every alerting service calling it directly, two or more, turned bad within 10 minutes after it with no change
           or failing upstream of their own (a changed contract breaks the callers, not the service; an upstream of theirs
           counts only when it turned bad within 5 minutes before them: one whose trouble they rode out longer explains
           nothing); flat signals or a late onset are evidence against, and so is an upstream of it that failed
-          first (unless that upstream's trouble began in the very minute of the change and reaches nobody else: a
-          deploy that cannot be scheduled shows on its cluster; nor a direct upstream whose faults are all mild, under 2x
-          its baseline and never its health, while its own load jumped 2x or more from the change on: the change sent it
-          that load, a cache TTL set to 0 calling it on every request). Onsets in the same sample give no order: the
+          first (not one busier, not failing, see below; unless that upstream's trouble began in the very minute of the
+          change and reaches nobody else: a deploy that cannot be scheduled shows on its cluster; nor a direct upstream
+          whose faults are all mild, under 2x its baseline and never its health, while its own load jumped 2x or more from
+          the change on: the change sent it that load, a cache TTL set to 0 calling it on every request). Onsets in the
+          same sample give no order: the
           change, which came before both, keeps the lead,
           unless undoing it (a rollback, a revert) was already tried and did not help. Undoing it, once judged (5),
           weighs on it: a fix that worked makes it a strong candidate however long before the symptoms it came; one
@@ -216,7 +224,8 @@ public enum DefaultSkill {
           the same way (x0.7), and so it is not failed first against the change that overloaded it. An upstream whose only faults are mild saturations
           (under 2x its baseline and under `exhausted_level`: CPU 12% -> 18% during a backup) while what its users
           feel is normal (its own latency, errors, health or lag, and every other caller of it that measures them
-          and does not alert; at least one of those measured) is busier, not failing: x0.5. Not when a caller, alerting
+          and does not alert, but one that turned bad within 5 minutes after a deploy or change of its own, which explains
+          it; at least one of those measured) is busier, not failing: x0.5. Not when a caller, alerting
           or not, times its own calls to it (a peer label names it, `peer: redis-sessions`) and that timing turned bad:
           its users feel it (a server-side latency counts execution only, not the queue in front of one pegged thread).
           A failing dependency deployed or changed in the 30 minutes before it failed is better explained by that
