@@ -214,7 +214,10 @@ public enum DefaultSkill {
           with success (5): the rollback fixed the change, not a failing dependency.
           It is infrastructure when a word of its `type` is a cluster, node, broker, host or zone (`kubernetes-cluster` is, an `ozone` store is not).
         - **saturation**: only when an alerting entity's own saturation signal is anomalous. A stronger
-          outside cause (a score of 0.6 or more) halves its score. An alerting service whose own saturation (not mild)
+          outside cause (a score of 0.6 or more) halves its score when it reaches the saturated entity: the entity
+          itself (its own deploy or change), something it depends on (directly or through hops), or load that flows
+          into it (a spike entering it, a caller of it, or a resource it reads). A cause on another branch (a deploy
+          of a caller at unchanged load, a failing dependency of a caller) explains other symptoms, not its saturation. An alerting service whose own saturation (not mild)
           began no later than a minute after a shared resource it uses directly filled, while another alerting user of
           that resource turned bad no earlier, and whose growth is half or more of what the users of the resource that
           measure the same metric grew (at least one other does), filled it: it takes what its neighbours need. It
