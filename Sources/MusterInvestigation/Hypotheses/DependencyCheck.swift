@@ -60,6 +60,10 @@ struct DependencyCheck: HypothesisCheck {
                 evidence.append(
                     Evidence("it turned bad \(DurationText.format(-lead)) after the services below it", against: true))
             }
+            if let delay = Self.unexplainedDelay(of: ref, faults: faults, below: belowOnset, context: context) {
+                score *= Self.delayWeight
+                evidence.append(Evidence(delay, against: true))
+            }
             if let recovered = faults.first?.recoveredAt, recovered <= belowOnset {
                 score *= 0.3
                 evidence.append(

@@ -185,7 +185,11 @@ public enum DefaultSkill {
           hops, while the last hop is failing (or has no signals and what depends on it is failing). One already
           abnormal when the 2-hour onset window (`onset_lookback`) begins is an older condition (x0.6), unless its
           failure is a step dated from the history before the baseline window (1.3) and the services below turned
-          bad with it (within 30 minutes after): then it is the same failure, alerted late. Each hop
+          bad with it (within 30 minutes after): then it is the same failure, alerted late. A cause precedes its
+          effect closely or shows a path that explains the delay: an upstream whose trouble began 20 minutes or more
+          before the services below it turned bad, with no fault of it that began closer to them and none that worsened
+          since (half as far again from its baseline when they turned bad as in its first minutes: a pool that kept
+          filling), weighs less (x0.6), and a saturation of theirs does not count it as upstream trouble. Each hop
           without a failure of its own between it and the pages lowers it a little; failing hops do not. A buffer
           (queue, backlog) that fills while its inflow is not up, after a reader of it failed following a failing
           upstream of that reader's own, backs up behind that reader: it is halved. An upstream without any
