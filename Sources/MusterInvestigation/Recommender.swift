@@ -57,7 +57,9 @@ struct Recommender {
         case ("failover", _):
             // Down: fail over, registered or not (the gap is then named). Degraded but up: only where the
             // entity registers a failover (a replica to promote).
+            // Recovered by now: the failure is over, and there is nothing left to fail over from.
             let faults = context.faults(of: root.entity)
+            guard !context.hasRecovered(root.entity) else { return [] }
             let health = faults.contains { $0.signal.type == .health }
             let registered = isRegistered(action, on: root.entity)
             guard health || registered else { return [] }

@@ -187,12 +187,15 @@ struct DependencyCheck: HypothesisCheck {
             let type = context.lake.entity(ref, asOf: nil)?.type ?? ""
             let isInfrastructure = context.playbook.isInfrastructure(type: type)
             let kind: RootCauseKind = isInfrastructure ? .infrastructure : .dependency
+            let what = "(\(faults.first?.signal.name ?? "alerting")) and \(coverageWords) depend on it"
+            // Over by now: say so, since its remedy (a failover) is no longer called for.
+            let summary = context.recovery(of: ref).map {
+                "\(context.title(ref)) failed \(what); it recovered at \(Timestamp.clockTime($0)): nothing to fail over"
+            }
             results.append(
                 Hypothesis(
                     kind: kind, entity: ref, score: score,
-                    summary:
-                        "\(context.title(ref)) is failing (\(faults.first?.signal.name ?? "alerting")) and \(coverageWords) depend on it",
-                    evidence: evidence))
+                    summary: summary ?? "\(context.title(ref)) is failing \(what)", evidence: evidence))
         }
         return results
     }

@@ -252,6 +252,8 @@ public enum DefaultSkill {
         | dependency, infrastructure | fail over the failing upstream (when it is down) | |
         | saturation | scale out the saturated entity | replicas x 2 |
 
+        A remedy for a failure that is over is not proposed: an upstream whose every fault is back to normal by
+        the time of the triage is still named as the cause, with when it recovered, but not failed over.
         Only propose an action as available when the target registers it (`properties.actions`); otherwise
         say that it is not registered. Page the owners of the root cause when they were not paged.
 
