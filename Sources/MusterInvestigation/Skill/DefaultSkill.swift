@@ -254,8 +254,9 @@ public enum DefaultSkill {
 
         A remedy for a failure that is over is not proposed: an upstream whose every fault is back to normal by
         the time of the triage is still named as the cause, with when it recovered, but not failed over.
-        Only propose an action as available when the target registers it (`properties.actions`); otherwise
-        say that it is not registered. Page the owners of the root cause when they were not paged.
+        Only offer an action for approval when the target registers it (`properties.actions`). When the natural
+        remedy is not registered but an equivalent is, offer that one (a rollback of the release stands in for a
+        config revert); the unregistered remedy is named as a step to take by hand, never as an action to approve. Page the owners of the root cause when they were not paged.
 
         ## 5. Judge what people already did
 
