@@ -49,7 +49,7 @@ extension Investigator {
         let upstreams = Set(lake.dependencies(of: saturated, depth: nil, asOf: nil).map(\.ref)).union([saturated])
         if let loaded = cause.loaded {
             let downstream = lake.dependencies(of: loaded.entity, depth: nil, asOf: nil).map(\.ref) + [loaded.entity]
-            if downstream.contains(where: { $0 == saturated || upstreams.contains($0) }) { return true }
+            if downstream.contains(where: upstreams.contains) { return true }
         }
         return upstreams.contains(cause.entity)
             || (cause.loaded == nil && ["customer", "org"].contains(cause.entity.kind))
