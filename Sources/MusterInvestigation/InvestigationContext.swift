@@ -138,6 +138,16 @@ public struct InvestigationContext: Sendable {
     /// Earliest fault onset of an entity.
     public func faultOnset(of ref: EntityRef) -> Date? { faults(of: ref).first?.onset }
 
+    /// When `ref` had faults and every one of them is back to normal by `facts.now`: the latest recovery.
+    func recovery(of ref: EntityRef) -> Date? {
+        let faults = faults(of: ref)
+        guard !faults.isEmpty, faults.allSatisfy({ $0.recoveredAt != nil }) else { return nil }
+        return faults.compactMap(\.recoveredAt).max()
+    }
+
+    /// Whether `ref` failed and has recovered since (``recovery(of:)``).
+    func hasRecovered(_ ref: EntityRef) -> Bool { recovery(of: ref) != nil }
+
     /// When the alerting entities' symptoms began: their earliest fault onset, else the first alert.
     public var symptomOnset: Date {
         facts.alerting.compactMap { faultOnset(of: $0) }.min().map { min($0, facts.firstOnset) } ?? facts.firstOnset

@@ -24,9 +24,12 @@ extension Investigator {
         return hypotheses.map { hypothesis in
             // A deploy or change of the saturated entity explains its saturation; "failing dependency" on it
             // only restates it.
+            // Only a cause that reaches the saturated entity explains it: something it depends on (however many
+            // hops), itself, or load that flows into it; a cause on another branch explains other symptoms.
             let outside = hypotheses.filter {
                 $0.kind != .saturation
                     && !($0.entity == hypothesis.entity && [.dependency, .infrastructure].contains($0.kind))
+                    && reaches($0, hypothesis.entity)
             }.max { $0.score < $1.score }
             guard hypothesis.kind == .saturation, let outside, outside.score >= 0.6 else { return hypothesis }
             var marked = hypothesis
@@ -36,6 +39,20 @@ extension Investigator {
                     "an outside cause explains it better: \(outside.kind.rawValue) \(outside.entity)", against: true))
             return marked
         }
+    }
+
+    /// Whether `cause` can have made `saturated` saturated: it is on `saturated` or on something `saturated` depends
+    /// on (directly or through hops), or the load it made (``Hypothesis/loaded``) reaches `saturated`: it entered
+    /// `saturated`, a caller of it, or a resource `saturated` reads (what a writer sends is what its readers read).
+    /// A tenant without a measured load has no place in the graph and is given the benefit of the doubt.
+    func reaches(_ cause: Hypothesis, _ saturated: EntityRef) -> Bool {
+        let upstreams = Set(lake.dependencies(of: saturated, depth: nil, asOf: nil).map(\.ref)).union([saturated])
+        if let loaded = cause.loaded {
+            let downstream = lake.dependencies(of: loaded.entity, depth: nil, asOf: nil).map(\.ref) + [loaded.entity]
+            if downstream.contains(where: upstreams.contains) { return true }
+        }
+        return upstreams.contains(cause.entity)
+            || (cause.loaded == nil && ["customer", "org"].contains(cause.entity.kind))
     }
 
     /// A failing upstream that turned bad shortly after a well-supported deploy or change on a neighbour (an

@@ -21,7 +21,7 @@ struct Recommender {
         }
         var proposals: [ActionProposal] = []
         for action in context.playbook.remediations[root.kind] ?? [] {
-            proposals += makeProposals(action, root: root)
+            proposals += makeProposals(action, root: root).flatMap(standingIn)
         }
         let paged = Set(context.facts.alerting.flatMap { context.lake.owners(of: $0, asOf: context.facts.now) })
         if ["service", "resource"].contains(root.entity.kind) {
@@ -57,7 +57,9 @@ struct Recommender {
         case ("failover", _):
             // Down: fail over, registered or not (the gap is then named). Degraded but up: only where the
             // entity registers a failover (a replica to promote).
+            // Recovered by now: the failure is over, and there is nothing left to fail over from.
             let faults = context.faults(of: root.entity)
+            guard !context.hasRecovered(root.entity) else { return [] }
             let health = faults.contains { $0.signal.type == .health }
             let registered = isRegistered(action, on: root.entity)
             guard health || registered else { return [] }
@@ -121,6 +123,24 @@ struct Recommender {
         var proposal = proposal("scale-out", target, reason: "add capacity: \(why)")
         proposal.params = ["from_replicas": .number(Double(replicas)), "to_replicas": .number(Double(wanted))]
         return proposal
+    }
+
+    /// Registered actions that do what another does: a rollback restores the configuration its release shipped with.
+    static let equivalents = ["config-revert": "rollback"]
+
+    /// `proposal`, preceded by the registered action that does the same on its target when `proposal` is not
+    /// registered there: that one can be approved, and `proposal` stays a step to take by hand.
+    private func standingIn(_ proposal: ActionProposal) -> [ActionProposal] {
+        guard !proposal.isAvailable, let equivalent = Self.equivalents[proposal.action],
+            isRegistered(equivalent, on: proposal.target)
+        else { return [proposal] }
+        let reason =
+            "\(equivalent) instead of \(proposal.action), which \(proposal.target) does not register: "
+            + proposal.reason.replacingOccurrences(
+                of: "; no \(proposal.action) action is registered for \(proposal.target)", with: "")
+        let standIn = ActionProposal(
+            action: equivalent, target: proposal.target, isAvailable: true, params: proposal.params, reason: reason)
+        return [standIn, proposal]
     }
 
     private func isRegistered(_ action: String, on target: EntityRef) -> Bool {

@@ -31,6 +31,12 @@ public struct TriageCard: Sendable {
         Array((verdict.rootCause?.evidence.filter { !$0.isAgainst } ?? []).prefix(3).map(\.text))
     }
 
+    /// Actions the target registers: offered for approval.
+    var approvable: [ActionProposal] { verdict.actions.filter(\.isAvailable) }
+
+    /// Actions the target does not register: steps to take by hand, never offered for approval.
+    var byHand: [ActionProposal] { verdict.actions.filter { !$0.isAvailable } }
+
     /// A Slack mention (`<@U123>`) when the user has `properties.slack_id`, else `@id`.
     public func mention(_ user: EntityRef) -> String {
         if let id = lake?.entity(user, asOf: nil)?.properties["slack_id"]?.stringValue { return "<@\(id)>" }
@@ -50,12 +56,13 @@ public struct TriageCard: Sendable {
             lines.append("Tried, did not help:")
             for advice in verdict.avoid { lines.append("  - \(advice.reason)") }
         }
-        if !verdict.actions.isEmpty {
+        if !approvable.isEmpty {
             lines.append("Recommended:")
-            for action in verdict.actions {
-                let availability = action.isAvailable ? "" : " [not registered]"
-                lines.append("  - \(action.action) \(action.target)\(availability): \(action.reason)")
-            }
+            for action in approvable { lines.append("  - \(action.action) \(action.target): \(action.reason)") }
+        }
+        if !byHand.isEmpty {
+            lines.append("By hand (not registered, so not offered for approval):")
+            for action in byHand { lines.append("  - \(action.action) \(action.target): \(action.reason)") }
         }
         return lines.joined(separator: "\n")
     }
@@ -92,12 +99,10 @@ public struct TriageCard: Sendable {
             blocks.append(
                 section("*Tried, did not help:*\n" + verdict.avoid.map { "• \($0.reason)" }.joined(separator: "\n")))
         }
-        for (index, action) in verdict.actions.enumerated() {
+        // The index is the action's place in the verdict, which an approval refers to.
+        for (index, action) in verdict.actions.enumerated() where action.isAvailable {
             let value = "\(incident)|\(index)|\(action.action)|\(action.target)"
-            blocks.append(
-                section(
-                    "*\(action.action)* `\(action.target)`\(action.isAvailable ? "" : " (not registered)"): \(action.reason)"
-                ))
+            blocks.append(section("*\(action.action)* `\(action.target)`: \(action.reason)"))
             blocks.append(
                 .object([
                     "type": .string("actions"), "block_id": .string("action-\(index)"),
@@ -106,6 +111,11 @@ public struct TriageCard: Sendable {
                         button("Reject", "reject", value, style: "danger"),
                     ]),
                 ]))
+        }
+        if !byHand.isEmpty {
+            let steps = byHand.map { "• *\($0.action)* `\($0.target)`: \($0.reason)" }
+            blocks.append(
+                section("*By hand (not registered, so not offered for approval):*\n" + steps.joined(separator: "\n")))
         }
         blocks.append(
             .object([

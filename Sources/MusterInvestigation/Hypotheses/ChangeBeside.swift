@@ -65,11 +65,13 @@ struct ChangeBeside {
 
     /// The hypothesis that the change found is the cause, from the spike hypothesis it explains.
     func hypothesis(_ found: Found, explaining spike: Hypothesis, loaded ref: EntityRef) -> Hypothesis {
-        Hypothesis(
+        var change = Hypothesis(
             kind: found.kind, entity: found.entity, score: min(1, spike.score + 0.05),
             summary: "\(context.title(found.entity)) \(found.words), and the load on \(context.title(ref)) rose "
                 + "right after with no outside source",
             evidence: found.evidence + spike.evidence.filter { !$0.isAgainst })
+        change.loaded = spike.loaded
+        return change
     }
 
     /// "service:a requests 950 -> 960" for the direct callers of `ref` that measure load, when there is at least one

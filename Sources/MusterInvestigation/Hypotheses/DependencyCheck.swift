@@ -66,6 +66,10 @@ struct DependencyCheck: HypothesisCheck {
                 evidence.append(
                     Evidence("it turned bad \(DurationText.format(-lead)) after the services below it", against: true))
             }
+            if let delay = Self.unexplainedDelay(of: ref, faults: faults, below: belowOnset, context: context) {
+                score *= Self.delayWeight
+                evidence.append(Evidence(delay, against: true))
+            }
             if let recovered = faults.first?.recoveredAt, recovered <= belowOnset {
                 score *= 0.3
                 evidence.append(
@@ -186,37 +190,19 @@ struct DependencyCheck: HypothesisCheck {
                             : "no deploy or change on it in the \(DurationText.format(context.playbook.alignmentWindow)) "
                                 + "before it failed"))
             }
+            let what = "(\(faults.first?.signal.name ?? "alerting")) and \(coverageWords) depend on it"
+            // Over by now: say so, since its remedy (a failover) is no longer called for.
+            let summary = context.recovery(of: ref).map {
+                "\(context.title(ref)) failed \(what); it recovered at \(Timestamp.clockTime($0)): nothing to fail over"
+            }
             results.append(
                 Hypothesis(
                     kind: kind(of: ref, context), entity: ref, score: score,
-                    summary:
-                        "\(context.title(ref)) is failing (\(faults.first?.signal.name ?? "alerting")) and \(coverageWords) depend on it",
-                    evidence: evidence))
+                    summary: summary ?? "\(context.title(ref)) is failing \(what)", evidence: evidence))
         }
         return results
     }
 
-    /// A deploy or change of `ref` before `onset` (within the change look-back) that a rollback or revert undid
-    /// after it, where the undo helped (``ActionJudge``).
-    static func helpfulUndo(of ref: EntityRef, before onset: Date, context: InvestigationContext) -> (
-        what: String, noun: String, at: Date, undo: String, undoneAt: Date
-    )? {
-        let from = onset.addingTimeInterval(-context.playbook.changeLookBack)
-        let deploys = context.lake.deployments(on: [ref], from: from, to: onset).map {
-            (what: "deployed \($0.version ?? "")", noun: "deploy", at: $0.at, undo: "rollback")
-        }
-        let changes = context.lake.changes(on: [ref], from: from, to: onset).map {
-            (what: "changed (\($0.summary))", noun: "change", at: $0.at, undo: "config-revert")
-        }
-        for change in (deploys + changes).sorted(by: { $0.at > $1.at }) {
-            if let undone = context.judged.helped.first(where: {
-                $0.name == change.undo && $0.target == ref && $0.at > change.at
-            }) {
-                return (change.what, change.noun, change.at, change.undo, undone.at)
-            }
-        }
-        return nil
-    }
     /// What a shared resource filled by an alerting user's own growth keeps of its score: that user's saturation
     /// is the account (``InvestigationContext/filler(of:)``).
     static let filledWeight = 0.5

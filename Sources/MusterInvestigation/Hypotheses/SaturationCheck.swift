@@ -40,8 +40,19 @@ struct SaturationCheck: HypothesisCheck {
                         return context.observer(of: view) == ref && saturatedAt <= seenAt.addingTimeInterval(60)
                     }
             }
-            let upstreamFaults = Set(own).subtracting([ref] + (filled.map { [$0] } ?? [])).filter {
+            let troubled = Set(own).subtracting([ref] + (filled.map { [$0] } ?? [])).filter {
                 !context.faults(of: $0).isEmpty && !ownView($0)
+            }
+            // Trouble that began long before its saturation and did not worsen since did not make it.
+            let longBefore = troubled.filter {
+                DependencyCheck.unexplainedDelay(
+                    of: $0, faults: context.faults(of: $0), below: saturatedAt, context: context) != nil
+            }
+            let upstreamFaults = troubled.subtracting(longBefore)
+            for upstream in longBefore.sorted() {
+                evidence.append(
+                    Evidence(
+                        "\(upstream) turned bad long before its saturation and did not worsen since: not its cause"))
             }
             let seenOnly = Set(own).filter(ownView).sorted()
             if !seenOnly.isEmpty {

@@ -203,7 +203,11 @@ public enum DefaultSkill {
           hops, while the last hop is failing (or has no signals and what depends on it is failing). One already
           abnormal when the 2-hour onset window (`onset_lookback`) begins is an older condition (x0.6), unless its
           failure is a step dated from the history before the baseline window (1.3) and the services below turned
-          bad with it (within 30 minutes after): then it is the same failure, alerted late. Each hop
+          bad with it (within 30 minutes after): then it is the same failure, alerted late. A cause precedes its
+          effect closely or shows a path that explains the delay: an upstream whose trouble began 20 minutes or more
+          before the services below it turned bad, with no fault of it that began closer to them and none that worsened
+          since (half as far again from its baseline when they turned bad as in its first minutes: a pool that kept
+          filling), weighs less (x0.6), and a saturation of theirs does not count it as upstream trouble. Each hop
           without a failure of its own between it and the pages lowers it a little; failing hops do not. A buffer
           (queue, backlog) that fills while its inflow is not up, after a reader of it failed following a failing
           upstream of that reader's own, backs up behind that reader: it is halved. An upstream without any
@@ -241,7 +245,10 @@ public enum DefaultSkill {
           failure is confined to what runs there (a zone losing its network). Up to 8 such services are read, by id; any
           of them failing too leaves it as it was.
         - **saturation**: only when an alerting entity's own saturation signal is anomalous. A stronger
-          outside cause (a score of 0.6 or more) halves its score. An alerting service whose own saturation (not mild)
+          outside cause (a score of 0.6 or more) halves its score when it reaches the saturated entity: the entity
+          itself (its own deploy or change), something it depends on (directly or through hops), or load that flows
+          into it (a spike entering it, a caller of it, or a resource it reads). A cause on another branch (a deploy
+          of a caller at unchanged load, a failing dependency of a caller) explains other symptoms, not its saturation. An alerting service whose own saturation (not mild)
           began no later than a minute after a shared resource it uses directly filled, while another alerting user of
           that resource turned bad no earlier, and whose growth is half or more of what the users of the resource that
           measure the same metric grew (at least one other does), filled it: it takes what its neighbours need. It
@@ -272,8 +279,11 @@ public enum DefaultSkill {
         | dependency, infrastructure | fail over the failing upstream (when it is down) | |
         | saturation | scale out the saturated entity | replicas x 2 |
 
-        Only propose an action as available when the target registers it (`properties.actions`); otherwise
-        say that it is not registered. Page the owners of the root cause when they were not paged.
+        A remedy for a failure that is over is not proposed: an upstream whose every fault is back to normal by
+        the time of the triage is still named as the cause, with when it recovered, but not failed over.
+        Only offer an action for approval when the target registers it (`properties.actions`). When the natural
+        remedy is not registered but an equivalent is, offer that one (a rollback of the release stands in for a
+        config revert); the unregistered remedy is named as a step to take by hand, never as an action to approve. Page the owners of the root cause when they were not paged.
 
         ## 5. Judge what people already did
 
