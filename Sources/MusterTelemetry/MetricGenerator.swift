@@ -1,4 +1,5 @@
 internal import Foundation
+internal import MusterModel
 
 /// Turns a scenario's `metrics` section into samples: deterministic, piecewise, with bounded noise.
 ///

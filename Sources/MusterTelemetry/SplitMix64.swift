@@ -1,17 +1,7 @@
-/// SplitMix64: a tiny, fast, seedable generator; the metric generator's source of deterministic noise.
-struct SplitMix64: RandomNumberGenerator {
-    private var state: UInt64
+internal import MusterModel
 
-    init(seed: UInt64) { state = seed }
-
-    mutating func next() -> UInt64 {
-        state &+= 0x9E37_79B9_7F4A_7C15
-        var mixed = state
-        mixed = (mixed ^ (mixed >> 30)) &* 0xBF58_476D_1CE4_E5B9
-        mixed = (mixed ^ (mixed >> 27)) &* 0x94D0_49BB_1331_11EB
-        return mixed ^ (mixed >> 31)
-    }
-
+/// The metric generator's use of SplitMix64: deterministic noise per sample and stable seeds from names.
+extension SplitMix64 {
     /// A value in [-1, 1] drawn from the stream seeded by `seed` and `index` (stateless per sample).
     static func jitter(seed: UInt64, index: Int) -> Double {
         var generator = SplitMix64(seed: seed ^ (UInt64(bitPattern: Int64(index)) &* 0xD1B5_4A32_D192_ED03))

@@ -55,7 +55,7 @@ struct AlertmanagerBodyReaderTests {
     /// Generated bodies: shapes Alertmanager sends and many it does not (nulls, numbers, escapes, repeated keys,
     /// bad timestamps, broken syntax). Every answer of the reader must equal the generic path's.
     @Test func agreesWithTheGenericPathOnGeneratedBodies() {
-        var random = SeededRandom(seed: 2026)
+        var random = SplitMix64(seed: 2026)
         var answered = 0
         var accepted = 0
         var disagreements: [String] = []
@@ -72,19 +72,6 @@ struct AlertmanagerBodyReaderTests {
     }
 }
 
-/// A small deterministic generator, so a failure can be replayed.
-struct SeededRandom: RandomNumberGenerator {
-    var state: UInt64
-    init(seed: UInt64) { state = seed }
-    mutating func next() -> UInt64 {
-        state &+= 0x9E37_79B9_7F4A_7C15
-        var mixed = state
-        mixed = (mixed ^ (mixed >> 30)) &* 0xBF58_476D_1CE4_E5B9
-        mixed = (mixed ^ (mixed >> 27)) &* 0x94D0_49BB_1331_11EB
-        return mixed ^ (mixed >> 31)
-    }
-}
-
 /// Alertmanager-like webhook bodies, mostly valid, with the variations a sender could produce.
 enum BodyGenerator {
     static let names = ["alertname", "service", "severity", "namespace", "pod", #"we\"ird"#, "caf\\u00e9", "job"]
@@ -97,13 +84,13 @@ enum BodyGenerator {
         #""0001-01-01T00:00:00Z""#, #""yesterday""#, #""""#, "null", "1700000000",
     ]
 
-    static func pick<T>(_ items: [T], _ random: inout SeededRandom) -> T {
+    static func pick<T>(_ items: [T], _ random: inout SplitMix64) -> T {
         items[Int(random.next() % UInt64(items.count))]
     }
-    static func chance(_ percent: UInt64, _ random: inout SeededRandom) -> Bool { random.next() % 100 < percent }
+    static func chance(_ percent: UInt64, _ random: inout SplitMix64) -> Bool { random.next() % 100 < percent }
 
     /// An object from `members`, in shuffled order, some repeated, some left out.
-    static func object(_ members: [(String, String)], _ random: inout SeededRandom) -> String {
+    static func object(_ members: [(String, String)], _ random: inout SplitMix64) -> String {
         var chosen = members.filter { _ in !chance(8, &random) }
         if let repeated = chosen.randomElement(using: &random), chance(5, &random) {
             chosen.append((repeated.0, pick(values, &random)))
@@ -113,7 +100,7 @@ enum BodyGenerator {
         return "{" + space + chosen.map { "\"\($0.0)\": \($0.1)" }.joined(separator: "," + space) + "}"
     }
 
-    static func labels(_ random: inout SeededRandom) -> String {
+    static func labels(_ random: inout SplitMix64) -> String {
         if chance(3, &random) { return "null" }
         let count = Int(random.next() % 5)
         let members = (0..<count).map { _ in
@@ -122,7 +109,7 @@ enum BodyGenerator {
         return object(members, &random)
     }
 
-    static func alert(_ random: inout SeededRandom) -> String {
+    static func alert(_ random: inout SplitMix64) -> String {
         let statuses = [
             #""firing""#, #""firing""#, #""firing""#, #""resolved""#, #""resolved""#, #""pending""#, "null",
         ]
@@ -143,7 +130,7 @@ enum BodyGenerator {
         return chance(2, &random) ? "[]" : object(members, &random)
     }
 
-    static func body(_ random: inout SeededRandom) -> String {
+    static func body(_ random: inout SplitMix64) -> String {
         let alerts = (0..<Int(random.next() % 4)).map { _ in alert(&random) }
         var members: [(String, String)] = [
             ("version", chance(90, &random) ? #""4""# : pick([#""1""#, "4", "null", #""""#], &random)),

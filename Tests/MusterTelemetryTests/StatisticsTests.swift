@@ -1,4 +1,5 @@
 import Foundation
+import MusterModel
 import Testing
 
 @testable import MusterTelemetry
