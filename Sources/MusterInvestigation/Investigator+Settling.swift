@@ -25,11 +25,12 @@ extension Investigator {
             // A deploy or change of the saturated entity explains its saturation; "failing dependency" on it
             // only restates it.
             // Only a cause that reaches the saturated entity explains it: something it depends on (however many
-            // hops), itself, or load that flows into it; a cause on another branch explains other symptoms.
+            // hops), itself, or load that flows into it; a cause on another branch explains other symptoms, and so
+            // does one on an upstream whose calls the saturated entity times itself and finds normal.
             let outside = hypotheses.filter {
                 $0.kind != .saturation
                     && !($0.entity == hypothesis.entity && [.dependency, .infrastructure].contains($0.kind))
-                    && reaches($0, hypothesis.entity)
+                    && reaches($0, hypothesis.entity) && context.calmView(of: $0.entity, by: hypothesis.entity) == nil
             }.max { $0.score < $1.score }
             guard hypothesis.kind == .saturation, let outside, outside.score >= 0.6 else { return hypothesis }
             var marked = hypothesis
