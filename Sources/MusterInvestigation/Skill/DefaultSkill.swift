@@ -273,6 +273,9 @@ public enum DefaultSkill {
         confident root cause": name it as the best candidate with its probability, and give the first piece of
         evidence against it, which is what to check next. From 0.15 (`tentative_bar`) up, still give its
         remediations below, each marked tentative; under 0.15 give only what to check.
+        With no candidate at all, say what moved (an alerting service's errors, since when) and that nothing
+        checked explains it; say that no signal moved only when none did. A load that rose from 0 has no ratio: give
+        where it rose to ("from 0 to 1414/s"), not a multiple.
 
         ## 4. Recommend
 
