@@ -41,6 +41,19 @@ extension InvestigationContext {
         }
     }
 
+    /// "service:render-svc's own timing of its calls to service:font-svc (font-call-errors, font-call-latency) stayed
+    /// normal" when `caller` measures its calls to `upstream` (signals a peer label names it in, not its load) and none
+    /// of them turned bad: whatever `upstream`'s own signals show (an endpoint only other clients use), its trouble
+    /// does not reach `caller`. Nil when `caller` measures no such call, or one of them turned bad.
+    func calmView(of upstream: EntityRef, by caller: EntityRef) -> String? {
+        let views = (assessments[caller] ?? []).filter {
+            $0.signal.type != .load && Self.names($0.signal, peer: upstream)
+        }
+        guard !views.isEmpty, !views.contains(where: \.isAnomalous) else { return nil }
+        return "\(caller)'s own timing of its calls to \(upstream) "
+            + "(\(views.map(\.signal.name).joined(separator: ", "))) stayed normal"
+    }
+
     /// The caller whose own assessment `seen` (a signal of an upstream seen through a caller) is.
     func observer(of seen: SignalAssessment) -> EntityRef? {
         lake.dependents(of: seen.entity, depth: 1, asOf: nil).map(\.ref).sorted().first { caller in

@@ -25,11 +25,12 @@ extension Investigator {
             // A deploy or change of the saturated entity explains its saturation; "failing dependency" on it
             // only restates it.
             // Only a cause that reaches the saturated entity explains it: something it depends on (however many
-            // hops), itself, or load that flows into it; a cause on another branch explains other symptoms.
+            // hops), itself, or load that flows into it; a cause on another branch explains other symptoms, and so
+            // does one on an upstream whose calls the saturated entity times itself and finds normal.
             let outside = hypotheses.filter {
                 $0.kind != .saturation
                     && !($0.entity == hypothesis.entity && [.dependency, .infrastructure].contains($0.kind))
-                    && reaches($0, hypothesis.entity)
+                    && reaches($0, hypothesis.entity) && context.calmView(of: $0.entity, by: hypothesis.entity) == nil
             }.max { $0.score < $1.score }
             guard hypothesis.kind == .saturation, let outside, outside.score >= 0.6 else { return hypothesis }
             var marked = hypothesis
@@ -191,7 +192,7 @@ extension Investigator {
             let isBeside = changedBeside(hypothesis.entity, among: changedCallers, context: context) == source
             marked.evidence.append(
                 Evidence(
-                    "\(hypothesis.entity)'s own \(load.signal.name) rose \(SignalAssessment.format(load.ratio))x as it began to "
+                    "\(hypothesis.entity)'s own \(load.signal.name) rose \(load.rise) as it began to "
                         + (isBeside
                             ? "fail while its callers' load did not: overloaded by what the change of \(source), "
                                 + "beside it, sends it, not broken"
@@ -249,7 +250,7 @@ extension Investigator {
                         "but \(changed) stayed well at unchanged load for \(DurationText.format(loaded.onset.timeIntervalSince(at))) "
                             + "after the \(what), and the symptoms began "
                             + "\(DurationText.format(max(0, firstFault.timeIntervalSince(loaded.onset)))) after "
-                            + "\(loaded.entity)'s load rose \(SignalAssessment.format(loaded.ratio))x from \(spike.entity): "
+                            + "\(loaded.entity)'s load rose \(loaded.rise) from \(spike.entity): "
                             + "the spike triggered them", against: true))
                 return marked
             }
@@ -283,7 +284,7 @@ extension Investigator {
         marked.evidence.append(
             Evidence(
                 "\(hypothesis.entity) measures no load of its own, but the load of its caller \(loaded.entity) rose "
-                    + "\(SignalAssessment.format(loaded.ratio))x \(when) it began to fail: overloaded by the "
+                    + "\(loaded.rise) \(when) it began to fail: overloaded by the "
                     + "\(source.kind == .trafficSpike ? "spike from" : "\(source.kind.rawValue) of") \(source.entity), not broken",
                 against: true))
         return marked

@@ -196,8 +196,14 @@ public struct Investigator: Sendable {
                 return
                     "no confident root cause: the alert maps to no catalog entity; add alert_labels or a pagerduty_service_id to the entity it belongs to"
             }
+            let alerting = context.facts.alerting.map(\.description).joined(separator: ", ")
+            // Say what moved when something did: a symptom with no cause in sight is not "nothing moved".
+            if let moved = context.facts.alerting.lazy.flatMap({ context.faults(of: $0) }).first {
+                return "no confident root cause: \(moved.entity): \(moved.summary), but no deploy or change precedes "
+                    + "the alerts and no upstream shows trouble; check the alerting services' logs and recent traffic"
+            }
             return
-                "no confident root cause: no signal around \(context.facts.alerting.map(\.description).joined(separator: ", ")) "
+                "no confident root cause: no signal around \(alerting) "
                 + "moved, and no deploy or change precedes the alerts; check the alerting services' logs and recent traffic"
         }
         let percent = Int((best.confidence * 100).rounded())

@@ -48,6 +48,12 @@ public struct Hypothesis: Hashable, Codable, Sendable {
         public var entity: EntityRef
         public var onset: Date
         public var ratio: Double
+        /// The worst value of that load, and whether it is a per-second rate (for words when it rose from 0).
+        public var peak: Double = 0
+        public var isRate = false
+
+        /// How far it rose, in words (``SignalAssessment/rise``).
+        public var rise: String { SignalAssessment.rise(ratio, to: peak, perSecond: isRate) }
     }
 
     /// A load measured outside the anomalous-load assessments.

@@ -185,7 +185,7 @@ public actor TroubleProbe {
                 result.isBusier = isFeltMeasured && faults.allSatisfy(isMildSaturation)
             } else if let load = loads.first {
                 result = Probed(
-                    trouble: .loadShift("\(load.signal.name) \(SignalAssessment.format(load.ratio))x"), symptoms: [])
+                    trouble: .loadShift("\(load.signal.name) \(load.rise)"), symptoms: [])
             } else {
                 result = Probed(trouble: .healthy, symptoms: [])
             }

@@ -42,6 +42,14 @@ public struct SignalAssessment: Hashable, Sendable {
     /// For `load`: peak over baseline.
     public var ratio: Double { baseline == 0 ? (peak == 0 ? 1 : .infinity) : peak / baseline }
 
+    /// How far a load rose, in words: "3.2x", or "from 0 to 40/s" when it rose from nothing (no ratio to speak of).
+    public var rise: String { Self.rise(ratio, to: peak, perSecond: signal.isRate) }
+
+    /// "3.2x" for a finite `ratio`; "from 0 to 40" (with "/s" for a rate) when it rose from a baseline of 0.
+    public static func rise(_ ratio: Double, to peak: Double, perSecond: Bool = false) -> String {
+        ratio.isFinite ? "\(format(ratio))x" : "from 0 to \(format(peak))\(perSecond ? "/s" : "")"
+    }
+
     /// One line a person can check: `errors (http_requests_errors_ratio) 0.002 -> 0.41 since 17:27`.
     public var summary: String {
         let name = "\(signal.name) (\(signal.metric)\(signal.isRate ? " rate" : ""))"

@@ -54,7 +54,7 @@ struct ChangeBeside {
                 ),
                 Evidence("right after it \(change.entity)'s \(shift): the change took effect there"),
                 Evidence(
-                    "\(ref)'s \(load.signal.name) rose \(SignalAssessment.format(load.ratio))x while the load of its "
+                    "\(ref)'s \(load.signal.name) rose \(load.rise) while the load of its "
                         + "callers did not (\(flat)): no outside source, the extra work comes from beside it"),
             ]
             return Found(

@@ -201,7 +201,8 @@ struct ChangeCheck: HypothesisCheck {
     /// when it came before both, the upstream counts as first only when its fault began before the change too
     /// (a change that makes every lookup miss stampedes its cache in the very minute its own signals turn bad),
     /// or when undoing the change (a rollback, a config revert) was already tried and did not help. An upstream that
-    /// is busier, not failing (only mild saturations, what its users feel normal) failed nobody first.
+    /// is busier, not failing (only mild saturations, what its users feel normal) failed nobody first; nor did one
+    /// whose trouble `target` rode out (``riddenOut``).
     static func failedFirst(
         upstreamOf target: EntityRef, before onset: Date, changedAt: Date, context: InvestigationContext
     ) async -> (ref: EntityRef, fault: SignalAssessment)? {
@@ -232,6 +233,16 @@ struct ChangeCheck: HypothesisCheck {
             else { continue }
             // Busier, not failing (a mild saturation its users do not feel) passes nothing on.
             if case .busier = await context.headroom(of: hit.ref, faults: context.faults(of: hit.ref)) { continue }
+            // Trouble short of severe that the changed entity rode out, nothing new on it since, did not make it fail
+            // after the change.
+            let upstreamFaults = context.faults(of: hit.ref)
+            if !upstreamFaults.contains(where: context.isSevere),
+                DependencyCheck.unexplainedDelay(
+                    of: hit.ref, faults: upstreamFaults, below: onset, context: context, lead: Self.riddenOut)
+                    != nil
+            {
+                continue
+            }
             return (hit.ref, fault)
         }
         return nil
@@ -297,6 +308,12 @@ struct ChangeCheck: HypothesisCheck {
                 && context.lake.changes(on: [reader], from: from, to: to).isEmpty
         }
     }
+
+    /// How long an entity must have stayed well through an upstream's trouble short of severe (under `severeRatio`
+    /// times its baseline, never its health; none of it newer, none of it worse since) for that trouble to be ridden
+    /// out: it failed first against no change of the entity (a search cluster 3x slower for half an hour, then a
+    /// deploy that breaks facet parsing).
+    static let riddenOut: TimeInterval = 15 * 60
 
     /// How soon after a change of an upstream its callers must all fail for the change to have broken them.
     static let callersBreakWindow: TimeInterval = 10 * 60

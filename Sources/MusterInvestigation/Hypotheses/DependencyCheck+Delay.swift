@@ -12,15 +12,17 @@ extension DependencyCheck {
     /// Why `ref`, which turned bad `remoteLead` or more before the services below it (`below`), does not explain
     /// them: a cause precedes its effect closely, or shows a path that explains the delay (a fault of it that
     /// began closer to them, or one that worsened since: half as far again from its baseline when they turned bad
-    /// as in its first minutes, a pool that kept filling). Nil when it needs no path or shows one.
+    /// as in its first minutes, a pool that kept filling). Nil when it needs no path or shows one. `lead` is how
+    /// far ahead needs a path (`remoteLead` unless told).
     static func unexplainedDelay(
-        of ref: EntityRef, faults: [SignalAssessment], below: Date, context: InvestigationContext
+        of ref: EntityRef, faults: [SignalAssessment], below: Date, context: InvestigationContext,
+        lead: TimeInterval = remoteLead
     ) -> String? {
-        guard let onset = faults.first?.onset, below.timeIntervalSince(onset) >= remoteLead else { return nil }
+        guard let onset = faults.first?.onset, below.timeIntervalSince(onset) >= lead else { return nil }
         let hasPath = faults.contains { fault in
             guard let start = fault.onset else { return false }
             let samples = context.samples[ref]?[fault.signal.name] ?? []
-            return below.timeIntervalSince(start) < remoteLead || worsened(fault, from: start, by: below, samples)
+            return below.timeIntervalSince(start) < lead || worsened(fault, from: start, by: below, samples)
         }
         guard !hasPath else { return nil }
         return "it turned bad \(DurationText.format(below.timeIntervalSince(onset))) before the services below it "

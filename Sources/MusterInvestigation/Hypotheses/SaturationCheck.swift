@@ -40,8 +40,13 @@ struct SaturationCheck: HypothesisCheck {
                         return context.observer(of: view) == ref && saturatedAt <= seenAt.addingTimeInterval(60)
                     }
             }
+            // An upstream whose calls it times itself and finds normal does not reach it, whatever else it shows.
+            let calm = Set(own).filter { !context.faults(of: $0).isEmpty }.compactMap {
+                context.calmView(of: $0, by: ref)
+            }
+            evidence += calm.sorted().map { Evidence($0 + ": its upstream's trouble does not reach it") }
             let troubled = Set(own).subtracting([ref] + (filled.map { [$0] } ?? [])).filter {
-                !context.faults(of: $0).isEmpty && !ownView($0)
+                !context.faults(of: $0).isEmpty && !ownView($0) && context.calmView(of: $0, by: ref) == nil
             }
             // Trouble that began long before its saturation and did not worsen since did not make it.
             let longBefore = troubled.filter {
@@ -63,7 +68,9 @@ struct SaturationCheck: HypothesisCheck {
             }
             var score = 0.5 + min(0.2, first.strength / 100)
             if upstreamFaults.isEmpty {
-                evidence.append(Evidence("no upstream of \(ref) shows trouble"))
+                evidence.append(
+                    Evidence(
+                        calm.isEmpty ? "no upstream of \(ref) shows trouble" : "no upstream trouble reaches \(ref)"))
                 score += 0.1
             } else {
                 evidence.append(

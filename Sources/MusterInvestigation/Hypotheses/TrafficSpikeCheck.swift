@@ -231,9 +231,11 @@ struct TrafficSpikeCheck: HypothesisCheck {
         var spike = Hypothesis(
             kind: .trafficSpike, entity: entity, score: score,
             summary:
-                "traffic spike from \(who): \(load.signal.name) \(SignalAssessment.format(load.ratio))x its baseline",
+                "traffic spike from \(who): \(load.signal.name) \(load.rise)"
+                + (load.ratio.isFinite ? " its baseline" : ""),
             evidence: evidence, customers: customers)
-        spike.loaded = Hypothesis.Loaded(entity: ref, onset: onset, ratio: load.ratio)
+        spike.loaded = Hypothesis.Loaded(
+            entity: ref, onset: onset, ratio: load.ratio, peak: load.peak, isRate: load.signal.isRate)
         // A client beside the alerting entities on a shared resource (not upstream of them: its load is then what
         // it is sent) whose own load, with no breakdown to split it, rose is itself the source of the load on that
         // resource: a deploy or change of it just before is what made the load.

@@ -161,9 +161,11 @@ public enum DefaultSkill {
           first (not one busier, not failing, see below; unless that upstream's trouble began in the very minute of the
           change and reaches nobody else: a deploy that cannot be scheduled shows on its cluster; nor a direct upstream
           whose faults are all mild, under 2x its baseline and never its health, while its own load jumped 2x or more from
-          the change on: the change sent it that load, a cache TTL set to 0 calling it on every request). Onsets in the
-          same sample give no order: the
-          change, which came before both, keeps the lead,
+          the change on: the change sent it that load, a cache TTL set to 0 calling it on every request; nor one whose
+          trouble short of severe (every fault under 5x its baseline, never its health) the changed entity rode out: it
+          began 15 minutes or more before the entity turned bad, with no fault of it that began closer and none that
+          worsened since, a search cluster 3x slower for half an hour before a deploy that breaks facet parsing). Onsets in
+          the same sample give no order: the change, which came before both, keeps the lead,
           unless undoing it (a rollback, a revert) was already tried and did not help. Undoing it, once judged (5),
           weighs on it: a fix that worked makes it a strong candidate however long before the symptoms it came; one
           that did not help halves it, unless it is recorded as failed to run (it tested nothing, and it may be
@@ -248,7 +250,10 @@ public enum DefaultSkill {
           outside cause (a score of 0.6 or more) halves its score when it reaches the saturated entity: the entity
           itself (its own deploy or change), something it depends on (directly or through hops), or load that flows
           into it (a spike entering it, a caller of it, or a resource it reads). A cause on another branch (a deploy
-          of a caller at unchanged load, a failing dependency of a caller) explains other symptoms, not its saturation. An alerting service whose own saturation (not mild)
+          of a caller at unchanged load, a failing dependency of a caller) explains other symptoms, not its saturation.
+          Nor does an upstream whose calls the saturated entity times itself (a peer label names it, `peer: font-svc`) with
+          every such signal normal: its trouble (an endpoint only other clients use) does not reach it, so it is no upstream
+          trouble of its own and a cause on it does not halve its score. An alerting service whose own saturation (not mild)
           began no later than a minute after a shared resource it uses directly filled, while another alerting user of
           that resource turned bad no earlier, and whose growth is half or more of what the users of the resource that
           measure the same metric grew (at least one other does), filled it: it takes what its neighbours need. It
@@ -268,6 +273,9 @@ public enum DefaultSkill {
         confident root cause": name it as the best candidate with its probability, and give the first piece of
         evidence against it, which is what to check next. From 0.15 (`tentative_bar`) up, still give its
         remediations below, each marked tentative; under 0.15 give only what to check.
+        With no candidate at all, say what moved (an alerting service's errors, since when) and that nothing
+        checked explains it; say that no signal moved only when none did. A load that rose from 0 has no ratio: give
+        where it rose to ("from 0 to 1414/s"), not a multiple.
 
         ## 4. Recommend
 
