@@ -152,14 +152,18 @@ public enum DefaultSkill {
         - **deployment** and **config-change**: a deploy or change in the 6 hours before the symptoms on an
           alerting entity, an upstream or a producer beside the consumers. It counts when that entity's own
           signals turned bad within 30 minutes after it, or, for a producer, when every alerting reader of what it
-          writes did (a reader deployed or changed itself after that and no later than a minute after it turned bad has
-          the nearer trigger: it is not the producer's), or, for an upstream whose own signals stay normal, when every alerting entity depends on it and
+          writes did (a reader deployed or changed itself after that, or in the 5 minutes before it turned bad, and no later
+          than a minute after it turned bad has the nearer trigger: it is not the producer's; a producer whose own signals
+          turned bad reaches a reader only through what they share: its load into it rose, or the resource turned bad, not
+          merely busier), or, for an upstream whose own signals stay normal, when every alerting entity depends on it and
           every alerting service calling it directly, two or more, turned bad within 10 minutes after it with no change
           or failing upstream of their own (a changed contract breaks the callers, not the service; an upstream of theirs
           counts only when it turned bad within 5 minutes before them: one whose trouble they rode out longer explains
           nothing); flat signals or a late onset are evidence against, and so is an upstream of it that failed
           first (not one busier, not failing, see below; unless that upstream's trouble began in the very minute of the
-          change and reaches nobody else: a deploy that cannot be scheduled shows on its cluster; nor a direct upstream
+          change and reaches nobody else: a deploy that cannot be scheduled shows on its cluster; but when that upstream
+          measures its load and neither it nor the changed entity's load rose, the change sent it nothing, and it is judged
+          against the changed entity's own onset: a pool full a minute before its caller broke failed first; nor a direct upstream
           whose faults are all mild, under 2x its baseline and never its health, while its own load jumped 2x or more from
           the change on: the change sent it that load, a cache TTL set to 0 calling it on every request). Onsets in the
           same sample give no order: the
