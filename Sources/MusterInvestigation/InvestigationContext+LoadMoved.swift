@@ -15,13 +15,17 @@ extension InvestigationContext {
         return rise.isAnomalous && rise.peak > rise.baseline
     }
 
+    /// Whether `ref` measures its load and none of it rose (``loadRose(_:of:)``).
+    func hasFlatLoad(_ ref: EntityRef) -> Bool {
+        let loads = (assessments[ref] ?? []).filter { $0.signal.type == .load }
+        return !loads.isEmpty && !loads.contains { loadRose($0, of: ref) }
+    }
+
     /// Whether `caller` sent `upstream` no more than before: `upstream` measures its load and none of it rose, nor
     /// did any load `caller` measures (``loadRose(_:of:)``). A change of `caller` then reached `upstream` through no
     /// extra work (a log level raised at the same traffic).
     func loadUnmoved(from caller: EntityRef, into upstream: EntityRef) -> Bool {
-        let into = (assessments[upstream] ?? []).filter { $0.signal.type == .load }
-        let out = (assessments[caller] ?? []).filter { $0.signal.type == .load }
-        return !into.isEmpty && !into.contains { loadRose($0, of: upstream) }
-            && !out.contains { loadRose($0, of: caller) }
+        hasFlatLoad(upstream)
+            && !(assessments[caller] ?? []).contains { $0.signal.type == .load && loadRose($0, of: caller) }
     }
 }

@@ -236,6 +236,10 @@ public enum DefaultSkill {
           it; at least one of those measured) is busier, not failing: x0.5. Not when a caller, alerting
           or not, times its own calls to it (a peer label names it, `peer: redis-sessions`) and that timing turned bad:
           its users feel it (a server-side latency counts execution only, not the queue in front of one pegged thread).
+          A failing dependency that turned bad shortly after a well-supported deploy or change (0.6 or more) of a
+          neighbour (one serving the same alerting callers, or one it depends on) may be that change's consequence: x0.85.
+          Not when the neighbour is a caller of it whose measured load did not rise: a caller reaches it only through what
+          it sends, and a deploy at flat load broke the caller, not it.
           A failing dependency deployed or changed in the 30 minutes before it failed is better explained by that
           change: x0.6. So is one whose own deploy or change, however long before (within the 6 hours), was undone
           with success (5): the rollback fixed the change, not a failing dependency.
