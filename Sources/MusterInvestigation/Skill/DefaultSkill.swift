@@ -281,7 +281,7 @@ public enum DefaultSkill {
 
         | Root cause | Do, in order | Parameters |
         | --- | --- | --- |
-        | traffic-spike | scale out every lagging or saturated consumer that registers scale-out (of the others, name the nearest, two in all); throttle the source customer or org while its traffic is still up | replicas x load ratio, at least 1.5x, at most 8x |
+        | traffic-spike | scale out every lagging or saturated consumer that registers scale-out (of the others, name the nearest, two in all); throttle the source customer or org while its traffic is still up | replicas x load ratio, at least 1.5x, at most 8x (a load that rose from nothing has no ratio: x2, and the reason names that load) |
         | deployment | roll back the deploy | |
         | config-change | revert the change | |
         | dependency, infrastructure | fail over the failing upstream (when it is down) | |
