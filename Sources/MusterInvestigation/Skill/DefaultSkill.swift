@@ -81,7 +81,8 @@ public enum DefaultSkill {
            was deployed or changed no later than a minute after both turned bad and both did within 10 minutes of
            the change (a hub only weakly). A caller that turned bad within 5 minutes of that change is not explained by
            another upstream of its own whose trouble began more than 5 minutes before it: it rode that trouble out (a
-           slow cache, no error for 20 minutes), so it still joins; unless something new happened on that upstream within
+           slow cache, no error for 20 minutes), so it still joins (trouble already over when it broke was another
+          episode, and is said to be, not ridden out); unless something new happened on that upstream within
            a minute of the caller's onset (a health signal down, a step to 5x its baseline): a slow cache that then went
            down in the minute the caller failed explains it. Nor does it tie a caller with an explanation of its own at its
            onset: a deploy or change of its own in the 5 minutes before it turned bad, or an upstream of its own that went
