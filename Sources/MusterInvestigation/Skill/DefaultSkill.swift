@@ -270,7 +270,9 @@ public enum DefaultSkill {
         ## 3. Decide
 
         Rank by score; the same hypothesis reached twice (a deploy judged by its own signals and as the source
-        of a spike) is listed once, with its better-supported reading. A hypothesis' confidence is the probability
+        of a spike) is listed once, with its better-supported reading. A traffic spike names a customer or org; one with
+        none to name, on the load of an entity that a well-supported deploy or change (0.6 or more) made or calls directly,
+        is that change read again and is not listed. A hypothesis' confidence is the probability
         that it is right: read it off the `calibration` points of `assets/playbook.yaml` (straight lines between
         them, fitted on recorded incidents).
         The top hypothesis is the root cause. When its confidence is below 0.5 (`confidence_bar`), say "no
