@@ -33,6 +33,8 @@ public struct AlertArrival: Sendable {
     /// Upstreams whose only faults are mild saturations (under 2x their baseline, under the exhausted level) while
     /// what their users feel (latency, errors, health, lag), measured, is normal: busier, not failing.
     public var busier: Set<EntityRef> = []
+    /// Upstreams whose every fault was over at arrival, with when the last of them recovered.
+    public var recovered: [EntityRef: Date] = [:]
 
     public init(
         alert: Alert, entity: EntityRef?, eventID: String, trouble: [EntityRef: Trouble] = [:],

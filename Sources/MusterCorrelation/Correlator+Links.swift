@@ -329,11 +329,20 @@ extension Correlator {
                 }
                 .map { Self.decay($0.distance) }.max() ?? 0
             if alternative >= best.score + 0.25 { return nil }
-            if !rodeOut.isEmpty {
-                let names = rodeOut.sorted().map(\.description).joined(separator: ", ")
+            // Trouble over before the entity broke was another episode: there was nothing left to ride out.
+            let over = rodeOut.filter { ref in
+                arrival.recovered[ref].map { $0 <= arrival.onsets[entity] ?? arrival.alert.startedAt } ?? false
+            }
+            if !rodeOut.subtracting(over).isEmpty {
+                let names = rodeOut.subtracting(over).sorted().map(\.description).joined(separator: ", ")
                 best.reason +=
                     "; \(entity) rode out \(names)'s trouble for over \(DurationText.format(policy.rideThrough)) "
                     + "and broke right after the change: not its explanation"
+            }
+            for ref in over.sorted() {
+                best.reason +=
+                    "; \(ref)'s trouble was over at \(Timestamp.clockTime(arrival.recovered[ref]!)), before \(entity) "
+                    + "broke: another episode, not its explanation"
             }
         }
         best.reason += "; onset \(Self.gapWords(gap)) apart"

@@ -90,6 +90,11 @@ extension Investigator {
                     abs(onset.timeIntervalSince(at)) <= ChangeCheck.sameSample
                     && callers.isSubset(of: context.covered(by: change.entity))
                 if let own = context.faultOnset(of: change.entity), own > onset, !withChange { continue }
+                // A caller of it reaches it only through its load: at flat load its change broke the caller, not it.
+                let isCaller = lake.dependencies(of: change.entity, depth: 1, asOf: nil).contains {
+                    $0.ref == hypothesis.entity
+                }
+                if isCaller, !isTenant, !withChange, context.hasFlatLoad(change.entity) { continue }
                 var marked = hypothesis
                 marked.score *= 0.85
                 let what = change.kind == .deployment ? "deploy of" : "change on"

@@ -139,11 +139,21 @@ public struct Investigator: Sendable {
 
     /// Best raw score first: calibration may give neighbouring scores one probability, never reverse them. Two
     /// checks may reach the same hypothesis (a deploy judged by its own signals, and as the source of a spike):
-    /// only the better-supported reading of it is kept.
+    /// only the better-supported reading of it is kept. A spike with no customer or org to name, on the load of an
+    /// entity that a well-supported deploy or change made or calls directly, is that change read again (as the overload
+    /// of a dependency is): only the change is kept.
     private func rank(_ hypotheses: [Hypothesis]) -> [Hypothesis] {
         let order = RootCauseKind.allCases
         var seen: Set<String> = []
-        return hypotheses.sorted {
+        var made: Set<EntityRef> = []
+        for change in hypotheses where [.deployment, .configChange].contains(change.kind) && change.score >= 0.6 {
+            made.formUnion(lake.dependencies(of: change.entity, depth: 1, asOf: nil).map(\.ref))
+            if let loaded = change.loaded { made.insert(loaded.entity) }
+        }
+        return hypotheses.filter { hypothesis in
+            hypothesis.kind != .trafficSpike || ["customer", "org"].contains(hypothesis.entity.kind)
+                || !made.contains(hypothesis.loaded?.entity ?? hypothesis.entity)
+        }.sorted {
             if $0.score != $1.score { return $0.score > $1.score }
             if $0.kind != $1.kind {
                 return order.firstIndex(of: $0.kind)! < order.firstIndex(of: $1.kind)!

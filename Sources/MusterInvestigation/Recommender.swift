@@ -111,18 +111,42 @@ struct Recommender {
         return loads.map(\.ratio).filter(\.isFinite).max()
     }
 
-    /// Scale-out by the measured load ratio; without one (saturation with flat traffic), by the default
-    /// factor of 2, and the reason says it is a default, not a measurement.
+    /// Scale-out by the measured load ratio; without one (saturation with flat traffic, or a load that rose from
+    /// zero, which has no ratio), by the default factor of 2, and the reason says it is a default, not a measurement.
     private func scaleOut(_ target: EntityRef, measuredRatio: Double?) -> ActionProposal {
         let replicas = context.lake.entity(target, asOf: nil)?.replicas ?? 1
-        let factor = min(context.playbook.maxScaleFactor, max(1.5, measuredRatio ?? 2))
+        let ratio = measuredRatio.flatMap { $0.isFinite ? $0 : nil }
+        let factor = min(context.playbook.maxScaleFactor, max(1.5, ratio ?? 2))
         let wanted = Int((Double(replicas) * factor).rounded(.up))
-        let why =
-            measuredRatio.map { "load is \(SignalAssessment.format($0))x its baseline" }
-            ?? "\(target) is saturated with no load change measured; doubling is a default, not a measurement"
+        let why: String
+        if let ratio {
+            why = "load is \(SignalAssessment.format(ratio))x its baseline"
+        } else if let rose = loadFromNothing() {
+            why =
+                "\(rose.entity)'s \(rose.signal.name) rose from nothing (\(SignalAssessment.format(rose.baseline)) -> "
+                + "\(SignalAssessment.format(rose.current))), which has no ratio; doubling is a default, not a measurement"
+        } else {
+            why =
+                "\(target) is \(strain(of: target)) with no load change measured; doubling is a default, not a measurement"
+        }
         var proposal = proposal("scale-out", target, reason: "add capacity: \(why)")
         proposal.params = ["from_replicas": .number(Double(replicas)), "to_replicas": .number(Double(wanted))]
         return proposal
+    }
+
+    /// An anomalous load in scope that rose from a zero baseline (a job that runs hourly): its rise has no ratio.
+    private func loadFromNothing() -> SignalAssessment? {
+        context.assessments.sorted { $0.key < $1.key }.flatMap(\.value).first {
+            $0.signal.type == .load && $0.isAnomalous && $0.current > $0.baseline && !$0.ratio.isFinite
+        }
+    }
+
+    /// How `target` lacks capacity, in a word, by its worst kind of fault: saturated, lagging, slow or failing.
+    private func strain(of target: EntityRef) -> String {
+        let types = Set(context.faults(of: target).map(\.signal.type))
+        if types.contains(.saturation) { return "saturated" }
+        if types.contains(.lag) { return "lagging" }
+        return types.contains(.latency) ? "slow" : "failing"
     }
 
     /// Registered actions that do what another does: a rollback restores the configuration its release shipped with.

@@ -127,6 +127,7 @@ public actor TriagePipeline {
             arrival.exhausted = probed.exhausted
             arrival.severeOnsets = probed.severeOnsets
             arrival.busier = probed.busier
+            arrival.recovered = probed.recovered
             if !probed.isLoadShifted {
                 arrival.tenantLoadMoved = await probe.tenantLoadMoved(
                     entity, tenants: Correlator.tenants(of: alert), now: now)

@@ -24,6 +24,8 @@ public actor TroubleProbe {
         var isLoadShifted = false
         /// One of its faults is still going (not recovered).
         var isOngoing = false
+        /// When every fault of it is over: when the last of them recovered.
+        var recoveredAt: Date?
         /// A saturation signal of it still at or above the exhausted level, in words ("disk 0.55 -> 1").
         var exhausted: String?
         /// When its latest severe fault began (a health signal down, or 5x its baseline or more).
@@ -58,7 +60,7 @@ public actor TroubleProbe {
         -> (
             trouble: [EntityRef: Trouble], symptoms: Set<SignalType>, onsets: [EntityRef: Date], isLoadShifted: Bool,
             ongoing: Set<EntityRef>, deeper: [GraphHit], exhausted: String?, severeOnsets: [EntityRef: Date],
-            busier: Set<EntityRef>
+            busier: Set<EntityRef>, recovered: [EntityRef: Date]
         )
     {
         var trouble: [EntityRef: Trouble] = [:]
@@ -66,6 +68,7 @@ public actor TroubleProbe {
         var ongoing: Set<EntityRef> = []
         var severeOnsets: [EntityRef: Date] = [:]
         var busier: Set<EntityRef> = []
+        var recovered: [EntityRef: Date] = [:]
         let own = await assess(entity, now: now)
         if own.isOngoing { ongoing.insert(entity) }
         trouble[entity] = own.trouble
@@ -81,6 +84,7 @@ public actor TroubleProbe {
             severeOnsets[hit.ref] = probed.severeOnset
             if probed.isBusier, await !isFeltByCallers(hit.ref, now: now) { busier.insert(hit.ref) }
             if probed.isOngoing { ongoing.insert(hit.ref) }
+            recovered[hit.ref] = probed.recoveredAt
         }
         // A chain of failing upstreams goes on past the depth, one hop at a time, while its last hop is failing
         // (or measures nothing and what depends on it fails).
@@ -108,12 +112,14 @@ public actor TroubleProbe {
                 severeOnsets[hit.ref] = probed.severeOnset
                 if probed.isBusier, await !isFeltByCallers(hit.ref, now: now) { busier.insert(hit.ref) }
                 if probed.isOngoing { ongoing.insert(hit.ref) }
+                recovered[hit.ref] = probed.recoveredAt
             }
             deeper += next
             frontier = next
         }
         return (
-            trouble, own.symptoms, onsets, own.isLoadShifted, ongoing, deeper, own.exhausted, severeOnsets, busier
+            trouble, own.symptoms, onsets, own.isLoadShifted, ongoing, deeper, own.exhausted, severeOnsets, busier,
+            recovered
         )
     }
 
@@ -183,6 +189,7 @@ public actor TroubleProbe {
                 result.severeOnset = faults.filter { $0.recoveredAt == nil && Self.isSevere($0) }.compactMap(\.onset)
                     .max()
                 result.isBusier = isFeltMeasured && faults.allSatisfy(isMildSaturation)
+                if !result.isOngoing { result.recoveredAt = faults.compactMap(\.recoveredAt).max() }
             } else if let load = loads.first {
                 result = Probed(
                     trouble: .loadShift("\(load.signal.name) \(load.rise)"), symptoms: [])

@@ -17,11 +17,13 @@ struct BrokenContractTests {
 
     /// `cacheSlowMinutesBefore`: the second caller also uses a cache, slow since then (nil: not slow).
     /// `cacheDownMinutesBefore`: the cache then went down (a health signal, a severe fault) since then.
+    /// `cacheRecoveredMinutesBefore`: the cache's trouble was over since then.
     /// `ownDeploy`: a caller deployed itself that many minutes before the first alert. `referralsFirst`: the
     /// caller with the cache alerts first, so what it had at its onset is on the incident's side.
     func decision(
         deployedMinutesBefore minutes: Double?, cacheSlowMinutesBefore slow: Double? = nil,
-        cacheDownMinutesBefore down: Double? = nil, ownDeploy: (caller: EntityRef, minutes: Double)? = nil,
+        cacheDownMinutesBefore down: Double? = nil, cacheRecoveredMinutesBefore recovered: Double? = nil,
+        ownDeploy: (caller: EntityRef, minutes: Double)? = nil,
         referralsFirst: Bool = false
     ) throws -> CorrelationDecision {
         let lake = ContextLake.inMemory()
@@ -54,6 +56,7 @@ struct BrokenContractTests {
             var arrival = AlertArrival(
                 alert: alert, entity: entity, eventID: entity.id, trouble: trouble, onsets: onsets)
             if entity == referrals, let down { arrival.severeOnsets[cache] = t0.addingTimeInterval(-down * 60) }
+            if entity == referrals, let recovered { arrival.recovered[cache] = t0.addingTimeInterval(-recovered * 60) }
             return arrival
         }
         let (first, second) = referralsFirst ? (referrals, appointments) : (appointments, referrals)
@@ -74,6 +77,17 @@ struct BrokenContractTests {
         let decision = try decision(deployedMinutesBefore: 3, cacheSlowMinutesBefore: slowMinutes)
         #expect((decision.outcome == .joined) == joins)
         if joins { #expect(decision.reasons.first?.contains("rode out resource:cache's trouble") == true) }
+    }
+
+    /// A cache whose trouble was over 20 minutes before the caller broke was another episode, not ridden out: the
+    /// reason says so, and the caller joins all the same.
+    @Test func anUpstreamWhoseTroubleWasOverWasNotRiddenOut() throws {
+        let decision = try decision(
+            deployedMinutesBefore: 3, cacheSlowMinutesBefore: 25, cacheRecoveredMinutesBefore: 22)
+        #expect(decision.outcome == .joined)
+        let reason = try #require(decision.reasons.first)
+        #expect(!reason.contains("rode out"))
+        #expect(reason.contains("resource:cache's trouble was over at"))
     }
 
     /// A cache slow for 25 minutes that went down in the very minute the caller broke was not ridden out: something

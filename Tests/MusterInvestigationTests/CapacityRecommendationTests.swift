@@ -15,8 +15,11 @@ struct CapacityRecommendationTests {
     let customer = EntityRef(kind: "customer", id: "big")
     let consumers = ["c1", "c2", "c3"].map { EntityRef(kind: "service", id: $0) }
 
-    /// The producer's load from one org goes x50 at -6m, until `spikeEnds` minutes (nil: still going).
-    func verdict(registered: [Bool], spikeEnds: Int? = nil, now: Int = 2) async throws -> Verdict {
+    /// The producer's load from one org goes x50 at -6m, until `spikeEnds` minutes (nil: still going); from nothing
+    /// when `fromNothing` (no load at all before, as with an hourly job).
+    func verdict(registered: [Bool], spikeEnds: Int? = nil, now: Int = 2, fromNothing: Bool = false) async throws
+        -> Verdict
+    {
         let lake = ContextLake.inMemory()
         let load: JSONValue = .object([
             "name": .string("published"), "type": .string("load"), "metric": .string("published"),
@@ -47,8 +50,12 @@ struct CapacityRecommendationTests {
             let jitter = 1 + 0.02 * Double((minute * 7919) % 5 - 2)
             let spiking = minute >= -6 && minute < (spikeEnds ?? .max)
             store.append(
-                "published", labels: ["org": "o-big"], time: time, value: (spiking ? 100 : 2) * jitter, kind: .gauge)
-            store.append("published", labels: ["org": "o-small"], time: time, value: 10 * jitter, kind: .gauge)
+                "published", labels: ["org": "o-big"], time: time,
+                value: (spiking ? 100 : fromNothing ? 0 : 2) * jitter,
+                kind: .gauge)
+            store.append(
+                "published", labels: ["org": "o-small"], time: time, value: (fromNothing ? 0 : 10) * jitter,
+                kind: .gauge)
             for consumer in consumers {
                 let lag = minute < -5 ? 50 : 50 + 10_000 * Double(minute + 5)
                 store.append("lag", labels: ["c": consumer.id], time: time, value: lag * jitter, kind: .gauge)
@@ -75,6 +82,13 @@ struct CapacityRecommendationTests {
         #expect(verdict.rootCause?.entity == customer)
         #expect(scaledOut(verdict) == ["c1", "c2", "c3"])
         #expect(verdict.actions.contains { $0.action == "throttle" && $0.target == customer })
+    }
+
+    @Test func aLoadThatRoseFromNothingIsNamedNotCalledUnmeasured() async throws {
+        let verdict = try await verdict(registered: [true, true, true], fromNothing: true)
+        let scaleOut = try #require(verdict.actions.first { $0.action == "scale-out" })
+        #expect(scaleOut.reason.contains("\(producer)'s published rose from nothing"))
+        #expect(!scaleOut.reason.contains("saturated with no load change measured"))
     }
 
     @Test func unregisteredConsumersAreNamedOnlyUpToTwoInAll() async throws {

@@ -200,7 +200,9 @@ struct ChangeCheck: HypothesisCheck {
     /// Onsets in the same sample (within `Self.sameSample`) establish no order, and the change breaks the tie:
     /// when it came before both, the upstream counts as first only when its fault began before the change too
     /// (a change that makes every lookup miss stampedes its cache in the very minute its own signals turn bad),
-    /// or when undoing the change (a rollback, a config revert) was already tried and did not help. An upstream that
+    /// or when undoing the change (a rollback, a config revert) was already tried and did not help. Trouble that
+    /// began with the change is the change's only when the change sent it more load: at flat load it is judged
+    /// against `onset` like any other (a pool full a minute before its caller broke). An upstream that
     /// is busier, not failing (only mild saturations, what its users feel normal) failed nobody first; nor did one
     /// whose trouble `target` rode out (``riddenOut``).
     static func failedFirst(
@@ -224,7 +226,13 @@ struct ChangeCheck: HypothesisCheck {
                     && !context.lake.dependencies(of: other, depth: context.playbook.upstreamDepth, asOf: nil)
                         .contains { $0.ref == target }
             }
-            if abs(start.timeIntervalSince(changedAt)) <= sameSample, others.isEmpty, !undoneInVain { continue }
+            // Unless the changed entity sent it no more load: then nothing of the change reached it, and its trouble
+            // is judged against the changed entity's own onset (a pool that filled before its caller broke).
+            if abs(start.timeIntervalSince(changedAt)) <= sameSample, others.isEmpty, !undoneInVain,
+                !context.loadUnmoved(from: target, into: hit.ref)
+            {
+                continue
+            }
             if hit.distance == 1, loadedByChange(hit.ref, changedAt: changedAt, until: onset, context: context) {
                 continue
             }
@@ -298,12 +306,29 @@ struct ChangeCheck: HypothesisCheck {
 
     /// The alerting readers of the shared resource `target` writes to, when `target` is such a producer (a
     /// sibling: neither alerting nor upstream of them). A reader deployed or changed itself after `target`'s change
-    /// at `changedAt` and no later than a minute after it turned bad has that nearer trigger: it is left out.
-    private func readersBroken(by target: EntityRef, changedAt: Date, context: InvestigationContext) -> Set<EntityRef> {
+    /// at `changedAt`, or in the 5 minutes before it turned bad, and no later than a minute after it turned bad has
+    /// that nearer trigger: it is left out. A producer whose own signals turned bad reaches its readers only through
+    /// the resource: its load rose, or the resource failed (not merely busier); otherwise none is its.
+    private func readersBroken(by target: EntityRef, changedAt: Date, context: InvestigationContext) async -> Set<
+        EntityRef
+    > {
         guard let shared = context.siblings[target] else { return [] }
+        // A producer that failed itself passes that on only through the resource: its load into it moved, or the
+        // resource turned bad (not merely busier). Otherwise its readers failing beside it is a coincidence.
+        if !context.faults(of: target).isEmpty,
+            !(context.assessments[target] ?? []).contains(where: {
+                $0.signal.type == .load && context.loadRose($0, of: target)
+            })
+        {
+            let faults = context.faults(of: shared)
+            if faults.isEmpty { return [] }
+            if case .busier = await context.headroom(of: shared, faults: faults) { return [] }
+        }
         return (context.upstreams[shared]?.below ?? []).filter { reader in
             guard let onset = context.faultOnset(of: reader) else { return true }
-            let (from, to) = (changedAt.addingTimeInterval(1), onset.addingTimeInterval(Self.sameSample))
+            // Its own change in the 5 minutes before it turned bad is nearer than the producer's, whichever came first.
+            let from = min(changedAt.addingTimeInterval(1), onset.addingTimeInterval(-Self.settled))
+            let to = onset.addingTimeInterval(Self.sameSample)
             return context.lake.deployments(on: [reader], from: from, to: to).isEmpty
                 && context.lake.changes(on: [reader], from: from, to: to).isEmpty
         }
@@ -374,7 +399,7 @@ struct ChangeCheck: HypothesisCheck {
         let target = candidate.target
         var covered = context.covered(by: target)
         if context.facts.alerting.contains(target) { covered.insert(target) }
-        let readers = readersBroken(by: target, changedAt: candidate.at, context: context)
+        let readers = await readersBroken(by: target, changedAt: candidate.at, context: context)
         covered.formUnion(readers)
         let coverage = Double(covered.count) / Double(context.alertingCount)
         let lead = symptoms.timeIntervalSince(candidate.at)

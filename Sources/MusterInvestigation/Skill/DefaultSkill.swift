@@ -81,7 +81,8 @@ public enum DefaultSkill {
            was deployed or changed no later than a minute after both turned bad and both did within 10 minutes of
            the change (a hub only weakly). A caller that turned bad within 5 minutes of that change is not explained by
            another upstream of its own whose trouble began more than 5 minutes before it: it rode that trouble out (a
-           slow cache, no error for 20 minutes), so it still joins; unless something new happened on that upstream within
+           slow cache, no error for 20 minutes), so it still joins (trouble already over when it broke was another
+          episode, and is said to be, not ridden out); unless something new happened on that upstream within
            a minute of the caller's onset (a health signal down, a step to 5x its baseline): a slow cache that then went
            down in the minute the caller failed explains it. Nor does it tie a caller with an explanation of its own at its
            onset: a deploy or change of its own in the 5 minutes before it turned bad, or an upstream of its own that went
@@ -152,14 +153,18 @@ public enum DefaultSkill {
         - **deployment** and **config-change**: a deploy or change in the 6 hours before the symptoms on an
           alerting entity, an upstream or a producer beside the consumers. It counts when that entity's own
           signals turned bad within 30 minutes after it, or, for a producer, when every alerting reader of what it
-          writes did (a reader deployed or changed itself after that and no later than a minute after it turned bad has
-          the nearer trigger: it is not the producer's), or, for an upstream whose own signals stay normal, when every alerting entity depends on it and
+          writes did (a reader deployed or changed itself after that, or in the 5 minutes before it turned bad, and no later
+          than a minute after it turned bad has the nearer trigger: it is not the producer's; a producer whose own signals
+          turned bad reaches a reader only through what they share: its load into it rose, or the resource turned bad, not
+          merely busier), or, for an upstream whose own signals stay normal, when every alerting entity depends on it and
           every alerting service calling it directly, two or more, turned bad within 10 minutes after it with no change
           or failing upstream of their own (a changed contract breaks the callers, not the service; an upstream of theirs
           counts only when it turned bad within 5 minutes before them: one whose trouble they rode out longer explains
           nothing); flat signals or a late onset are evidence against, and so is an upstream of it that failed
           first (not one busier, not failing, see below; unless that upstream's trouble began in the very minute of the
-          change and reaches nobody else: a deploy that cannot be scheduled shows on its cluster; nor a direct upstream
+          change and reaches nobody else: a deploy that cannot be scheduled shows on its cluster; but when that upstream
+          measures its load and neither it nor the changed entity's load rose, the change sent it nothing, and it is judged
+          against the changed entity's own onset: a pool full a minute before its caller broke failed first; nor a direct upstream
           whose faults are all mild, under 2x its baseline and never its health, while its own load jumped 2x or more from
           the change on: the change sent it that load, a cache TTL set to 0 calling it on every request; nor one whose
           trouble short of severe (every fault under 5x its baseline, never its health) the changed entity rode out: it
@@ -234,6 +239,10 @@ public enum DefaultSkill {
           it; at least one of those measured) is busier, not failing: x0.5. Not when a caller, alerting
           or not, times its own calls to it (a peer label names it, `peer: redis-sessions`) and that timing turned bad:
           its users feel it (a server-side latency counts execution only, not the queue in front of one pegged thread).
+          A failing dependency that turned bad shortly after a well-supported deploy or change (0.6 or more) of a
+          neighbour (one serving the same alerting callers, or one it depends on) may be that change's consequence: x0.85.
+          Not when the neighbour is a caller of it whose measured load did not rise: a caller reaches it only through what
+          it sends, and a deploy at flat load broke the caller, not it.
           A failing dependency deployed or changed in the 30 minutes before it failed is better explained by that
           change: x0.6. So is one whose own deploy or change, however long before (within the 6 hours), was undone
           with success (5): the rollback fixed the change, not a failing dependency.
@@ -266,7 +275,9 @@ public enum DefaultSkill {
         ## 3. Decide
 
         Rank by score; the same hypothesis reached twice (a deploy judged by its own signals and as the source
-        of a spike) is listed once, with its better-supported reading. A hypothesis' confidence is the probability
+        of a spike) is listed once, with its better-supported reading. A traffic spike names a customer or org; one with
+        none to name, on the load of an entity that a well-supported deploy or change (0.6 or more) made or calls directly,
+        is that change read again and is not listed. A hypothesis' confidence is the probability
         that it is right: read it off the `calibration` points of `assets/playbook.yaml` (straight lines between
         them, fitted on recorded incidents).
         The top hypothesis is the root cause. When its confidence is below 0.5 (`confidence_bar`), say "no
@@ -281,7 +292,7 @@ public enum DefaultSkill {
 
         | Root cause | Do, in order | Parameters |
         | --- | --- | --- |
-        | traffic-spike | scale out every lagging or saturated consumer that registers scale-out (of the others, name the nearest, two in all); throttle the source customer or org while its traffic is still up | replicas x load ratio, at least 1.5x, at most 8x |
+        | traffic-spike | scale out every lagging or saturated consumer that registers scale-out (of the others, name the nearest, two in all); throttle the source customer or org while its traffic is still up | replicas x load ratio, at least 1.5x, at most 8x (a load that rose from nothing has no ratio: x2, and the reason names that load) |
         | deployment | roll back the deploy | |
         | config-change | revert the change | |
         | dependency, infrastructure | fail over the failing upstream (when it is down) | |
