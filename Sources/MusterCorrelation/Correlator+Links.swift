@@ -258,6 +258,12 @@ extension Correlator {
                     hit, theirs: theirs, arrival: arrival, context: context, incident: incident)
             {
                 cause = (0.7, meeting)
+            } else if (arrival.trouble[hit.ref] ?? .unknown) == .unknown, !isAlerting(hit.ref),
+                isExplainedAtOnset(arrival, entity: entity), incident.explainedAtOnset.contains(theirs.via)
+            {
+                // Nothing seen on it, and each side has a cause of its own at its onset: the meeting point is a guess
+                // both explanations make unnecessary (a writer's deploy, a reader's failing database).
+                cause = (0.15, "\(cause.words), and both have an explanation of their own at their onset")
             }
             var score = cause.weight * Self.decay(hit.distance) * Self.decay(theirs.distance)
             var words = "shares \(hit.ref) (\(Self.hops(hit))) with \(theirs.via); \(hit.ref): \(cause.words)"

@@ -90,7 +90,9 @@ public enum DefaultSkill {
            upstream whose only faults are mild saturations (under 2x its baseline and under `exhausted_level`) while what its
            users feel (its own latency, errors, health or lag, measured, and every caller's own timing of its calls to it)
            is normal is busier, not failing: it ties no more than a healthy one (CPU 30% -> 41% beside two unrelated
-           failures). An upstream without signals, reached through hops
+           failures). An upstream without signals that is not alerting ties no two services that each have an
+           explanation of their own at their onset (as above: a writer's deploy, a reader's own upstream down): it is a
+           guess both explanations make unnecessary. An upstream without signals, reached through hops
            without signals only, ties two failing services whatever their symptoms when it is the only place left where
            their failures can meet: neither changed in the last 3 hours, neither has a saturation of its own still at or
            above `exhausted_level` (a full disk is a cause in plain sight), no upstream of either is failing or
