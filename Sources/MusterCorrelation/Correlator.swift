@@ -87,6 +87,20 @@ public struct Correlator: Sendable {
         return (ingest(AlertArrival(alert: alert, entity: entity, eventID: eventID)), entity)
     }
 
+    /// Attributes a retried delivery of `alert` (a webhook sent again under the same delivery id) to the alert
+    /// already tracked and its incident without correlating it again: the event is the incident's, though it
+    /// changes nothing. Answers the incident, or nil when the first copy left nothing tracked.
+    @discardableResult
+    public mutating func attributeRetry(of alert: Alert, eventID: String) -> IncidentID? {
+        guard let key = knownKey(for: alert), var tracked = alerts[key] else { return nil }
+        var incident = tracked.incident
+        while let target = incidents[incident]?.mergedInto { incident = target }
+        tracked.events.append(eventID)
+        alerts[key] = tracked
+        incidents[incident]?.events.append(eventID)
+        return incident
+    }
+
     /// Takes one alert delivery and says what became of it.
     public mutating func ingest(_ arrival: AlertArrival) -> CorrelationDecision {
         let now = arrival.alert.receivedAt

@@ -72,7 +72,9 @@ public actor TriagePipeline {
     ) async -> [String] {
         let ids = [deliveryID, delivery.alerts.first?.hints[AlertHint.deliveryID]].compactMap { $0 }
         if let retry = ids.first(where: { !deliveries.insert("\(source.rawValue):\($0)") }) {
-            note(now, "\(eventID): duplicate delivery \(retry) ignored (a webhook retry)")
+            // Not processed twice, but the event is still the incident's: its output lists every alert event.
+            let incident = delivery.alerts.compactMap { correlator.attributeRetry(of: $0, eventID: eventID) }.first
+            note(now, "\(eventID): duplicate delivery \(retry) ignored (a webhook retry)", incident: incident)
             return []
         }
         if let ignored = delivery.ignored {

@@ -99,7 +99,7 @@ struct TriagePipelineTests {
 struct DeliveryRetryTests {
     let t0 = Date(timeIntervalSince1970: 1_800_000_000)
 
-    @Test func aRetriedDeliveryIsAcknowledgedButNotTakenTwice() async throws {
+    @Test func aRetriedDeliveryIsAcknowledgedAndAttributedButNotTakenTwice() async throws {
         let lake = ContextLake.inMemory()
         try lake.upsert([Entity(ref: EntityRef(kind: "service", id: "api"))], at: t0.addingTimeInterval(-60))
         let pipeline = TriagePipeline(lake: lake, metrics: MetricStore())
@@ -111,7 +111,10 @@ struct DeliveryRetryTests {
         let retry = try await pipeline.receive(.generic, payload: payload, eventID: "e2", at: t0, deliveryID: "d-1")
         #expect(first.count == 1)
         #expect(retry.isEmpty)
-        #expect(await pipeline.reports().first?.events == ["e1"])
+        // Not processed twice (one triage), yet the retry is still an event of the incident (the output contract).
+        let report = try #require(await pipeline.reports().first)
+        #expect(report.events == ["e1", "e2"])
+        #expect(report.triageCount == 1)
         #expect(await pipeline.log.contains { $0.text.contains("duplicate delivery d-1") })
     }
 
