@@ -86,6 +86,7 @@ struct Recommender {
     private func consumers(of root: Hypothesis) -> [EntityRef] {
         let symptomatic = context.facts.alerting.filter { ref in
             context.faults(of: ref).contains { [.lag, .saturation, .latency].contains($0.signal.type) }
+                && !isSlowedByUpstream(ref)
         }
         let candidates = symptomatic.isEmpty ? context.facts.alerting : symptomatic
         return candidates.sorted { lhs, rhs in
@@ -94,6 +95,16 @@ struct Recommender {
             return left != right
                 ? left < right
                 : context.facts.alerting.firstIndex(of: lhs)! < context.facts.alerting.firstIndex(of: rhs)!
+        }
+    }
+
+    /// Whether `ref` is only slow (latency, no lag or saturation of its own) at a load that did not rise, below a
+    /// saturated upstream: it waits on that upstream, and more replicas of it would only add to the upstream's load.
+    private func isSlowedByUpstream(_ ref: EntityRef) -> Bool {
+        let own = Set(context.faults(of: ref).map(\.signal.type))
+        guard !own.contains(.lag), !own.contains(.saturation), context.hasFlatLoad(ref) else { return false }
+        return context.lake.dependencies(of: ref, depth: 1, asOf: context.facts.now).contains { hit in
+            context.faults(of: hit.ref).contains { $0.signal.type == .saturation }
         }
     }
 
