@@ -14,7 +14,12 @@ struct CallerAttributionTests {
     let gateway = EntityRef(kind: "service", id: "gateway")
     let customer = EntityRef(kind: "customer", id: "quill")
 
-    func world(tenantGrowth: Double, othersGrowth: Double) throws -> (ContextLake, MetricStore) {
+    let reports = EntityRef(kind: "service", id: "reports")
+
+    /// `routedElsewhere`: the gateway also calls `reports`, whose own breakdown shows the others' rise.
+    func world(tenantGrowth: Double, othersGrowth: Double, routedElsewhere: Bool = false) throws -> (
+        ContextLake, MetricStore
+    ) {
         let lake = ContextLake.inMemory()
         let team = EntityRef(kind: "team", id: "t")
         let published: JSONValue = .object([
@@ -35,7 +40,17 @@ struct CallerAttributionTests {
                     ref: ingest, properties: ["signals": .array([published, latency])], relations: ["ownedBy": [team]]),
                 Entity(
                     ref: gateway, properties: ["signals": .array([requests])],
-                    relations: ["ownedBy": [team], "dependsOn": [ingest]]),
+                    relations: ["ownedBy": [team], "dependsOn": routedElsewhere ? [ingest, reports] : [ingest]]),
+                Entity(
+                    ref: reports,
+                    properties: [
+                        "signals": .array([
+                            .object([
+                                "name": .string("requests"), "type": .string("load"),
+                                "metric": .string("reports_requests"), "breakdown": .string("org"),
+                            ])
+                        ])
+                    ], relations: ["ownedBy": [team]]),
             ], at: t0.addingTimeInterval(-86_400))
         let store = MetricStore()
         for minute in -240...3 {
@@ -48,6 +63,8 @@ struct CallerAttributionTests {
             store.append("requests", labels: ["org": "o-quill"], time: time, value: quill * jitter, kind: .gauge)
             let others = 45 * (spiking ? othersGrowth : 1)
             store.append("requests", labels: ["org": "o-big"], time: time, value: others * jitter, kind: .gauge)
+            let routed = 1 + (spiking ? 45 * (othersGrowth - 1) : 0)
+            store.append("reports_requests", labels: ["org": "o-big"], time: time, value: routed * jitter, kind: .gauge)
         }
         return (lake, store)
     }
@@ -58,6 +75,15 @@ struct CallerAttributionTests {
 
     @Test func aSmallTenantBehindAQuietGatewayIsNamed() async throws {
         let (lake, store) = try world(tenantGrowth: 30, othersGrowth: 1)
+        let verdict = await investigate(lake, store)
+        #expect(verdict.rootCause?.kind == .trafficSpike)
+        #expect(verdict.rootCause?.entity == customer)
+    }
+
+    /// The bigger rise in front went to another downstream, whose own breakdown shows it: what is left of the
+    /// caller's increase for `ingest` is the small tenant's.
+    @Test func aRiseThatAnotherDownstreamExplainsIsTakenOffTheSplit() async throws {
+        let (lake, store) = try world(tenantGrowth: 40, othersGrowth: 3, routedElsewhere: true)
         let verdict = await investigate(lake, store)
         #expect(verdict.rootCause?.kind == .trafficSpike)
         #expect(verdict.rootCause?.entity == customer)

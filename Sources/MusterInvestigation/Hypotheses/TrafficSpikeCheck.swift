@@ -282,12 +282,35 @@ struct TrafficSpikeCheck: HypothesisCheck {
                     front.onset = onset
                     front.recoveredAt = load.recoveredAt
                 }
-                guard let attribution = try await attribute(front, context: context), attribution.entity != hit.ref
+                let elsewhere = try await risesElsewhere(
+                    from: hit.ref, besides: load.entity, like: signal, onset: onset, context: context)
+                guard let attribution = try await attribute(front, context: context, discounting: elsewhere),
+                    attribution.entity != hit.ref
                 else { continue }
                 return (hit.ref, front, attribution)
             }
         }
         return nil
+    }
+
+    /// The rise of each breakdown key that `caller`'s other downstreams (besides `loaded`) show in a breakdown of
+    /// the same kind as `signal`: traffic the caller passed on elsewhere, which did not reach `loaded`.
+    private func risesElsewhere(
+        from caller: EntityRef, besides loaded: EntityRef, like signal: SignalSpec, onset: Date,
+        context: InvestigationContext
+    ) async throws -> [String: Double] {
+        let kind = signal.breakdownKind ?? signal.breakdown
+        var rises: [String: Double] = [:]
+        for hit in context.lake.dependencies(of: caller, depth: 1, asOf: nil) where hit.ref != loaded {
+            for other in context.lake.entity(hit.ref, asOf: nil)?.signals ?? []
+            where other.type == .load && other.breakdown != nil && (other.breakdownKind ?? other.breakdown) == kind {
+                let levels = try await levels(of: other, recoveredAt: nil, onset: onset, context: context)
+                for (key, level) in levels where level.after > level.before {
+                    rises[key, default: 0] += level.after - level.before
+                }
+            }
+        }
+        return rises
     }
 
     /// The source of a load without a breakdown named by the alerts on its entity: when that entity shows no fault
@@ -331,11 +354,18 @@ struct TrafficSpikeCheck: HypothesisCheck {
     }
 
     /// Splits the increase by the breakdown label and names the org or customer behind most of it, provided
-    /// its traffic grew out of proportion to the rest (`SourceGrowth`).
-    private func attribute(_ load: SignalAssessment, context: InvestigationContext) async throws -> Attribution? {
+    /// its traffic grew out of proportion to the rest (`SourceGrowth`). `discounting`: the rise of each key that
+    /// went elsewhere (``risesElsewhere(from:besides:like:onset:context:)``), taken off before the split.
+    private func attribute(
+        _ load: SignalAssessment, context: InvestigationContext, discounting elsewhere: [String: Double] = [:]
+    ) async throws -> Attribution? {
         guard let label = load.signal.breakdown, let onset = load.onset else { return nil }
         let kind = load.signal.breakdownKind ?? label
-        let levels = try await levels(of: load, onset: onset, context: context)
+        var levels = try await levels(of: load.signal, recoveredAt: load.recoveredAt, onset: onset, context: context)
+        for (key, rise) in elsewhere {
+            guard let level = levels[key] else { continue }
+            levels[key]?.after = max(level.before, level.after - rise)
+        }
         let increases = levels.mapValues { max(0, $0.after - $0.before) }
         let total = increases.values.reduce(0, +)
         guard total > 0 else { return nil }
@@ -384,16 +414,16 @@ struct TrafficSpikeCheck: HypothesisCheck {
     }
 
     /// The load of each breakdown key before the onset and during the spike (medians).
-    private func levels(of load: SignalAssessment, onset: Date, context: InvestigationContext) async throws
-        -> [String: (before: Double, after: Double)]
+    private func levels(of signal: SignalSpec, recoveredAt: Date?, onset: Date, context: InvestigationContext)
+        async throws -> [String: (before: Double, after: Double)]
     {
         let from = onset.addingTimeInterval(-2 * 3600)
-        let groups = try await context.metrics.breakdown(of: load.signal, from: from, to: context.facts.now)
+        let groups = try await context.metrics.breakdown(of: signal, from: from, to: context.facts.now)
         var levels: [String: (before: Double, after: Double)] = [:]
         for (key, samples) in groups {
             let before = samples.filter { $0.time < onset.addingTimeInterval(-60) }.map(\.value)
             // The spike itself: up to its recovery when it is over (a backlog outlives the traffic that made it).
-            let end = load.recoveredAt ?? context.facts.now
+            let end = recoveredAt ?? context.facts.now
             let after = samples.filter { $0.time >= onset && $0.time < end }.suffix(10).map(\.value)
             guard let base = SeriesMath.median(before), let now = SeriesMath.median(after) else { continue }
             levels[key] = (base, now)
