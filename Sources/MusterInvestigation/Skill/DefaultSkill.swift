@@ -22,7 +22,8 @@ public enum DefaultSkill {
 
         ## 1. Scope the incident
 
-        1. List the alerting entities (services and resources) in the order they first alerted.
+        1. List the alerting entities (services and resources) in the order they first alerted. A webhook retry (the
+           same `X-Webhook-Id` or PagerDuty `event.id`) is not taken twice, but is still an event of its incident.
         2. Walk up to 3 `dependsOn` hops from each of them: these are the upstreams. An alerting caller of an
            alerting entity sits below all of that entity's upstreams too, however long the chain. A resource that
            many services share (a topic, a database) links its writers (producers) to its readers (consumers).
@@ -131,7 +132,8 @@ public enum DefaultSkill {
           ratio, not the spike; a total without a breakdown is then split by a caller in front of it (a gateway)
           whose breakdown value rose 2x or more within 2 minutes of the total. A load without a
           breakdown is split by the breakdown of a caller in front of it, even when that caller's total barely
-          moved (a small tenant sending heavy requests). A load without a breakdown (and no caller to split it)
+          moved (a small tenant sending heavy requests); the rise of each org that the caller's other downstreams
+          show in their own breakdowns went there, not to it, and is taken off before the split. A load without a breakdown (and no caller to split it)
           on an entity that shows nothing else wrong is attributed to the one org or customer named by the labels of
           the alerts on that entity that began after the load rose (a per-tenant rate rule computed outside the
           metrics): nothing but the traffic moved there, so such an alert is about the traffic; its share cannot be
@@ -294,7 +296,7 @@ public enum DefaultSkill {
 
         | Root cause | Do, in order | Parameters |
         | --- | --- | --- |
-        | traffic-spike | scale out every lagging or saturated consumer that registers scale-out (of the others, name the nearest, two in all); throttle the source customer or org while its traffic is still up | replicas x load ratio, at least 1.5x, at most 8x (a load that rose from nothing has no ratio: x2, and the reason names that load) |
+        | traffic-spike | scale out every lagging or saturated consumer that registers scale-out (of the others, name the nearest, two in all), not a caller only slow at flat load below a saturated upstream (more of it loads that upstream more); throttle the source customer or org while its traffic is still up | replicas x load ratio, at least 1.5x, at most 8x (a load that rose from nothing has no ratio: x2, and the reason names that load) |
         | deployment | roll back the deploy | |
         | config-change | revert the change | |
         | dependency, infrastructure | fail over the failing upstream (when it is down) | |
