@@ -140,12 +140,16 @@ struct Recommender {
         let replicas = context.lake.entity(target, asOf: nil)?.replicas ?? 1
         var measured = measuredRatio
         var now = ""
+        var burstWords = ""
         if let spike {
             measured = spike.load?.ratio ?? loadRatio()
             if let loaded = spike.loaded, loaded.baseline > 0, loaded.current > 0 {
                 measured = loaded.current / loaded.baseline
                 now = " now"
-                if let ended = loaded.recoveredAt { now += " (the burst ended at \(Timestamp.clockTime(ended)))" }
+                if let ended = loaded.recoveredAt {
+                    burstWords =
+                        "the burst ended at \(Timestamp.clockTime(ended)) but a backlog would take over 30 minutes to clear at its pace; "
+                }
             }
         }
         let ratio = measured.flatMap { $0.isFinite ? $0 : nil }
@@ -153,7 +157,10 @@ struct Recommender {
         let wanted = Int((Double(replicas) * factor).rounded(.up))
         let why: String
         if let ratio, spike != nil {
-            why = "the total load is\(now) \(SignalAssessment.format(ratio))x its baseline, what the service must carry"
+            why =
+                burstWords
+                + "the total load is\(now) \(SignalAssessment.format(ratio))x its baseline, what the service "
+                + "must carry" + (ratio < 1.5 ? " (1.5x is the least step)" : "")
         } else if let ratio {
             why = "load is \(SignalAssessment.format(ratio))x its baseline"
         } else if let rose = loadFromNothing() {
