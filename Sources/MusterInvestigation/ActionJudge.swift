@@ -36,6 +36,15 @@ struct ActionJudge {
             // it depends on or that depends on it (a restart of another team's worker does not).
             let instants = actions.filter { related($0.target, action.target) }.map(\.at).sorted()
             let label = "\(action.name) of \(action.target) at \(Timestamp.clockTime(action.at))"
+            if Self.failedToRun(action) {
+                // It never ran: it tested nothing, so it neither helped nor failed to help.
+                let words = "\(label) failed to run (recorded \(action.result ?? "failed")): it tested nothing"
+                avoid.append(
+                    AvoidAdvice(
+                        action: action.name, target: action.target, at: action.at, reason: words, failedToRun: true))
+                tried.append(words)
+                continue
+            }
             var judgedAt = action.at.addingTimeInterval(context.playbook.judgeAfter)
             var note = ""
             // Another action too soon after: the credit for an improvement cannot be shared out, but when

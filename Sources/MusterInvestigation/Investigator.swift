@@ -68,9 +68,23 @@ public struct Investigator: Sendable {
                 proposal in
                 !judged.avoid.contains { $0.action == proposal.action && $0.target == proposal.target }
                     || judged.failed.contains { $0.name == proposal.action && $0.target == proposal.target }
-            },
+            }.map { alreadyHelped($0, judged.helped) },
             avoid: judged.avoid, tried: judged.tried, customers: customers.sorted(), services: facts.alerting,
-            teams: teams, notified: notified(teams: teams, at: facts.now), problems: problems)
+            teams: teams, notified: notified(teams: teams, at: facts.now), problems: problems,
+            notes: [Recommender(context: context).endedAndDraining(lead)].compactMap { $0 })
+    }
+
+    /// `proposal`, reworded when the same action on the same target already helped: it is under what was tried,
+    /// and it is offered to keep or finish, not as a new remedy.
+    private func alreadyHelped(_ proposal: ActionProposal, _ helped: [ActionRecord]) -> ActionProposal {
+        guard let done = helped.last(where: { $0.name == proposal.action && $0.target == proposal.target }) else {
+            return proposal
+        }
+        var kept = proposal
+        kept.reason =
+            "already done at \(Timestamp.clockTime(done.at)) and it helped (see already tried): keep it in place, "
+            + "not a new remedy; \(proposal.reason)"
+        return kept
     }
 
     private func runChecks(_ context: InvestigationContext) async -> ([Hypothesis], [String]) {

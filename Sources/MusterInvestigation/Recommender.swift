@@ -40,15 +40,15 @@ struct Recommender {
     private func makeProposals(_ action: String, root: Hypothesis) -> [ActionProposal] {
         switch (action, root.kind) {
         case ("scale-out", .trafficSpike):
-            return capacityTargets(consumers(of: root)).map {
-                scaleOut($0, measuredRatio: root.load?.ratio ?? loadRatio())
-            }
+            // A burst that is over, its backlogs clearing at their pace: nothing left to add capacity for.
+            guard endedAndDraining(root) == nil else { return [] }
+            return capacityTargets(consumers(of: root)).map { scaleOut($0, measuredRatio: nil, spike: root) }
         case ("scale-out", _):
             return [scaleOut(root.entity, measuredRatio: nil)]
         case ("throttle", _):
-            guard ["customer", "org"].contains(root.entity.kind), isSpikeGoing || root.load?.isGoing == true else {
-                return []
-            }
+            // Only while the source's own spike is still up at the instant of the investigation (when known).
+            let isGoing = root.loaded.map { $0.recoveredAt == nil } ?? (isSpikeGoing || root.load?.isGoing == true)
+            guard ["customer", "org"].contains(root.entity.kind), isGoing else { return [] }
             let lagging = context.facts.alerting.contains { context.faults(of: $0).contains { $0.signal.type == .lag } }
             let until = lagging ? "while the consumers catch up" : "until the services it overloads recover"
             return [
@@ -122,15 +122,57 @@ struct Recommender {
         return loads.map(\.ratio).filter(\.isFinite).max()
     }
 
+    /// How long a backlog may take to clear at the pace it has drained since the burst ended, and still need no
+    /// more capacity.
+    static let drainHorizon: TimeInterval = 30 * 60
+
+    /// Why no scale-out is offered for `root`, a traffic spike: its load was back to normal at the instant of the
+    /// investigation and every lagging consumer's backlog is clearing (below its peak, at a pace that empties it
+    /// within `drainHorizon`). Nil when the load is still up, or some backlog is not clearing.
+    func endedAndDraining(_ root: Hypothesis?) -> String? {
+        guard let root, root.kind == .trafficSpike, let ended = root.loaded?.recoveredAt, ended < context.facts.now
+        else { return nil }
+        let elapsed = context.facts.now.timeIntervalSince(ended)
+        let lags = consumers(of: root).flatMap { context.faults(of: $0).filter { $0.signal.type == .lag } }
+        guard !lags.isEmpty else { return nil }
+        for lag in lags where lag.recoveredAt == nil {
+            let drained = lag.peak - lag.current
+            let left = lag.current - lag.baseline
+            guard drained > 0, left <= drained / elapsed * Self.drainHorizon else { return nil }
+        }
+        return "the burst ended at \(Timestamp.clockTime(ended)); backlog draining: no capacity to add"
+    }
+
     /// Scale-out by the measured load ratio; without one (saturation with flat traffic, or a load that rose from
     /// zero, which has no ratio), by the default factor of 2, and the reason says it is a default, not a measurement.
-    private func scaleOut(_ target: EntityRef, measuredRatio: Double?) -> ActionProposal {
+    /// A traffic spike's sizes by the total load on the loaded entity at the instant of the investigation (what the
+    /// service must carry, not the source's own rise), else by its peak ratio.
+    private func scaleOut(_ target: EntityRef, measuredRatio: Double?, spike: Hypothesis? = nil) -> ActionProposal {
         let replicas = context.lake.entity(target, asOf: nil)?.replicas ?? 1
-        let ratio = measuredRatio.flatMap { $0.isFinite ? $0 : nil }
+        var measured = measuredRatio
+        var now = ""
+        var burstWords = ""
+        if let spike {
+            measured = spike.load?.ratio ?? loadRatio()
+            if let loaded = spike.loaded, loaded.baseline > 0, loaded.current > 0 {
+                measured = loaded.current / loaded.baseline
+                now = " now"
+                if let ended = loaded.recoveredAt {
+                    burstWords =
+                        "the burst ended at \(Timestamp.clockTime(ended)) but a backlog would take over 30 minutes to clear at its pace; "
+                }
+            }
+        }
+        let ratio = measured.flatMap { $0.isFinite ? $0 : nil }
         let factor = min(context.playbook.maxScaleFactor, max(1.5, ratio ?? 2))
         let wanted = Int((Double(replicas) * factor).rounded(.up))
         let why: String
-        if let ratio {
+        if let ratio, spike != nil {
+            why =
+                burstWords
+                + "the total load is\(now) \(SignalAssessment.format(ratio))x its baseline, what the service "
+                + "must carry" + (ratio < 1.5 ? " (1.5x is the least step)" : "")
+        } else if let ratio {
             why = "load is \(SignalAssessment.format(ratio))x its baseline"
         } else if let rose = loadFromNothing() {
             why =

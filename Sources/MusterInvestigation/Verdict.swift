@@ -51,6 +51,11 @@ public struct Hypothesis: Hashable, Codable, Sendable {
         /// The worst value of that load, and whether it is a per-second rate (for words when it rose from 0).
         public var peak: Double = 0
         public var isRate = false
+        /// Its baseline and its level at the instant of the investigation, and when it was back to normal (nil
+        /// while it is still up): what a scale-out is sized by and a throttle timed by.
+        public var baseline: Double = 0
+        public var current: Double = 0
+        public var recoveredAt: Date? = nil
 
         /// How far it rose, in words (``SignalAssessment/rise``).
         public var rise: String { SignalAssessment.rise(ratio, to: peak, perSecond: isRate) }
@@ -112,6 +117,10 @@ public struct AvoidAdvice: Hashable, Codable, Sendable {
     public var target: EntityRef
     public var at: Date
     public var reason: String
+    /// Recorded as not having run: kept out of the way of a blind retry, but it did not fail to help.
+    public var failedToRun = false
+
+    enum CodingKeys: String, CodingKey { case action, target, at, reason }
 }
 
 /// What the investigator concluded about an incident at one instant.
@@ -134,4 +143,6 @@ public struct Verdict: Hashable, Codable, Sendable {
     public var notified: [EntityRef]
     /// Hypotheses that failed or ran out of time, in words; never fatal.
     public var problems: [String]
+    /// Why a remedy is not offered, in words ("the burst ended at 13:57; backlog draining").
+    public var notes: [String] = []
 }

@@ -31,6 +31,15 @@ public struct TriageCard: Sendable {
         Array((verdict.rootCause?.evidence.filter { !$0.isAgainst } ?? []).prefix(3).map(\.text))
     }
 
+    /// Actions tried that ran and did not help (one that failed to run is under what was already tried).
+    var didNotHelp: [AvoidAdvice] { verdict.avoid.filter { !$0.failedToRun } }
+
+    /// Actions tried that are not under "did not help": those that helped, failed to run or cannot be judged yet.
+    var alreadyTried: [String] {
+        let avoided = Set(didNotHelp.map(\.reason))
+        return verdict.tried.filter { !avoided.contains($0) }
+    }
+
     /// Actions the target registers: offered for approval.
     var approvable: [ActionProposal] { verdict.actions.filter(\.isAvailable) }
 
@@ -52,9 +61,13 @@ public struct TriageCard: Sendable {
         }
         lines.append("Teams: \(verdict.teams.map(\.description).joined(separator: ", "))")
         lines.append("On call: \(notified.map(mention).joined(separator: " "))")
-        if !verdict.avoid.isEmpty {
+        if !didNotHelp.isEmpty {
             lines.append("Tried, did not help:")
-            for advice in verdict.avoid { lines.append("  - \(advice.reason)") }
+            for advice in didNotHelp { lines.append("  - \(advice.reason)") }
+        }
+        if !alreadyTried.isEmpty {
+            lines.append("Already tried:")
+            for line in alreadyTried { lines.append("  - \(line)") }
         }
         if !approvable.isEmpty {
             lines.append("Recommended:")
@@ -64,6 +77,7 @@ public struct TriageCard: Sendable {
             lines.append("By hand (not registered, so not offered for approval):")
             for action in byHand { lines.append("  - \(action.action) \(action.target): \(action.reason)") }
         }
+        for note in verdict.notes { lines.append("No action: \(note)") }
         return lines.joined(separator: "\n")
     }
 
@@ -95,9 +109,12 @@ public struct TriageCard: Sendable {
             facts += "\n*Customers:* \(verdict.customers.map(\.id).joined(separator: ", "))"
         }
         blocks.append(section(facts))
-        if !verdict.avoid.isEmpty {
+        if !didNotHelp.isEmpty {
             blocks.append(
-                section("*Tried, did not help:*\n" + verdict.avoid.map { "• \($0.reason)" }.joined(separator: "\n")))
+                section("*Tried, did not help:*\n" + didNotHelp.map { "• \($0.reason)" }.joined(separator: "\n")))
+        }
+        if !alreadyTried.isEmpty {
+            blocks.append(section("*Already tried:*\n" + alreadyTried.map { "• \($0)" }.joined(separator: "\n")))
         }
         // The index is the action's place in the verdict, which an approval refers to.
         for (index, action) in verdict.actions.enumerated() where action.isAvailable {
@@ -117,6 +134,7 @@ public struct TriageCard: Sendable {
             blocks.append(
                 section("*By hand (not registered, so not offered for approval):*\n" + steps.joined(separator: "\n")))
         }
+        for note in verdict.notes { blocks.append(section("*No action:* \(note)")) }
         blocks.append(
             .object([
                 "type": .string("actions"), "block_id": .string("feedback"),

@@ -171,6 +171,7 @@ struct TrafficSpikeCheck: HypothesisCheck {
         var entity = ref
         var share = 0.0
         var customers: [EntityRef] = []
+        var ownRise: String?
         var found = try await attribute(load, context: context)
         if found == nil, load.signal.breakdown == nil,
             let (caller, spike, attribution) = try await callerAttribution(of: load, onset: onset, context: context)
@@ -187,6 +188,7 @@ struct TrafficSpikeCheck: HypothesisCheck {
             entity = attribution.entity
             share = attribution.share
             customers = attribution.customers
+            ownRise = attribution.ownRise
             evidence.append(contentsOf: attribution.evidence)
         } else if load.signal.breakdown == nil {
             evidence.append(
@@ -231,11 +233,14 @@ struct TrafficSpikeCheck: HypothesisCheck {
         var spike = Hypothesis(
             kind: .trafficSpike, entity: entity, score: score,
             summary:
-                "traffic spike from \(who): \(load.signal.name) \(load.rise)"
-                + (load.ratio.isFinite ? " its baseline" : ""),
+                "traffic spike from \(who): "
+                + (ownRise.map { "its own traffic \($0); the total \(load.signal.name) " }
+                    ?? "\(load.signal.name) ")
+                + load.rise + (load.ratio.isFinite ? " its baseline" : ""),
             evidence: evidence, customers: customers)
         spike.loaded = Hypothesis.Loaded(
-            entity: ref, onset: onset, ratio: load.ratio, peak: load.peak, isRate: load.signal.isRate)
+            entity: ref, onset: onset, ratio: load.ratio, peak: load.peak, isRate: load.signal.isRate,
+            baseline: load.baseline, current: load.current, recoveredAt: load.recoveredAt)
         // A client beside the alerting entities on a shared resource (not upstream of them: its load is then what
         // it is sent) whose own load, with no breakdown to split it, rose is itself the source of the load on that
         // resource: a deploy or change of it just before is what made the load.
@@ -351,6 +356,8 @@ struct TrafficSpikeCheck: HypothesisCheck {
         var share: Double
         var customers: [EntityRef]
         var evidence: [Evidence]
+        /// The source's own traffic before and during the spike, in words ("org-zeta 40 -> 520/s, 13x").
+        var ownRise: String? = nil
     }
 
     /// Splits the increase by the breakdown label and names the org or customer behind most of it, provided
@@ -407,7 +414,14 @@ struct TrafficSpikeCheck: HypothesisCheck {
             let customers =
                 candidate.entity.kind == "customer" || candidate.entity.kind != kind
                 ? [candidate.entity] : context.lake.related(candidate.entity, by: Relation.belongsTo, asOf: nil)
-            return Attribution(entity: candidate.entity, share: share, customers: customers, evidence: evidence)
+            // Its own rise, which the total's ratio (diluted by everybody else's steady traffic) does not tell.
+            let unit = load.signal.isRate ? "/s" : ""
+            let own =
+                "\(candidate.keys.sorted().joined(separator: ", ")) \(SignalAssessment.format(growth.before)) -> "
+                + "\(SignalAssessment.format(growth.after))\(unit)"
+                + (growth.growth.isFinite ? ", \(SignalAssessment.format(growth.growth))x" : "")
+            return Attribution(
+                entity: candidate.entity, share: share, customers: customers, evidence: evidence, ownRise: own)
         }
         evidence.append(Evidence("no single \(kind) explains most of the increase", against: true))
         return Attribution(entity: load.entity, share: 0, customers: [], evidence: evidence)

@@ -296,12 +296,16 @@ public enum DefaultSkill {
 
         | Root cause | Do, in order | Parameters |
         | --- | --- | --- |
-        | traffic-spike | scale out every lagging or saturated consumer that registers scale-out (of the others, name the nearest, two in all), not a caller only slow at flat load below a saturated upstream (more of it loads that upstream more); throttle the source customer or org while its traffic is still up | replicas x load ratio, at least 1.5x, at most 8x (a load that rose from nothing has no ratio: x2, and the reason names that load) |
+        | traffic-spike | scale out every lagging or saturated consumer that registers scale-out (of the others, name the nearest, two in all), not a caller only slow at flat load below a saturated upstream (more of it loads that upstream more); throttle the source customer or org while its own traffic is still up at the instant of the investigation | replicas x the total load's ratio now (what the service must carry, and the reason says so), at least 1.5x, at most 8x (a load that rose from nothing has no ratio: x2, and the reason names that load) |
         | deployment | roll back the deploy | |
         | config-change | revert the change | |
         | dependency, infrastructure | fail over the failing upstream (when it is down) | |
         | saturation | scale out the saturated entity | replicas x 2 |
 
+        A traffic spike's summary gives the source's own rise, from its breakdown ("org-zeta 40 -> 520/s, 13x"), beside
+        the total's ratio. A burst that was over by the triage, while every lagging consumer's backlog is clearing (below its
+        peak, at a pace since the burst ended that empties it within 30 minutes), needs no scale-out: say "the burst ended at
+        HH:MM; backlog draining" instead.
         A remedy for a failure that is over is not proposed: an upstream whose every fault is back to normal by
         the time of the triage is still named as the cause, with when it recovered, but not failed over.
         Only offer an action for approval when the target registers it (`properties.actions`). When the natural
@@ -331,6 +335,9 @@ public enum DefaultSkill {
         (by 15% or more) at a pace that alone would have halved it by the judging time, and that keeps to that line
         in the 3 minutes after it (not a quarter of its deviation below), was recovering on its own. Such an action
         neither helped nor goes under "avoid": say that it cannot be told, and why.
+        An action recorded as `failed` never ran: it "failed to run" (kept from a blind retry, but never "did not help"), and
+        it proves nothing about running it again. One that helped is listed under what was already tried; offered again, its
+        reason says it was already done and helped, not a new remedy.
         An action followed within the window by another on the same entity or one it depends on (or that
         depends on it) is judged just before that one; an action elsewhere does not cut its window.
 
