@@ -62,4 +62,14 @@ struct SignalAnalyzerTests {
         #expect(assessment?.isAnomalous == isAnomalous)
         if flaps { #expect(assessment?.onset == t0.addingTimeInterval(-14 * 60)) }
     }
+
+    /// "A -> B since T" is the level at T: a run that kept climbing says its peak with the time it got there.
+    @Test func aClimbingRunSaysItsLevelAtTheOnsetAndWhenItPeaked() {
+        let series = samples { minute in minute < -10 ? 0.02 : (minute < 0 ? 0.4 : 0.94) }
+        let spec = SignalSpec(name: "latency", type: .latency, metric: "p95")
+        let summary = SignalAnalyzer().assess(series, signal: spec, entity: cache, reference: t0)?.summary ?? ""
+        let onset = Timestamp.clockTime(t0.addingTimeInterval(-600))
+        let peak = Timestamp.clockTime(t0)
+        #expect(summary == "latency (p95) 0.02 -> 0.4 since \(onset) (reached 0.94 by \(peak))")
+    }
 }

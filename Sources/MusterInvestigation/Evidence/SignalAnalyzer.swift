@@ -136,6 +136,8 @@ public struct SignalAnalyzer: Sendable {
         let peakOffset = worse.indices.max { worse[$0] < worse[$1] } ?? worse.startIndex
         assessment.onset = window[onsetIndex].time
         assessment.peak = run[run.startIndex + (peakOffset - worse.startIndex)].value
+        assessment.peakAt = run[run.startIndex + (peakOffset - worse.startIndex)].time
+        assessment.onsetValue = window[onsetIndex].value
         let scale = max(baseline.sigma, 0.05 * abs(baseline.median), 1e-9)
         assessment.strength = (worse.max() ?? 0) / scale
         let tail = flags.suffix(sustain)
