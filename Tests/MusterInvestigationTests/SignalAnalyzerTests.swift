@@ -72,4 +72,18 @@ struct SignalAnalyzerTests {
         let peak = Timestamp.clockTime(t0)
         #expect(summary == "latency (p95) 0.02 -> 0.4 since \(onset) (reached 0.94 by \(peak))")
     }
+
+    /// A counter's rate over [t - 1m, t] is stamped t, but the increase it measures began at t - 1m: a counter that
+    /// starts counting faster at minute -7 has its load risen since -7, not -6.
+    @Test func aRateIsDatedFromTheStartOfTheIntervalThatRose() {
+        var total = 0.0
+        let counter = samples { minute in
+            total += minute > -7 ? 700 * 60 : 60 * 60
+            return total
+        }
+        let spec = SignalSpec(name: "events", type: .load, metric: "events", isRate: true)
+        let assessment = SignalAnalyzer().assess(
+            SeriesMath.rate(counter), signal: spec, entity: cache, reference: t0)
+        #expect(assessment?.onset == t0.addingTimeInterval(-7 * 60))
+    }
 }

@@ -30,7 +30,8 @@ public enum DefaultSkill {
            30 minutes before the first alert. A signal is anomalous when it sits more than 5 robust standard
            deviations and more than 30% away from its baseline median, in the bad direction, for 3 samples in
            a row (load: a factor of 2 up or down; a load that fell and then rose counts only its rise). The first
-           of those samples is the onset. A health signal that keeps flipping (down 40% or more of the samples since
+           of those samples is the onset; for the rate of a counter, whose sample at t measures the interval ending at
+           t, the onset is that interval's start (the sample before). A health signal that keeps flipping (down 40% or more of the samples since
            it first went down, within the last 15) is failing since it began to flip. A saturation ratio at
            or above 0.9 (`exhausted_level`) is anomalous however little it moved, unless its baseline already sat
            there without climbing (a cache kept full by design): then only the deviation rule applies. An
