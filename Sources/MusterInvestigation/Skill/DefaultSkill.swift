@@ -209,7 +209,11 @@ public enum DefaultSkill {
           contradicts (nothing moved) may have made the alerts (a lowered threshold): a tentative candidate, never
           a confident one.
         - **dependency** / **infrastructure**: an upstream whose signals turned bad before those of the
-          services below it. Upstreams are looked at 3 hops deep (`upstream_depth`), and further, up to 4 more
+          services below it. Its failure is named and dated by its earliest fault, unless that one is not severe and a
+          severe one (a health signal down, 5x its baseline) began more than 2 minutes after it, within 2 minutes
+          before the services below it (or a minute after): then the severe fault they felt names and dates it (a cache
+          up 1 -> 0 in the minute its caller failed, after a 4x p99 wobble 21 minutes earlier).
+          Upstreams are looked at 3 hops deep (`upstream_depth`), and further, up to 4 more
           hops, while the last hop is failing (or has no signals and what depends on it is failing). One already
           abnormal when the 2-hour onset window (`onset_lookback`) begins is an older condition (x0.6), unless its
           failure is a step dated from the history before the baseline window (1.3) and the services below turned
