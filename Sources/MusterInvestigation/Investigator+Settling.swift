@@ -271,10 +271,11 @@ extension Investigator {
         let callers = Set(lake.dependents(of: hypothesis.entity, depth: 1, asOf: nil).map(\.ref))
         let sources = hypotheses.filter { source in
             // The rise must come first (the same sample gives no order): load that rose after the dependency
-            // failed is the callers retrying what it refused, not what broke it.
+            // failed is the callers retrying what it refused, not what broke it. A rate is dated from the start of
+            // the interval it measures, a sample before it is seen: that is already its one sample of slack.
             guard let loaded = source.loaded, source.score >= 0.6, callers.contains(loaded.entity),
                 loaded.onset >= failed.addingTimeInterval(-ChangeCheck.settled),
-                loaded.onset <= failed.addingTimeInterval(ChangeCheck.sameSample)
+                loaded.onset <= failed.addingTimeInterval(loaded.isRate ? 0 : ChangeCheck.sameSample)
             else { return false }
             return source.kind == .trafficSpike
                 ? ["customer", "org"].contains(source.entity.kind) : [.deployment, .configChange].contains(source.kind)

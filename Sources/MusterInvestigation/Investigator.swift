@@ -226,6 +226,10 @@ public struct Investigator: Sendable {
                 return "no confident root cause: \(moved.entity): \(moved.summary), but no deploy or change precedes "
                     + "the alerts and no upstream shows trouble; check the alerting services' logs and recent traffic"
             }
+            if let moved = callerMoved(context: context) {
+                return "no confident root cause: no signal of \(alerting) moved, but \(moved); a caller's own change "
+                    + "shows on the caller: check whether it is what the alert reports, and the alerting services' logs"
+            }
             return
                 "no confident root cause: no signal around \(alerting) "
                 + "moved, and no deploy or change precedes the alerts; check the alerting services' logs and recent traffic"
@@ -233,5 +237,27 @@ public struct Investigator: Sendable {
         let percent = Int((best.confidence * 100).rounded())
         return "no confident root cause: the best candidate is \(best.kind.rawValue) \(best.entity) at \(percent)%; "
             + "check next: " + (best.evidence.first { $0.isAgainst }?.text ?? "the signals of \(best.entity)")
+    }
+
+    /// What moved on a direct caller of the alerting entities ("around" them too): a deploy or change of it in the
+    /// 30 minutes before the triage, with its fault if it shows one; nil when none was deployed or changed.
+    private func callerMoved(context: InvestigationContext) -> String? {
+        let now = context.facts.now
+        let alerting = Set(context.facts.alerting)
+        let callers = Set(alerting.flatMap { lake.dependents(of: $0, depth: 1, asOf: now).map(\.ref) })
+            .subtracting(alerting)
+        guard !callers.isEmpty else { return nil }
+        let from = min(context.facts.firstOnset, now).addingTimeInterval(-30 * 60)
+        var moves: [(at: Date, target: EntityRef, words: String)] =
+            lake.deployments(on: callers, from: from, to: now).map {
+                ($0.at, $0.target, "deployed\($0.version.map { " " + $0 } ?? "") at \(Timestamp.clockTime($0.at))")
+            }
+        moves += lake.changes(on: callers, from: from, to: now).map {
+            ($0.at, $0.target, "changed (\($0.summary)) at \(Timestamp.clockTime($0.at))")
+        }
+        guard let move = moves.max(by: { $0.at < $1.at }) else { return nil }
+        var text = "its caller \(move.target) was \(move.words)"
+        if let fault = context.faults(of: move.target).first { text += " (\(fault.summary))" }
+        return text
     }
 }

@@ -82,6 +82,8 @@ struct BrokenCallersTests {
         #expect(verdict.rootCause?.kind == .deployment)
         #expect(verdict.rootCause?.entity == directory)
         #expect(verdict.rootCause?.evidence.contains { $0.text.contains("a change can break its callers") } == true)
+        // The cache is failing on the same card: the words claim only what the rule checked.
+        #expect(verdict.rootCause?.evidence.contains { $0.text.contains("failing upstream of their own") } == false)
     }
 
     @Test func aSingleFailingCallerDoesNotMakeTheCase() async throws {

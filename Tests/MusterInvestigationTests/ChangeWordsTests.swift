@@ -45,4 +45,30 @@ struct ChangeWordsTests {
         #expect(abstention.contains("no signal around") == !errorsRose)
         #expect(abstention.contains("errors (errors) 0.002 ->") == errorsRose)
     }
+
+    /// A direct caller deployed just before is "around" the alerting entity: the abstention says so instead of
+    /// claiming that nothing moved and no deploy precedes the alerts.
+    @Test func anAbstentionNamesADeployOfADirectCaller() async throws {
+        let lake = ContextLake.inMemory()
+        let caller = EntityRef(kind: "service", id: "checkout")
+        try lake.upsert(
+            [
+                Entity(
+                    ref: promo,
+                    properties: ["signals": .array([signalItem("errors", .errors, match: ["service": "promo"])])]),
+                Entity(ref: caller, relations: ["dependsOn": [promo]]),
+            ], at: t0.addingTimeInterval(-86_400))
+        try lake.record(Deployment(target: caller, at: t0.addingTimeInterval(-120), version: "3.7.0"))
+        let store = MetricStore()
+        for minute in -240...1 {
+            let jitter = 1 + 0.02 * Double(abs(minute * 7919) % 5 - 2)
+            store.append(
+                "errors", labels: ["service": "promo"], time: t0.addingTimeInterval(Double(minute) * 60),
+                value: 0.002 * jitter, kind: .gauge)
+        }
+        let verdict = await investigateAlerts(lake, store, alerting: [promo], start: t0, now: t0.addingTimeInterval(60))
+        let abstention = try #require(verdict.abstention)
+        #expect(!abstention.contains("no deploy or change precedes"))
+        #expect(abstention.contains("its caller service:checkout was deployed 3.7.0 at"))
+    }
 }

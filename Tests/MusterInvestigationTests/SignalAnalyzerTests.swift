@@ -62,4 +62,28 @@ struct SignalAnalyzerTests {
         #expect(assessment?.isAnomalous == isAnomalous)
         if flaps { #expect(assessment?.onset == t0.addingTimeInterval(-14 * 60)) }
     }
+
+    /// "A -> B since T" is the level at T: a run that kept climbing says its peak with the time it got there.
+    @Test func aClimbingRunSaysItsLevelAtTheOnsetAndWhenItPeaked() {
+        let series = samples { minute in minute < -10 ? 0.02 : (minute < 0 ? 0.4 : 0.94) }
+        let spec = SignalSpec(name: "latency", type: .latency, metric: "p95")
+        let summary = SignalAnalyzer().assess(series, signal: spec, entity: cache, reference: t0)?.summary ?? ""
+        let onset = Timestamp.clockTime(t0.addingTimeInterval(-600))
+        let peak = Timestamp.clockTime(t0)
+        #expect(summary == "latency (p95) 0.02 -> 0.4 since \(onset) (reached 0.94 by \(peak))")
+    }
+
+    /// A counter's rate over [t - 1m, t] is stamped t, but the increase it measures began at t - 1m: a counter that
+    /// starts counting faster at minute -7 has its load risen since -7, not -6.
+    @Test func aRateIsDatedFromTheStartOfTheIntervalThatRose() {
+        var total = 0.0
+        let counter = samples { minute in
+            total += minute > -7 ? 700 * 60 : 60 * 60
+            return total
+        }
+        let spec = SignalSpec(name: "events", type: .load, metric: "events", isRate: true)
+        let assessment = SignalAnalyzer().assess(
+            SeriesMath.rate(counter), signal: spec, entity: cache, reference: t0)
+        #expect(assessment?.onset == t0.addingTimeInterval(-7 * 60))
+    }
 }

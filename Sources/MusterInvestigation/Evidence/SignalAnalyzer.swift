@@ -134,8 +134,12 @@ public struct SignalAnalyzer: Sendable {
         let run = window[onsetIndex...]
         let worse = run.map { deviation($0.value, baseline: baseline.median, type: signal.type) }
         let peakOffset = worse.indices.max { worse[$0] < worse[$1] } ?? worse.startIndex
-        assessment.onset = window[onsetIndex].time
+        // A counter's rate over [t - step, t] is stamped t, but the increase it measures began in that interval:
+        // the run dates from the interval's start, the sample before.
+        assessment.onset = window[signal.isRate && onsetIndex > 0 ? onsetIndex - 1 : onsetIndex].time
         assessment.peak = run[run.startIndex + (peakOffset - worse.startIndex)].value
+        assessment.peakAt = run[run.startIndex + (peakOffset - worse.startIndex)].time
+        assessment.onsetValue = window[onsetIndex].value
         let scale = max(baseline.sigma, 0.05 * abs(baseline.median), 1e-9)
         assessment.strength = (worse.max() ?? 0) / scale
         let tail = flags.suffix(sustain)

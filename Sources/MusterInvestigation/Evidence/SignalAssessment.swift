@@ -11,6 +11,10 @@ public struct SignalAssessment: Hashable, Sendable {
     public var current: Double
     /// The worst value of the sustained anomalous run (the largest for load).
     public var peak: Double
+    /// When the run reached `peak`; nil when there is no run.
+    public var peakAt: Date? = nil
+    /// The value at the onset, the first sample of the run; nil when there is no run.
+    public var onsetValue: Double? = nil
     /// Start of the first sustained anomalous run in the incident window; nil when there is none.
     public var onset: Date?
     /// When the run ended, if the signal is back to normal by the instant assessed.
@@ -54,8 +58,18 @@ public struct SignalAssessment: Hashable, Sendable {
     public var summary: String {
         let name = "\(signal.name) (\(signal.metric)\(signal.isRate ? " rate" : ""))"
         guard let onset else { return "\(name) normal at \(Self.format(current)) (baseline \(Self.format(baseline)))" }
-        var text = "\(name) \(Self.format(baseline)) -> \(Self.format(peak)) since \(Timestamp.clockTime(onset))"
-        if signal.type == .load, baseline > 0 { text += " (\(Self.format(ratio))x)" }
+        let ratioText = signal.type == .load && baseline > 0 ? "\(Self.format(ratio))x" : nil
+        var text = "\(name) \(Self.format(baseline)) -> "
+        // "A -> B since T" reads as the level at T: a peak that came minutes later is said with its own time.
+        if let peakAt, let onsetValue, peakAt.timeIntervalSince(onset) >= 120,
+            abs(onsetValue - baseline) < 0.8 * abs(peak - baseline)
+        {
+            text += "\(Self.format(onsetValue)) since \(Timestamp.clockTime(onset)) (reached \(Self.format(peak)) by "
+            text += "\(Timestamp.clockTime(peakAt))\(ratioText.map { ", \($0)" } ?? ""))"
+        } else {
+            text += "\(Self.format(peak)) since \(Timestamp.clockTime(onset))"
+            if let ratioText { text += " (\(ratioText))" }
+        }
         if let latestEpisode, let fingerprintOf {
             text +=
                 " (\(episodes) episodes, the latest since \(Timestamp.clockTime(latestEpisode)), the first within 2 "

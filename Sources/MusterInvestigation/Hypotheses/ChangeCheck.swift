@@ -381,7 +381,8 @@ struct ChangeCheck: HypothesisCheck {
         let names = callers.sorted().map(\.description).joined(separator: ", ")
         return "its own signals are normal, but every alerting service calling it (\(names)) "
             + "turned bad within \(DurationText.format(max(60, last.timeIntervalSince(changedAt)))) after it, "
-            + "with no change or failing upstream of their own: a change can break its callers (a new contract)"
+            + "with no change of their own and no upstream of theirs that turned bad shortly before them: a change "
+            + "can break its callers (a new contract)"
     }
 
     /// "turned bad 1m to 3m after it" when every one of `entities` with a fault onset turned bad within the

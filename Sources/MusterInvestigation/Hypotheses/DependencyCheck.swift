@@ -17,7 +17,7 @@ struct DependencyCheck: HypothesisCheck {
             !ChangeCheck.undoing.contains($0.name)
         }
         for ref in candidates {
-            let faults = context.faults(of: ref)
+            var faults = context.faults(of: ref)
             let covered = context.covered(by: ref).subtracting([ref])
             guard !covered.isEmpty else { continue }
             // Failing by its signals, or, when none moved (or it has none), by alerting itself; a notice
@@ -27,7 +27,7 @@ struct DependencyCheck: HypothesisCheck {
                 ? context.facts.alerts.first {
                     $0.severity != .info && context.lake.entity(forAlert: $0, asOf: nil) == ref
                 } : nil
-            guard let onset = faults.first?.onset ?? ownAlert?.startedAt else {
+            guard var onset = faults.first?.onset ?? ownAlert?.startedAt else {
                 if let meeting = context.silentMeeting(at: ref) {
                     results.append(await silent(ref, meeting, context))
                 } else if let fix = remedied.first(where: { $0.target == ref }) {
@@ -43,6 +43,11 @@ struct DependencyCheck: HypothesisCheck {
                 "\(covered.count) of \(others) \(isAlerting ? "other " : "")alerting "
                 + (others == 1 ? "entity" : "entities")
             let belowOnset = covered.compactMap { context.faultOnset(of: $0) }.min() ?? context.facts.firstOnset
+            if let severe = Self.headline(of: faults, below: belowOnset, context: context) {
+                faults.removeAll { $0 == severe }
+                faults.insert(severe, at: 0)
+                onset = severe.onset ?? onset
+            }
             let lead = belowOnset.timeIntervalSince(onset)
             var evidence = faults.prefix(3).map { Evidence("\(ref): \($0.summary)") }
             if let ownAlert { evidence.append(Evidence("\(ref) is alerting itself: \(ownAlert.title)")) }
@@ -201,6 +206,21 @@ struct DependencyCheck: HypothesisCheck {
                     summary: summary ?? "\(context.title(ref)) is failing \(what)", evidence: evidence))
         }
         return results
+    }
+
+    /// The fault that names and dates the failure when it is not the earliest: a severe one (a health signal down,
+    /// `severeRatio` times its baseline) that began within 2 minutes before the services below it (or a minute
+    /// after), while the earliest fault, more than 2 minutes before it, is not severe (a mild wobble, then the
+    /// outage that the callers felt). Nil otherwise: the earliest fault dates it.
+    static func headline(of faults: [SignalAssessment], below: Date, context: InvestigationContext)
+        -> SignalAssessment?
+    {
+        guard let first = faults.first, let firstOnset = first.onset, !context.isSevere(first) else { return nil }
+        return faults.first { fault in
+            guard let onset = fault.onset, context.isSevere(fault) else { return false }
+            return onset.timeIntervalSince(firstOnset) > 120 && onset >= below.addingTimeInterval(-120)
+                && onset <= below.addingTimeInterval(60)
+        }
     }
 
     /// What a shared resource filled by an alerting user's own growth keeps of its score: that user's saturation

@@ -31,7 +31,8 @@ public enum DefaultSkill {
            30 minutes before the first alert. A signal is anomalous when it sits more than 5 robust standard
            deviations and more than 30% away from its baseline median, in the bad direction, for 3 samples in
            a row (load: a factor of 2 up or down; a load that fell and then rose counts only its rise). The first
-           of those samples is the onset. A health signal that keeps flipping (down 40% or more of the samples since
+           of those samples is the onset; for the rate of a counter, whose sample at t measures the interval ending at
+           t, the onset is that interval's start (the sample before). A health signal that keeps flipping (down 40% or more of the samples since
            it first went down, within the last 15) is failing since it began to flip. A saturation ratio at
            or above 0.9 (`exhausted_level`) is anomalous however little it moved, unless its baseline already sat
            there without climbing (a cache kept full by design): then only the deviation rule applies. An
@@ -210,7 +211,11 @@ public enum DefaultSkill {
           contradicts (nothing moved) may have made the alerts (a lowered threshold): a tentative candidate, never
           a confident one.
         - **dependency** / **infrastructure**: an upstream whose signals turned bad before those of the
-          services below it. Upstreams are looked at 3 hops deep (`upstream_depth`), and further, up to 4 more
+          services below it. Its failure is named and dated by its earliest fault, unless that one is not severe and a
+          severe one (a health signal down, 5x its baseline) began more than 2 minutes after it, within 2 minutes
+          before the services below it (or a minute after): then the severe fault they felt names and dates it (a cache
+          up 1 -> 0 in the minute its caller failed, after a 4x p99 wobble 21 minutes earlier).
+          Upstreams are looked at 3 hops deep (`upstream_depth`), and further, up to 4 more
           hops, while the last hop is failing (or has no signals and what depends on it is failing). One already
           abnormal when the 2-hour onset window (`onset_lookback`) begins is an older condition (x0.6), unless its
           failure is a step dated from the history before the baseline window (1.3) and the services below turned
