@@ -13,7 +13,10 @@ struct DilutedSpikeTests {
     let customer = EntityRef(kind: "customer", id: "quill")
 
     /// Requests broken down by `org` (keys `o-small`, `o-whale`), or by customer id (keys `quill`, `whale`).
-    func world(small: Double, whale: Double, byCustomer: Bool = false) throws -> (ContextLake, MetricStore) {
+    /// `swing`: the whale's minute-to-minute burstiness, as a fraction of its level (alternating up and down).
+    func world(small: Double, whale: Double, byCustomer: Bool = false, swing: Double = 0) throws -> (
+        ContextLake, MetricStore
+    ) {
         let lake = ContextLake.inMemory()
         let team = EntityRef(kind: "team", id: "t")
         var requests: [String: JSONValue] = [
@@ -44,7 +47,8 @@ struct DilutedSpikeTests {
             store.append("latency", labels: [:], time: time, value: (spiking ? 2.0 : 0.1) * jitter, kind: .gauge)
             let quill = 5 * (spiking ? small : 1)
             store.append("requests", labels: [label: smallKey], time: time, value: quill * jitter, kind: .gauge)
-            let big = 150 * (spiking ? whale : 1)
+            let burst = 1 + swing * (minute % 2 == 0 ? 1 : -1) * (minute % 3 == 0 ? 0.6 : 1)
+            let big = 150 * (spiking ? whale : 1) * burst
             store.append("requests", labels: [label: whaleKey], time: time, value: big * jitter, kind: .gauge)
         }
         return (lake, store)
@@ -67,6 +71,17 @@ struct DilutedSpikeTests {
         // Sized and timed by the total's measured rise, still going: throttle the source.
         #expect(verdict.rootCause?.load?.isGoing == true)
         #expect(verdict.actions.contains { $0.action == "throttle" && $0.target == customer })
+    }
+
+    /// A whale that swings 25% minute to minute hides a small org's clean 11x step from the total's deviation test
+    /// (155 -> 205 in all); the step is still the source. The same swings without a step name nobody.
+    @Test(arguments: [(11.0, true), (1.0, false)])
+    func aBurstyWhaleDoesNotHideASmallSourcesStep(small: Double, isNamed: Bool) async throws {
+        let (lake, store) = try world(small: small, whale: 1, swing: 0.25)
+        let verdict = await investigate(lake, store)
+        let spike = verdict.hypotheses.first { $0.kind == .trafficSpike && $0.entity == customer }
+        #expect((spike != nil) == isNamed)
+        if isNamed { #expect(verdict.rootCause?.entity == customer) }
     }
 
     /// A breakdown whose keys are customer ids names the customer itself as the one affected, as an org

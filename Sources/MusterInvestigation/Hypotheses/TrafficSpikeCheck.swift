@@ -78,10 +78,21 @@ struct TrafficSpikeCheck: HypothesisCheck {
         var relaxed = SignalAnalyzer(playbook: context.playbook)
         relaxed.loadRatio = 1 + context.playbook.relativeChange
         guard
-            let change = await relaxed.assess(
+            var change = await relaxed.assess(
                 total.signal, of: ref, reference: facts.firstOnset, now: facts.now, source: context.metrics),
-            change.isAnomalous, change.peak > change.baseline, let onset = change.onset
+            change.peak > change.baseline
         else { return nil }
+        if !change.isAnomalous {
+            // A bursty large source can hide a clean step of a small one from the deviation test: the total still
+            // counts when it now stands above its baseline by the relative change, and one source of its own
+            // breakdown stepped up on its own (dated by that step).
+            guard total.signal.breakdown != nil,
+                change.current >= change.baseline * (1 + context.playbook.relativeChange),
+                let top = try await spikingSource(of: total.signal, of: ref, context: context)
+            else { return nil }
+            change.onset = top.onset
+        }
+        guard let onset = change.onset else { return nil }
         var splits: [(entity: EntityRef, signal: SignalSpec)] = []
         if total.signal.breakdown != nil {
             splits = [(ref, total.signal)]

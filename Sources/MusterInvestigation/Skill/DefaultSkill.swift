@@ -130,7 +130,9 @@ public enum DefaultSkill {
           than the rest's (every org growing alike, as with client retries, names no source). A total that rose
           clearly (the deviation rule above) but by less than 2x counts too when one of its breakdown values rose
           2x or more on its own and explains 60% of the increase: a large steady customer dilutes the total's
-          ratio, not the spike; a total without a breakdown is then split by a caller in front of it (a gateway)
+          ratio, not the spike. A bursty large customer can hide a small one's clean step from the deviation
+          rule: the total counts then too when it now stands 30% or more above its baseline and one of its own
+          breakdown values stepped 2x or more on its own (dated by that step); a total without a breakdown is then split by a caller in front of it (a gateway)
           whose breakdown value rose 2x or more within 2 minutes of the total. A load without a
           breakdown is split by the breakdown of a caller in front of it, even when that caller's total barely
           moved (a small tenant sending heavy requests); the rise of each org that the caller's other downstreams
