@@ -98,7 +98,8 @@ extension Correlator {
         return ArrivalContext(
             entity: entity, upstreams: upstreams, causes: causes, quietHubs: quietHubs, troubled: troubled,
             upstreamsOfTroubled: beneath,
-            isUnexplained: isUnexplained(arrival, entity: entity, upstreams: upstreams))
+            isUnexplained: isUnexplained(arrival, entity: entity, upstreams: upstreams),
+            isExplainedAtOnset: isExplainedAtOnset(arrival, entity: entity))
     }
 
     /// Whether `ref` is a hub by the cached fan-in (nil when not computed).
@@ -236,7 +237,7 @@ extension Correlator {
             let theirs = incident.credibleUpstreams[hit.ref] ?? anyPath
             if arrival.trouble[hit.ref] == .healthy,
                 let broke = changeBeforeCallers(
-                    hit.ref, distance: hit.distance, theirs: theirs, arrival: arrival, entity: entity,
+                    hit.ref, distance: hit.distance, theirs: theirs, arrival: arrival, context: context,
                     incident: incident)
             {
                 // Normal signals do not clear a change whose callers broke right after it: a new contract.
@@ -259,7 +260,7 @@ extension Correlator {
             {
                 cause = (0.7, meeting)
             } else if (arrival.trouble[hit.ref] ?? .unknown) == .unknown, !isAlerting(hit.ref),
-                isExplainedAtOnset(arrival, entity: entity), incident.explainedAtOnset.contains(theirs.via)
+                context.isExplainedAtOnset, incident.explainedAtOnset.contains(theirs.via)
             {
                 // Nothing seen on it, and each side has a cause of its own at its onset: the meeting point is a guess
                 // both explanations make unnecessary (a writer's deploy, a reader's failing database).
@@ -422,6 +423,8 @@ struct ArrivalContext {
     var upstreamsOfTroubled: [EntityRef: Set<EntityRef>] = [:]
     /// The entity is failing with nothing in sight to explain it (`Correlator.isUnexplained`).
     var isUnexplained = false
+    /// The entity has an explanation of its own at its onset (`Correlator.isExplainedAtOnset`).
+    var isExplainedAtOnset = false
 
     func isQuietHub(_ ref: EntityRef) -> Bool { quietHubs.contains(ref) }
 }

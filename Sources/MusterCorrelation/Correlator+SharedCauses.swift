@@ -115,10 +115,10 @@ extension Correlator {
     /// `callersBreakWindow` after it, neither with an explanation of its own at its onset; nil otherwise.
     func changeBeforeCallers(
         _ ref: EntityRef, distance: Int, theirs: (distance: Int, via: EntityRef), arrival: AlertArrival,
-        entity: EntityRef, incident: IncidentRecord
+        context: ArrivalContext, incident: IncidentRecord
     ) -> (words: String, at: Date)? {
-        guard distance == 1, theirs.distance == 1, let mine = arrival.onsets[entity],
-            let their = incident.troubleOnsets[theirs.via], !isExplainedAtOnset(arrival, entity: entity),
+        guard distance == 1, theirs.distance == 1, let mine = arrival.onsets[context.entity],
+            let their = incident.troubleOnsets[theirs.via], !context.isExplainedAtOnset,
             !incident.explainedAtOnset.contains(theirs.via)
         else { return nil }
         let now = arrival.alert.receivedAt
